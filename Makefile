@@ -1,0 +1,98 @@
+# crmd: one Makefile, no recursion. Flavours build into build/debug and build/asan.
+# `make help` lists the targets.
+
+CC      ?= gcc
+PKGS     = libmicrohttpd jansson sqlite3 uuid
+CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
+          -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
+          -Wformat=2 -fno-common -MMD -MP -g -Iserver
+OPT     ?= -O2
+ASAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+FLAVOR  ?= debug
+B        = build/$(FLAVOR)
+ifeq ($(FLAVOR),asan)
+EXTRA    = $(ASAN) -O1
+else
+EXTRA    = $(OPT)
+endif
+
+SRC      = $(wildcard server/*.c)
+OBJ      = $(SRC:server/%.c=$(B)/server/%.o) $(B)/gen/schema.o
+LIBOBJ   = $(filter-out $(B)/server/main.o,$(OBJ))
+SCHEMA   = $(sort $(wildcard schema/*.sql))
+UNIT_SRC = $(wildcard tests/unit/*.c)
+E2E_SRC  = $(wildcard tests/e2e/*.c)
+
+DEPS_OK  = build/.deps-ok
+
+.PHONY: all deps run test unit e2e asan bench clean help
+all: $(B)/crmd
+
+help:
+	@echo "make run     build and start crmd on :8080 with the demo database (crmd-demo.db)"
+	@echo "make test    build and run every test (unit + end-to-end), then the sanitizer run"
+	@echo "make unit    Check unit tests only"
+	@echo "make e2e     end-to-end tests only (real server, real SQLite, HTTP)"
+	@echo "make asan    every test under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make bench   the benchmarks in bench/ (prints figures)"
+	@echo "make clean   remove build/"
+
+# Missing Debian packages are installed once; the stamp is refreshed when the script changes.
+$(DEPS_OK): tools/deps.sh
+	@./tools/deps.sh
+	@mkdir -p build && touch $@
+deps: $(DEPS_OK)
+
+CFLAGS_ALL = $(CFLAGS_BASE) $(EXTRA) $(CFLAGS)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+TEST_LIBS  = $(shell pkg-config --libs check libcurl 2>/dev/null)
+
+$(B)/server/%.o: server/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c $< -o $@
+
+$(B)/gen/schema.c: $(SCHEMA) tools/embed-schema.sh
+	@mkdir -p $(dir $@)
+	./tools/embed-schema.sh $@ $(SCHEMA)
+
+$(B)/gen/schema.o: $(B)/gen/schema.c
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
+
+$(B)/crmd: $(OBJ)
+	$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
+
+$(B)/tests/%.o: tests/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -Itests -c $< -o $@
+
+$(B)/unit_tests: $(UNIT_SRC:tests/%.c=$(B)/tests/%.o) $(LIBOBJ)
+	$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) $(TEST_LIBS) -o $@
+
+$(B)/e2e_tests: $(E2E_SRC:tests/%.c=$(B)/tests/%.o)
+	$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) $(TEST_LIBS) -o $@
+
+unit: $(B)/unit_tests
+	$(B)/unit_tests
+
+e2e: $(B)/e2e_tests $(B)/crmd
+	CRMD_BIN=$(B)/crmd $(B)/e2e_tests
+
+test: | $(DEPS_OK)
+	$(MAKE) --no-print-directory FLAVOR=debug unit e2e
+
+asan: | $(DEPS_OK)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	$(MAKE) --no-print-directory FLAVOR=asan unit e2e
+
+run: $(B)/crmd
+	$(B)/crmd --demo --db $${CRMD_DB:-crmd-demo.db} $(ARGS)
+
+bench: $(B)/crmd
+	./bench/run.sh $(B)/crmd
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

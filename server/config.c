@@ -1,0 +1,178 @@
+/*
+ * config: one table of options drives defaults, environment variables,
+ * flags and --help, so the three never drift apart.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#ifndef CRMD_VERSION
+#define CRMD_VERSION "0.1.0"
+#endif
+
+enum opt_kind { OPT_STR, OPT_INT, OPT_SIZE, OPT_BOOL, OPT_LL };
+
+struct option_def {
+    const char *flag;
+    const char *env;
+    enum opt_kind kind;
+    size_t offset;
+    long long min, max;
+    const char *help;
+};
+
+#define OFF(f) offsetof(struct config, f)
+
+static const struct option_def options[] = {
+    { "--db", "CRMD_DB", OPT_STR, OFF(db_path), 0, 0, "SQLite database file (default crmd.db)" },
+    { "--listen", "CRMD_LISTEN", OPT_STR, OFF(listen), 0, 0,
+      "address to bind (default 127.0.0.1; 0.0.0.0 or :: for all)" },
+    { "--port", "CRMD_PORT", OPT_INT, OFF(port), 0, 65535, "TCP port, 0 = any free port (default 8080)" },
+    { "--threads", "CRMD_THREADS", OPT_INT, OFF(threads), 1, 256, "worker threads (default: number of cores)" },
+    { "--demo", "CRMD_DEMO", OPT_BOOL, OFF(demo), 0, 1, "load the demo data set into an empty database" },
+    { "--max-body", "CRMD_MAX_BODY", OPT_SIZE, OFF(max_body), 1024, 1LL << 30,
+      "largest request body in bytes (default 1048576)" },
+    { "--synchronous", "CRMD_SYNCHRONOUS", OPT_STR, OFF(synchronous), 0, 0,
+      "SQLite synchronous mode: FULL (default, survives power loss) or NORMAL" },
+    { "--busy-timeout", "CRMD_BUSY_TIMEOUT", OPT_INT, OFF(busy_timeout_ms), 0, 600000,
+      "milliseconds a write waits for the database lock (default 5000)" },
+    { "--mmap-size", "CRMD_MMAP_SIZE", OPT_LL, OFF(mmap_size), 0, 1LL << 40,
+      "bytes of the database to memory-map for reads (default 268435456)" },
+    { "--log-level", "CRMD_LOG_LEVEL", OPT_STR, OFF(log_level), 0, 0, "debug, info, warn or error (default info)" },
+    { "--connection-timeout", "CRMD_CONNECTION_TIMEOUT", OPT_INT, OFF(connection_timeout), 1, 3600,
+      "seconds an idle connection stays open (default 30)" },
+    { "--max-connections", "CRMD_MAX_CONNECTIONS", OPT_INT, OFF(max_connections), 1, 100000,
+      "concurrent connections accepted (default 1024)" },
+};
+
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+static void
+usage(FILE *out)
+{
+    fprintf(out, "usage: crmd [options]\n\ncrmd %s: a CRM service for car dealerships over HTTP/JSON.\n\n",
+            CRMD_VERSION);
+    for (size_t i = 0; i < NOPTIONS; i++)
+        fprintf(out, "  %-22s %-24s %s\n", options[i].flag, options[i].env, options[i].help);
+    fprintf(out, "  %-22s %-24s %s\n  %-22s %-24s %s\n", "--help", "", "print this help",
+            "--version", "", "print the version");
+}
+
+static void
+bad(const struct option_def *o, const char *v, const char *why)
+{
+    fprintf(stderr, "crmd: invalid value '%s' for %s (%s): %s\n", v, o->flag, o->env, why);
+    exit(2);
+}
+
+static void
+set(struct config *cfg, const struct option_def *o, const char *v)
+{
+    char *base = (char *)cfg + o->offset, *end;
+    long long n;
+
+    if (o->kind == OPT_STR) {
+        *(const char **)base = v;
+        return;
+    }
+    if (o->kind == OPT_BOOL) {
+        if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"))
+            *(int *)base = 1;
+        else if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no"))
+            *(int *)base = 0;
+        else
+            bad(o, v, "expected true or false");
+        return;
+    }
+    errno = 0;
+    n = strtoll(v, &end, 10);
+    if (!*v || *end || errno || n < o->min || n > o->max) {
+        char why[96];
+        snprintf(why, sizeof why, "expected an integer from %lld to %lld", o->min, o->max);
+        bad(o, v, why);
+    }
+    if (o->kind == OPT_INT)
+        *(int *)base = (int)n;
+    else if (o->kind == OPT_SIZE)
+        *(size_t *)base = (size_t)n;
+    else
+        *(long long *)base = n;
+}
+
+static void
+validate(struct config *cfg)
+{
+    if (strcasecmp(cfg->synchronous, "FULL") && strcasecmp(cfg->synchronous, "NORMAL")) {
+        fprintf(stderr, "crmd: --synchronous must be FULL or NORMAL, not '%s'\n", cfg->synchronous);
+        exit(2);
+    }
+    if (log_parse_level(cfg->log_level) < 0) {
+        fprintf(stderr, "crmd: --log-level must be debug, info, warn or error\n");
+        exit(2);
+    }
+    log_set_level((enum log_level)log_parse_level(cfg->log_level));
+}
+
+void
+config_load(struct config *cfg, int argc, char **argv)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+    *cfg = (struct config){
+        .db_path = "crmd.db",
+        .listen = "127.0.0.1",
+        .port = 8080,
+        .threads = cores > 0 ? (int)cores : 2,
+        .max_body = 1 << 20,
+        .synchronous = "FULL",
+        .busy_timeout_ms = 5000,
+        .mmap_size = 256LL << 20,
+        .log_level = "info",
+        .connection_timeout = 30,
+        .max_connections = 1024,
+    };
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const char *v = getenv(options[i].env);
+        if (v && *v)
+            set(cfg, &options[i], v);
+    }
+    for (int a = 1; a < argc; a++) {
+        const char *arg = argv[a], *eq = strchr(arg, '=');
+        size_t flen = eq ? (size_t)(eq - arg) : strlen(arg);
+        size_t i;
+
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            usage(stdout);
+            exit(0);
+        }
+        if (!strcmp(arg, "--version")) {
+            printf("crmd %s\n", CRMD_VERSION);
+            exit(0);
+        }
+        for (i = 0; i < NOPTIONS; i++)
+            if (strlen(options[i].flag) == flen && !strncmp(arg, options[i].flag, flen))
+                break;
+        if (i == NOPTIONS) {
+            fprintf(stderr, "crmd: unknown option '%s' (see crmd --help)\n", arg);
+            exit(2);
+        }
+        if (eq)
+            set(cfg, &options[i], eq + 1);
+        else if (options[i].kind == OPT_BOOL)
+            set(cfg, &options[i], "true");
+        else if (a + 1 < argc)
+            set(cfg, &options[i], argv[++a]);
+        else {
+            fprintf(stderr, "crmd: %s needs a value\n", arg);
+            exit(2);
+        }
+    }
+    validate(cfg);
+}

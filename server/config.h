@@ -1,0 +1,32 @@
+/*
+ * config: every setting with its default, overridden by environment
+ * variables (CRMD_*), then by command-line flags. The table in config.c
+ * is also what --help prints and what README documents.
+ */
+#ifndef CRMD_CONFIG_H
+#define CRMD_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+    const char *db_path;
+    const char *listen;    /* IPv4/IPv6 address to bind */
+    int port;              /* 0 = any free port */
+    int threads;           /* worker threads, default = cores */
+    int demo;              /* load demo data into an empty database */
+    size_t max_body;       /* bytes */
+    const char *synchronous; /* FULL or NORMAL */
+    int busy_timeout_ms;
+    long long mmap_size;
+    const char *log_level;
+    int connection_timeout; /* seconds idle before a connection is closed */
+    int max_connections;
+};
+
+/*
+ * Fill cfg from defaults, environment and argv. Prints help/version and
+ * exits 0 for --help/--version; prints one line and exits 2 on a bad value.
+ */
+void config_load(struct config *cfg, int argc, char **argv);
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * db: connection lifecycle, migrations, the per-connection statement
+ * cache and error mapping. Statements are prepared once per connection
+ * with SQLITE_PREPARE_PERSISTENT and found again by key in a small
+ * open-addressing table.
+ */
+#include "db.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+
+#define DB_CACHE_SLOTS 512 /* power of two; far above the number of statements */
+
+struct db_migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+
+/* Generated from schema/NNN_*.sql by the Makefile (build/gen/schema.c). */
+extern const struct db_migration db_migrations[];
+extern const size_t db_migrations_count;
+
+struct db_slot {
+    const void *key;
+    unsigned variant;
+    sqlite3_stmt *stmt;
+};
+
+struct db {
+    sqlite3 *conn;
+    struct db_slot slots[DB_CACHE_SLOTS];
+    struct db *next_open; /* registry of thread connections */
+};
+
+static _Thread_local struct db *thread_db;
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db *registry;
+
+static int
+exec(struct db *db, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite: %s: %s", sql, err ? err : sqlite3_errstr(rc));
+        sqlite3_free(err);
+    }
+    return rc;
+}
+
+struct db *
+db_open(const char *path, const struct config *cfg)
+{
+    struct db *db = xcalloc(1, sizeof *db);
+    char pragmas[256];
+    int rc;
+
+    rc = sqlite3_open_v2(path, &db->conn,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("cannot open database %s: %s", path, sqlite3_errstr(rc));
+        db_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db->conn, cfg->busy_timeout_ms);
+    sqlite3_extended_result_codes(db->conn, 1);
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+             "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=%lld;",
+             cfg->synchronous, (long long)cfg->mmap_size);
+    if (exec(db, pragmas) != SQLITE_OK) {
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void
+db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (size_t i = 0; i < DB_CACHE_SLOTS; i++)
+        sqlite3_finalize(db->slots[i].stmt);
+    sqlite3_close(db->conn);
+    free(db);
+}
+
+int
+db_schema_latest(void)
+{
+    return db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+}
+
+static int
+current_version(struct db *db)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+
+    if (sqlite3_prepare_v2(db->conn, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1,
+                           &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int
+apply(struct db *db, const struct db_migration *m)
+{
+    sqlite3_stmt *st;
+    char ts[UTIL_TIME_LEN + 1];
+    int rc;
+
+    if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
+        return -1;
+    if (exec(db, m->sql) != SQLITE_OK)
+        goto fail;
+    util_format_time(util_now(), ts);
+    if (sqlite3_prepare_v2(db->conn,
+                           "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto fail;
+    sqlite3_bind_int(st, 1, m->version);
+    sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ts, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || exec(db, "COMMIT") != SQLITE_OK)
+        goto fail;
+    log_info("applied migration %03d_%s", m->version, m->name);
+    return 0;
+fail:
+    exec(db, "ROLLBACK");
+    log_error("migration %03d_%s failed; the database is unchanged", m->version, m->name);
+    return -1;
+}
+
+int
+db_migrate(struct db *db)
+{
+    int have;
+
+    if (exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                 " name TEXT NOT NULL, applied_at TEXT NOT NULL)") != SQLITE_OK)
+        return -1;
+    have = current_version(db);
+    if (have < 0)
+        return -1;
+    if (have > db_schema_latest()) {
+        log_error("the database has schema version %d but this crmd knows only up to %d: "
+                  "upgrade crmd (it refuses to run on a newer database)",
+                  have, db_schema_latest());
+        return -1;
+    }
+    for (size_t i = 0; i < db_migrations_count; i++)
+        if (db_migrations[i].version > have && apply(db, &db_migrations[i]) != 0)
+            return -1;
+    return db_schema_latest();
+}
+
+struct db *
+db_thread(const struct config *cfg)
+{
+    if (thread_db)
+        return thread_db;
+    thread_db = db_open(cfg->db_path, cfg);
+    if (!thread_db)
+        return NULL;
+    pthread_mutex_lock(&registry_lock);
+    thread_db->next_open = registry;
+    registry = thread_db;
+    pthread_mutex_unlock(&registry_lock);
+    return thread_db;
+}
+
+void
+db_close_all(void)
+{
+    pthread_mutex_lock(&registry_lock);
+    while (registry) {
+        struct db *next = registry->next_open;
+        db_close(registry);
+        registry = next;
+    }
+    pthread_mutex_unlock(&registry_lock);
+}
+
+static size_t
+slot_hash(const void *key, unsigned variant)
+{
+    uint64_t h = (uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15ull ^ (uint64_t)variant * 0xC2B2AE3D27D4EB4Full;
+    return (size_t)(h >> 40) & (DB_CACHE_SLOTS - 1);
+}
+
+static sqlite3_stmt *
+cached(struct db *db, const void *key, unsigned variant, const char *sql, struct problem *p)
+{
+    size_t i = slot_hash(key, variant);
+
+    for (size_t probe = 0; probe < DB_CACHE_SLOTS; probe++, i = (i + 1) & (DB_CACHE_SLOTS - 1)) {
+        struct db_slot *s = &db->slots[i];
+        if (s->key == key && s->variant == variant)
+            return s->stmt;
+        if (s->key)
+            continue;
+        if (!sql)
+            return NULL;
+        int rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, NULL);
+        if (rc != SQLITE_OK) {
+            problem_internal(p, "prepare: %s", sqlite3_errmsg(db->conn));
+            s->stmt = NULL;
+            return NULL;
+        }
+        s->key = key;
+        s->variant = variant;
+        return s->stmt;
+    }
+    problem_internal(p, "statement cache full");
+    return NULL;
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, const char *sql, struct problem *p)
+{
+    return cached(db, sql, 0, sql, p);
+}
+
+sqlite3_stmt *
+db_stmt_variant(struct db *db, const void *key, unsigned variant, db_build_fn build,
+                const void *arg, struct problem *p)
+{
+    sqlite3_stmt *st = cached(db, key, variant, NULL, p);
+    struct buf sql = { 0 };
+
+    if (st)
+        return st;
+    build(variant, arg, &sql);
+    st = cached(db, key, variant, sql.data, p);
+    buf_release(&sql);
+    return st;
+}
+
+void
+db_done(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static int
+run(struct db *db, const char *sql, const char *step, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, sql, p);
+    int rc;
+
+    if (!st)
+        return -1;
+    rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(db, rc, step, NULL, p);
+    return 0;
+}
+
+int
+db_begin_write(struct db *db, struct problem *p)
+{
+    return run(db, "BEGIN IMMEDIATE", "begin", p);
+}
+
+int
+db_begin_read(struct db *db, struct problem *p)
+{
+    return run(db, "BEGIN", "begin read", p);
+}
+
+int
+db_commit(struct db *db, struct problem *p)
+{
+    if (run(db, "COMMIT", "commit", p) != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    return 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->conn))
+        sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+db_fail(struct db *db, int rc, const char *step, const char *conflict_detail, struct problem *p)
+{
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        problem_set(p, PROBLEM_CONFLICT, "%s",
+                    conflict_detail ? conflict_detail : "conflicts with an existing record");
+    } else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+        problem_set(p, PROBLEM_CONFLICT, "%s",
+                    conflict_detail ? conflict_detail
+                                    : "the record is referenced by or refers to other records");
+    } else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+        log_warn("request %s: database busy at %s", p->request_id ? p->request_id : "-", step);
+        problem_set(p, PROBLEM_UNAVAILABLE, "the database is busy; retry the request");
+    } else {
+        problem_internal(p, "%s: %s (%d)", step, sqlite3_errmsg(db->conn), rc);
+    }
+    return -1;
+}
+
+static int
+param(sqlite3_stmt *st, const char *name)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    assert(i > 0 && "unknown SQL parameter");
+    return i;
+}
+
+void
+db_bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, param(st, name), v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, param(st, name));
+}
+
+void
+db_bind_int(sqlite3_stmt *st, const char *name, long long v)
+{
+    sqlite3_bind_int64(st, param(st, name), v);
+}
+
+void
+db_bind_null(sqlite3_stmt *st, const char *name)
+{
+    sqlite3_bind_null(st, param(st, name));
+}
+
+sqlite3 *
+db_handle(struct db *db)
+{
+    return db->conn;
+}
+
+int
+db_ping(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT 1", &(struct problem){ 0 });
+    int ok;
+
+    if (!st)
+        return 0;
+    ok = sqlite3_step(st) == SQLITE_ROW;
+    db_done(st);
+    return ok;
+}

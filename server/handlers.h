@@ -1,0 +1,45 @@
+/*
+ * handlers: every route handler, declared once for the route table in
+ * routes.c. Each is implemented in the file of its resource.
+ */
+#ifndef CRMD_HANDLERS_H
+#define CRMD_HANDLERS_H
+
+#include "request.h"
+
+#define HANDLER(name) int name(struct request *req, struct response *res)
+
+HANDLER(health_live);
+HANDLER(health_ready);
+
+HANDLER(customers_create);
+HANDLER(customers_list);
+HANDLER(customers_get);
+HANDLER(customers_patch);
+HANDLER(customers_delete);
+HANDLER(customers_people_list);
+HANDLER(customers_companies_list);
+HANDLER(customers_people_put);
+HANDLER(customers_people_delete);
+
+HANDLER(households_create);
+HANDLER(households_list);
+HANDLER(households_get);
+HANDLER(households_patch);
+HANDLER(households_delete);
+HANDLER(households_members_put);
+HANDLER(households_members_delete);
+
+HANDLER(vehicles_create);
+HANDLER(vehicles_list);
+HANDLER(vehicles_get);
+HANDLER(vehicles_patch);
+HANDLER(vehicles_delete);
+
+HANDLER(touchpoints_create);
+HANDLER(touchpoints_list);
+HANDLER(touchpoints_get);
+HANDLER(touchpoints_patch);
+HANDLER(touchpoints_delete);
+
+#endif

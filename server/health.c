@@ -1,0 +1,23 @@
+/*
+ * health: liveness (/healthz: the process answers) and readiness
+ * (/readyz: this worker's database connection answers a query).
+ */
+#include "handlers.h"
+#include "store.h"
+
+int
+health_live(struct request *req, struct response *res)
+{
+    (void)req;
+    return response_json(res, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+int
+health_ready(struct request *req, struct response *res)
+{
+    if (!store_ping(req->db)) {
+        problem_set(&res->problem, PROBLEM_UNAVAILABLE, "the database does not answer");
+        return -1;
+    }
+    return response_json(res, 200, json_pack("{s:s, s:s}", "status", "ready", "database", "ok"));
+}

@@ -1,0 +1,325 @@
+/*
+ * http: libmicrohttpd glue. The access handler runs up to three times per
+ * request: first call sets up the context, upload calls append the body,
+ * the final call dispatches and queues the response. Queueing on the
+ * final call (never the first) keeps the connection alive.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "jsonx.h"
+#include "log.h"
+#include "request.h"
+#include "util.h"
+
+#define JSON_TYPE "application/json; charset=utf-8"
+#define PROBLEM_TYPE "application/problem+json; charset=utf-8"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    const struct config *cfg;
+    const struct route *routes;
+    size_t nroutes;
+};
+
+struct http_ctx {
+    struct request req;
+    struct response res;
+    struct buf body;
+    int too_large;
+    int calls;
+};
+
+static int
+valid_request_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > REQUEST_ID_MAX)
+        return 0;
+    for (; *s; s++) {
+        char c = *s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.' || c == ':'))
+            return 0;
+    }
+    return 1;
+}
+
+static struct http_ctx *
+ctx_new(struct MHD_Connection *conn, const char *method, const char *url)
+{
+    struct http_ctx *c = xcalloc(1, sizeof *c);
+    const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+    const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+
+    if (rid && valid_request_id(rid))
+        snprintf(c->req.id, sizeof c->req.id, "%s", rid);
+    else
+        util_uuid(c->req.id);
+    c->req.method = method;
+    c->req.path = url;
+    c->req.content_type = ct ? xstrdup(ct) : NULL;
+    c->res.problem.request_id = c->req.id;
+    return c;
+}
+
+static void
+ctx_free(struct http_ctx *c)
+{
+    for (size_t i = 0; i < c->req.nquery; i++) {
+        free(c->req.query[i].key);
+        free(c->req.query[i].value);
+    }
+    free(c->req.content_type);
+    json_decref(c->req.json);
+    buf_release(&c->body);
+    json_decref(c->res.body);
+    free(c->res.location);
+    problem_release(&c->res.problem);
+    free(c);
+}
+
+static void
+completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (*con_cls)
+        ctx_free(*con_cls);
+    *con_cls = NULL;
+}
+
+static enum MHD_Result
+collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct request *req = cls;
+    (void)kind;
+
+    if (req->nquery == REQUEST_MAX_QUERY) {
+        req->query_overflow = 1;
+        return MHD_NO;
+    }
+    req->query[req->nquery].key = xstrdup(key);
+    req->query[req->nquery].value = xstrdup(value ? value : "");
+    req->nquery++;
+    return MHD_YES;
+}
+
+/* Query keys and values must be valid UTF-8 without control characters. */
+static int
+check_query_text(const struct request *req, struct problem *p)
+{
+    for (size_t i = 0; i < req->nquery; i++) {
+        const char *kv[2] = { req->query[i].key, req->query[i].value };
+        for (int k = 0; k < 2; k++) {
+            json_t *s = json_string(kv[k]); /* NULL for invalid UTF-8 */
+            int bad = !s || jsonx_text_error(kv[k][0] ? kv[k] : "x", 4096, 0) != NULL;
+            json_decref(s);
+            if (bad) {
+                problem_set(p, PROBLEM_BAD_REQUEST,
+                            "query parameter %zu is not valid UTF-8 text, is longer than 4096 bytes "
+                            "or contains control characters",
+                            i + 1);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static void
+add_common_headers(struct MHD_Response *r, const struct http_ctx *c)
+{
+    MHD_add_response_header(r, "X-Request-Id", c->req.id);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result
+queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *body,
+           const char *type, const char *allow)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+
+    if (body) {
+        char *text = json_dumps(body, JSON_COMPACT);
+        size_t len = strlen(text);
+        r = MHD_create_response_from_buffer_with_free_callback(len, text, free);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    } else {
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
+    add_common_headers(r, c);
+    if (c->res.location && status < 300)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, c->res.location);
+    if (allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    ret = MHD_queue_response(conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result
+queue_problem(struct MHD_Connection *conn, struct http_ctx *c, const char *allow)
+{
+    struct problem *p = &c->res.problem;
+    json_t *body;
+    enum MHD_Result ret;
+
+    if (p->code == PROBLEM_NONE)
+        problem_internal(p, "handler failed without a problem");
+    body = problem_to_json(p);
+    ret = queue_json(conn, c, problem_status(p->code), body, PROBLEM_TYPE, allow);
+    json_decref(body);
+    return ret;
+}
+
+static enum MHD_Result
+dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
+{
+    struct request *req = &c->req;
+    struct response *res = &c->res;
+    enum router_result rr;
+    int rc;
+
+    if (c->too_large) {
+        problem_set(&res->problem, PROBLEM_TOO_LARGE, "the request body exceeds the limit of %zu bytes",
+                    s->cfg->max_body);
+        return queue_problem(conn, c, NULL);
+    }
+    rr = router_match(s->routes, s->nroutes, req->method, req->path, &req->match);
+    if (rr == ROUTER_NO_ROUTE) {
+        problem_set(&res->problem, PROBLEM_NO_ROUTE, "no endpoint at this path; see /v1 routes in the API documentation");
+        return queue_problem(conn, c, NULL);
+    }
+    if (rr == ROUTER_NO_METHOD) {
+        problem_set(&res->problem, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s",
+                    req->method, req->match.allow);
+        return queue_problem(conn, c, req->match.allow);
+    }
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, req);
+    if (check_query_text(req, &res->problem) != 0)
+        return queue_problem(conn, c, NULL);
+    req->body = c->body.data;
+    req->body_len = c->body.len;
+    req->config = s->cfg;
+    req->db = db_thread(s->cfg);
+    if (!req->db) {
+        problem_set(&res->problem, PROBLEM_UNAVAILABLE, "the database cannot be opened");
+        return queue_problem(conn, c, NULL);
+    }
+    res->status = 200;
+    rc = req->match.route->handler(req, res);
+    db_rollback(req->db); /* no-op after a commit; undoes a half-done write after -1 */
+    if (rc != 0 || res->problem.code != PROBLEM_NONE)
+        return queue_problem(conn, c, NULL);
+    return queue_json(conn, c, res->status, res->status == 204 ? NULL : res->body, JSON_TYPE, NULL);
+}
+
+static enum MHD_Result
+access_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+               const char *version, const char *upload_data, size_t *upload_data_size,
+               void **con_cls)
+{
+    struct http_server *s = cls;
+    struct http_ctx *c = *con_cls;
+    (void)version;
+
+    if (!c) {
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        c = ctx_new(conn, method, url);
+        *con_cls = c;
+        if (cl && strtoull(cl, NULL, 10) > s->cfg->max_body) {
+            /* Refuse before reading the body; the connection closes. */
+            c->too_large = 1;
+            return dispatch(s, conn, c);
+        }
+        return MHD_YES;
+    }
+    c->calls++;
+    if (*upload_data_size) {
+        if (!c->too_large && c->body.len + *upload_data_size <= s->cfg->max_body)
+            buf_append(&c->body, upload_data, *upload_data_size);
+        else
+            c->too_large = 1;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return dispatch(s, conn, c);
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_warn("http: %s", msg);
+}
+
+struct http_server *
+http_start(const struct config *cfg, const struct route *routes, size_t n)
+{
+    struct http_server *s = xcalloc(1, sizeof *s);
+    struct sockaddr_in6 a6 = { 0 };
+    struct sockaddr_in a4 = { 0 };
+    struct sockaddr *addr;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+
+    s->cfg = cfg;
+    s->routes = routes;
+    s->nroutes = n;
+    if (inet_pton(AF_INET, cfg->listen, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons((uint16_t)cfg->port);
+        addr = (struct sockaddr *)&a4;
+    } else if (inet_pton(AF_INET6, cfg->listen, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons((uint16_t)cfg->port);
+        addr = (struct sockaddr *)&a6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        log_error("--listen '%s' is not an IPv4 or IPv6 address", cfg->listen);
+        free(s);
+        return NULL;
+    }
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, access_handler, s, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, completed,
+        NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_END);
+    if (!s->daemon) {
+        log_error("cannot listen on %s port %d (in use, or not allowed)", cfg->listen, cfg->port);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int
+http_port(const struct http_server *s)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : -1;
+}
+
+void
+http_stop(struct http_server *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

@@ -1,0 +1,130 @@
+/*
+ * problem: table of problem types and their rendering as RFC 9457 JSON.
+ * Type URIs are "urn:crmd:problem:<slug>" (stable, documented in README).
+ */
+#include "problem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+static const struct {
+    int status;
+    const char *slug;
+    const char *title;
+} problems[PROBLEM_COUNT_] = {
+    [PROBLEM_NONE] = { 200, "none", "No problem" },
+    [PROBLEM_BAD_REQUEST] = { 400, "bad-request", "The request is malformed" },
+    [PROBLEM_MALFORMED_JSON] = { 400, "malformed-json", "The body is not valid JSON" },
+    [PROBLEM_VALIDATION] = { 400, "validation", "Some fields are invalid" },
+    [PROBLEM_NOT_FOUND] = { 404, "not-found", "No such resource" },
+    [PROBLEM_NO_ROUTE] = { 404, "no-route", "No such endpoint" },
+    [PROBLEM_METHOD_NOT_ALLOWED] = { 405, "method-not-allowed", "Method not allowed here" },
+    [PROBLEM_CONFLICT] = { 409, "conflict", "Conflicts with existing data" },
+    [PROBLEM_TOO_LARGE] = { 413, "payload-too-large", "The body is too large" },
+    [PROBLEM_UNSUPPORTED_MEDIA] = { 415, "unsupported-media-type", "Unsupported content type" },
+    [PROBLEM_UNPROCESSABLE] = { 422, "unprocessable", "A reference cannot be resolved" },
+    [PROBLEM_INTERNAL] = { 500, "internal", "Internal server error" },
+    [PROBLEM_UNAVAILABLE] = { 503, "unavailable", "Service unavailable" },
+};
+
+void
+problem_set(struct problem *p, enum problem_code code, const char *fmt, ...)
+{
+    va_list ap;
+
+    p->code = code;
+    va_start(ap, fmt);
+    vsnprintf(p->detail, sizeof p->detail, fmt, ap);
+    va_end(ap);
+}
+
+void
+problem_add_field(struct problem *p, const char *field, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!p->errors)
+        p->errors = json_array();
+    json_array_append_new(p->errors, json_pack("{s:s, s:s}", "field", field, "message", msg));
+}
+
+size_t
+problem_field_count(const struct problem *p)
+{
+    return p->errors ? json_array_size(p->errors) : 0;
+}
+
+void
+problem_set_extra(struct problem *p, const char *key, json_t *value)
+{
+    if (!p->extra)
+        p->extra = json_object();
+    json_object_set_new(p->extra, key, value);
+}
+
+void
+problem_internal(struct problem *p, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    log_error("request %s: internal error: %s", p->request_id ? p->request_id : "-", msg);
+    problem_set(p, PROBLEM_INTERNAL, "An internal error occurred; quote request id %s when reporting it.",
+                p->request_id ? p->request_id : "-");
+}
+
+int
+problem_status(enum problem_code code)
+{
+    return problems[code].status;
+}
+
+const char *
+problem_slug(enum problem_code code)
+{
+    return problems[code].slug;
+}
+
+const char *
+problem_title(enum problem_code code)
+{
+    return problems[code].title;
+}
+
+json_t *
+problem_to_json(const struct problem *p)
+{
+    char type[64];
+    json_t *o;
+
+    snprintf(type, sizeof type, "urn:crmd:problem:%s", problems[p->code].slug);
+    o = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title", problems[p->code].title, "status",
+                  problems[p->code].status, "detail", p->detail);
+    if (p->errors)
+        json_object_set(o, "errors", p->errors);
+    if (p->code == PROBLEM_INTERNAL && p->request_id)
+        json_object_set_new(o, "request_id", json_string(p->request_id));
+    if (p->extra)
+        json_object_update(o, p->extra);
+    return o;
+}
+
+void
+problem_release(struct problem *p)
+{
+    json_decref(p->errors);
+    json_decref(p->extra);
+    p->errors = p->extra = NULL;
+    p->code = PROBLEM_NONE;
+    p->detail[0] = '\0';
+}

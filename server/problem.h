@@ -1,0 +1,66 @@
+/*
+ * problem: the one error value of a request (RFC 9457 problem details).
+ * Code that fails because of the client fills it and returns -1; http.c
+ * renders it once as application/problem+json.
+ */
+#ifndef CRMD_PROBLEM_H
+#define CRMD_PROBLEM_H
+
+#include <jansson.h>
+
+enum problem_code {
+    PROBLEM_NONE = 0,
+    PROBLEM_BAD_REQUEST,        /* 400: a malformed parameter, cursor, header */
+    PROBLEM_MALFORMED_JSON,     /* 400: body is not valid JSON / UTF-8 */
+    PROBLEM_VALIDATION,         /* 400: fields wrong; errors[] says which */
+    PROBLEM_NOT_FOUND,          /* 404: no such resource */
+    PROBLEM_NO_ROUTE,           /* 404: no such path */
+    PROBLEM_METHOD_NOT_ALLOWED, /* 405 + Allow */
+    PROBLEM_CONFLICT,           /* 409 */
+    PROBLEM_TOO_LARGE,          /* 413 */
+    PROBLEM_UNSUPPORTED_MEDIA,  /* 415 */
+    PROBLEM_UNPROCESSABLE,      /* 422: a reference points nowhere or to the wrong kind */
+    PROBLEM_INTERNAL,           /* 500: details only in the log */
+    PROBLEM_UNAVAILABLE,        /* 503 */
+    PROBLEM_COUNT_
+};
+
+#define PROBLEM_DETAIL_MAX 512
+
+struct problem {
+    enum problem_code code;
+    char detail[PROBLEM_DETAIL_MAX];
+    json_t *errors;         /* array of {field, message}, or NULL */
+    json_t *extra;          /* object of extension members, or NULL */
+    const char *request_id; /* borrowed; for internal errors */
+};
+
+/* Set code and detail (printf-style); replaces an earlier detail. */
+void problem_set(struct problem *p, enum problem_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Append {field, message} to errors[]. */
+void problem_add_field(struct problem *p, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Number of field errors collected so far. */
+size_t problem_field_count(const struct problem *p);
+
+/* Set an extension member (steals value). */
+void problem_set_extra(struct problem *p, const char *key, json_t *value);
+
+/* Log what went wrong (with the request id) and set a 500 that says only the id. */
+void problem_internal(struct problem *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* HTTP status, type slug and title of a code. */
+int problem_status(enum problem_code code);
+const char *problem_slug(enum problem_code code);
+const char *problem_title(enum problem_code code);
+
+/* A new JSON object with type, title, status, detail, errors, extensions. */
+json_t *problem_to_json(const struct problem *p);
+
+/* Free errors/extra and reset to PROBLEM_NONE. */
+void problem_release(struct problem *p);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * request: what a handler sees of an HTTP exchange (struct request in,
+ * struct response out), with helpers for query parameters, the JSON body
+ * and responses. No libmicrohttpd types here: http.c translates.
+ */
+#ifndef CRMD_REQUEST_H
+#define CRMD_REQUEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "problem.h"
+#include "router.h"
+
+#define REQUEST_MAX_QUERY 32
+#define REQUEST_ID_MAX 64
+
+struct db;
+struct config;
+
+struct query_param {
+    char *key;
+    char *value;
+};
+
+struct request {
+    const char *method; /* "GET", "POST", ... ("HEAD" is served as GET) */
+    const char *path;
+    struct router_match match; /* captures of the route pattern */
+    struct query_param query[REQUEST_MAX_QUERY];
+    size_t nquery;
+    int query_overflow;   /* more parameters than REQUEST_MAX_QUERY */
+    char *content_type;   /* NULL when absent */
+    char *body;           /* NUL-terminated copy of the body, or NULL */
+    size_t body_len;
+    json_t *json;         /* parsed body after request_json() */
+    struct db *db;        /* this worker thread's connection */
+    const struct config *config;
+    char id[REQUEST_ID_MAX + 1];
+};
+
+struct response {
+    int status;
+    json_t *body;   /* owned; rendered as application/json */
+    char *location; /* owned; Location header */
+    struct problem problem;
+};
+
+/* Capture i of the matched route pattern ("{id}" order). */
+const char *request_param(const struct request *req, size_t i);
+
+/* Value of query parameter key, or NULL. */
+const char *request_query(const struct request *req, const char *key);
+
+/*
+ * Refuse query parameters not in allowed (NULL-terminated) and repeated
+ * parameters with a 400 that names them. Returns 0 or -1.
+ */
+int request_check_query(const struct request *req, const char *const *allowed, struct problem *p);
+
+/*
+ * Read integer query parameter key into *out: def when absent, else it
+ * must be a decimal in [min, max]. Returns 0 or -1 (400).
+ */
+int request_query_int(const struct request *req, const char *key, long def, long min, long max,
+                      long *out, struct problem *p);
+
+/* Read boolean query parameter ("true"/"false"); def when absent. */
+int request_query_bool(const struct request *req, const char *key, int def, int *out,
+                       struct problem *p);
+
+/*
+ * Parse the body as a JSON object: content type must be application/json
+ * (or application/merge-patch+json when merge_patch is set) → else 415;
+ * malformed, invalid UTF-8, too deep or not an object → 400. Returns the
+ * borrowed object (owned by req) or NULL.
+ */
+json_t *request_json_object(struct request *req, int merge_patch, struct problem *p);
+
+/* Set status and body (steals body). Returns 0 for "return response_json(...)". */
+int response_json(struct response *res, int status, json_t *body);
+
+/* Set the Location header from a printf format. */
+void response_set_location(struct response *res, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

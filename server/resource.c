@@ -1,0 +1,216 @@
+/*
+ * resource: generic handlers. Writes validate first, then run in one
+ * BEGIN IMMEDIATE transaction; PATCH reads, merges (RFC 7396),
+ * re-validates the whole result and writes under a version check, all
+ * inside that transaction, so two patches never lose each other.
+ */
+#include "resource.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cursor.h"
+#include "util.h"
+
+int
+resource_id(const struct request *req, size_t i, const char *what, char *out, struct problem *p)
+{
+    const char *s = request_param(req, i);
+
+    if (!util_is_uuid(s)) {
+        problem_set(p, PROBLEM_NOT_FOUND, "no %s with id '%.40s' (ids are UUIDs)", what, s);
+        return -1;
+    }
+    for (size_t k = 0; k <= UTIL_UUID_LEN; k++)
+        out[k] = (char)(s[k] >= 'A' && s[k] <= 'F' ? s[k] + 32 : s[k]);
+    return 0;
+}
+
+static void
+stamp(json_t *doc, const char *id, long long version)
+{
+    char now[UTIL_TIME_LEN + 1];
+
+    util_format_time(util_now(), now);
+    json_object_set_new(doc, "id", json_string(id));
+    if (version == 1)
+        json_object_set_new(doc, "created_at", json_string(now));
+    json_object_set_new(doc, "updated_at", json_string(now));
+    json_object_set_new(doc, "version", json_integer(version));
+}
+
+/* Write doc (insert when expected == 0) with the resource's rules; in a transaction. */
+static int
+write_doc(struct request *req, const struct resource *r, json_t *doc, long long expected,
+          struct problem *p)
+{
+    if (r->before_write && r->before_write(req->db, doc, p) != 0)
+        return -1;
+    if ((expected ? store_update(req->db, r->model, doc, expected, p)
+                  : store_insert(req->db, r->model, doc, p)) != 0)
+        return -1;
+    return r->after_write ? r->after_write(req->db, doc, p) : 0;
+}
+
+int
+resource_create(struct request *req, struct response *res, const struct resource *r)
+{
+    static const char *const allowed[] = { NULL };
+    struct problem *p = &res->problem;
+    char id[UTIL_UUID_LEN + 1];
+    json_t *doc, *out;
+
+    if (request_check_query(req, allowed, p) != 0)
+        return -1;
+    if (!(doc = request_json_object(req, 0, p)))
+        return -1;
+    if (model_validate(r->model, doc, NULL, p) != 0)
+        return -1;
+    util_uuid(id);
+    stamp(doc, id, 1);
+    if (store_begin_write(req->db, p) != 0)
+        return -1;
+    if (write_doc(req, r, doc, 0, p) != 0 || store_get(req->db, r->model, id, &out, p) != 0)
+        return -1;
+    if (store_commit(req->db, p) != 0) {
+        json_decref(out);
+        return -1;
+    }
+    response_set_location(res, "%s/%s", r->model->path, id);
+    return response_json(res, 201, out);
+}
+
+int
+resource_get(struct request *req, struct response *res, const struct resource *r)
+{
+    static const char *const allowed[] = { NULL };
+    char id[UTIL_UUID_LEN + 1];
+    json_t *out;
+
+    if (request_check_query(req, allowed, &res->problem) != 0 ||
+        resource_id(req, 0, r->model->name, id, &res->problem) != 0)
+        return -1;
+    if (store_get(req->db, r->model, id, &out, &res->problem) != 0)
+        return -1;
+    return response_json(res, 200, out);
+}
+
+/* Map query parameters onto the resource's filters; values normalised into vals. */
+static int
+read_filters(const struct request *req, const struct resource *r, char vals[][256],
+             const char **values, struct problem *p)
+{
+    for (size_t i = 0; r->filters[i].param; i++) {
+        const struct store_filter *f = &r->filters[i];
+        const char *v = request_query(req, f->param);
+        values[i] = NULL;
+        if (!v)
+            continue;
+        if (f->normalize(v, vals[i], 256) != 0) {
+            problem_set(p, PROBLEM_BAD_REQUEST, "query parameter '%s' must be %s", f->param, f->hint);
+            return -1;
+        }
+        values[i] = vals[i];
+    }
+    return 0;
+}
+
+int
+resource_list(struct request *req, struct response *res, const struct resource *r)
+{
+    const char *allowed[32];
+    char vals[24][256], next[CURSOR_LEN + 1];
+    const char *values[24];
+    const char *cursor = request_query(req, "cursor");
+    struct store_page page = { 0 };
+    struct problem *p = &res->problem;
+    size_t n = 0;
+    long limit;
+
+    for (size_t i = 0; r->filters[i].param && n < 29; i++)
+        allowed[n++] = r->filters[i].param;
+    allowed[n++] = "limit";
+    allowed[n++] = "cursor";
+    allowed[n] = NULL;
+    if (request_check_query(req, allowed, p) != 0 ||
+        request_query_int(req, "limit", RESOURCE_LIMIT_DEFAULT, 1, RESOURCE_LIMIT_MAX, &limit, p) != 0 ||
+        read_filters(req, r, vals, values, p) != 0)
+        return -1;
+    if (cursor && cursor_decode(cursor, r->model->tag, &page.after) != 0) {
+        problem_set(p, PROBLEM_BAD_REQUEST,
+                    "query parameter 'cursor' is not a cursor of this list; use next_cursor "
+                    "from a previous page");
+        return -1;
+    }
+    page.limit = (int)limit;
+    if (store_list(req->db, r->model, r->filters, values, &page, p) != 0)
+        return -1;
+    if (page.more)
+        cursor_encode(r->model->tag, page.last, next);
+    return response_json(res, 200,
+                         json_pack("{s:o, s:o}", "items", page.items, "next_cursor",
+                                   page.more ? json_string(next) : json_null()));
+}
+
+int
+resource_patch(struct request *req, struct response *res, const struct resource *r)
+{
+    static const char *const allowed[] = { NULL };
+    struct problem *p = &res->problem;
+    char id[UTIL_UUID_LEN + 1];
+    json_t *patch, *old = NULL, *doc = NULL, *out = NULL;
+    long long version;
+    int rc = -1;
+
+    if (request_check_query(req, allowed, p) != 0 || resource_id(req, 0, r->model->name, id, p) != 0)
+        return -1;
+    if (!(patch = request_json_object(req, 1, p)))
+        return -1;
+    if (store_begin_write(req->db, p) != 0)
+        return -1;
+    if (store_get(req->db, r->model, id, &old, p) != 0)
+        goto out;
+    doc = jsonx_merge_patch(old, patch);
+    if (model_validate(r->model, doc, old, p) != 0)
+        goto out;
+    version = json_integer_value(json_object_get(old, "version"));
+    stamp(doc, id, version + 1);
+    if (write_doc(req, r, doc, version, p) != 0 || store_get(req->db, r->model, id, &out, p) != 0 ||
+        store_commit(req->db, p) != 0)
+        goto out;
+    rc = response_json(res, 200, out);
+    out = NULL;
+out:
+    json_decref(old);
+    json_decref(doc);
+    json_decref(out);
+    return rc;
+}
+
+int
+resource_delete(struct request *req, struct response *res, const struct resource *r)
+{
+    static const char *const with_cascade[] = { "cascade", NULL };
+    static const char *const plain[] = { NULL };
+    struct problem *p = &res->problem;
+    char id[UTIL_UUID_LEN + 1];
+    int cascade = 0, rc;
+
+    if (request_check_query(req, r->before_delete ? with_cascade : plain, p) != 0 ||
+        request_query_bool(req, "cascade", 0, &cascade, p) != 0 ||
+        resource_id(req, 0, r->model->name, id, p) != 0)
+        return -1;
+    if (store_begin_write(req->db, p) != 0)
+        return -1;
+    rc = store_exists(req->db, r->model, id, p);
+    if (rc <= 0) {
+        if (rc == 0)
+            problem_set(p, PROBLEM_NOT_FOUND, "no %s with id %s", r->model->name, id);
+        return -1;
+    }
+    if ((r->before_delete && r->before_delete(req->db, id, cascade, p) != 0) ||
+        store_delete(req->db, r->model, id, p) != 0 || store_commit(req->db, p) != 0)
+        return -1;
+    res->status = 204;
+    return 0;
+}

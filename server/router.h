@@ -1,0 +1,44 @@
+/*
+ * router: maps method + path to a handler through one static table of
+ * {method, pattern, handler}. Patterns are literal segments and "{name}"
+ * captures of one non-empty segment. Pure: no I/O, unit-tested.
+ */
+#ifndef CRMD_ROUTER_H
+#define CRMD_ROUTER_H
+
+#include <stddef.h>
+
+#define ROUTER_MAX_CAPTURES 4
+#define ROUTER_MAX_SEGMENTS 8
+#define ROUTER_SEGMENT_MAX 128
+
+struct request;
+struct response;
+
+typedef int (*router_handler)(struct request *req, struct response *res);
+
+struct route {
+    const char *method;
+    const char *pattern;
+    router_handler handler;
+};
+
+enum router_result { ROUTER_MATCH, ROUTER_NO_ROUTE, ROUTER_NO_METHOD };
+
+struct router_match {
+    const struct route *route;
+    size_t ncaptures;
+    char captures[ROUTER_MAX_CAPTURES][ROUTER_SEGMENT_MAX + 1];
+    char allow[128]; /* "GET, PATCH, DELETE" when ROUTER_NO_METHOD */
+};
+
+/*
+ * Find the route for method and path in routes[0..n). HEAD matches GET
+ * routes. On ROUTER_MATCH fills m->route and the captures in pattern
+ * order; on ROUTER_NO_METHOD fills m->allow with the methods the path
+ * has. A segment longer than ROUTER_SEGMENT_MAX never matches a capture.
+ */
+enum router_result router_match(const struct route *routes, size_t n, const char *method,
+                                const char *path, struct router_match *m);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * store: the storage layer. Handlers call these functions and never see
+ * SQL; a second backend (PostgreSQL) would implement the same header.
+ * Representations travel as jansson objects shaped by model.h. Every
+ * function returns 0, or -1 with p filled (404, 409, 422, 500, 503).
+ * Writes must run inside store_begin_write() ... store_commit().
+ */
+#ifndef CRMD_STORE_H
+#define CRMD_STORE_H
+
+#include <jansson.h>
+
+#include "model.h"
+#include "problem.h"
+
+struct db;
+
+int store_begin_write(struct db *db, struct problem *p);
+int store_begin_read(struct db *db, struct problem *p);
+int store_commit(struct db *db, struct problem *p);
+void store_rollback(struct db *db);
+
+/* ---- generic rows of a model ---- */
+
+/* Read one representation; 404 (naming the model) when absent. */
+int store_get(struct db *db, const struct model *m, const char *id, json_t **out, struct problem *p);
+
+/* 1 if a row with this id exists, 0 if not, -1 on error. */
+int store_exists(struct db *db, const struct model *m, const char *id, struct problem *p);
+
+/* Insert a complete, validated doc (id, timestamps and version set). */
+int store_insert(struct db *db, const struct model *m, const json_t *doc, struct problem *p);
+
+/* Replace the row doc["id"] if its version is still expected (else 409). */
+int store_update(struct db *db, const struct model *m, const json_t *doc, long long expected,
+                 struct problem *p);
+
+/* Delete the row; 404 when absent. */
+int store_delete(struct db *db, const struct model *m, const char *id, struct problem *p);
+
+/*
+ * A list filter: query parameter name, SQL condition using ":<param>",
+ * a normaliser of the client's value (0, or -1 when unusable) and what a
+ * usable value looks like, for the 400's detail ("must be ...").
+ */
+struct store_filter {
+    const char *param;
+    const char *sql;
+    int (*normalize)(const char *in, char *out, size_t outsz);
+    const char *hint;
+};
+
+struct store_page {
+    long long after; /* seq of the last row already seen (0 = start) */
+    int limit;
+    json_t *items;   /* out: new array */
+    long long last;  /* out: seq of the last row returned */
+    int more;        /* out: 1 if rows follow */
+};
+
+/*
+ * List rows of m in creation order after page->after, applying
+ * filters[i] (ended by { NULL }) where values[i] is not NULL (values
+ * already normalised).
+ */
+int store_list(struct db *db, const struct model *m, const struct store_filter *filters,
+               const char *const *values, struct store_page *page, struct problem *p);
+
+/* ---- resource-specific rules, run inside the write transaction ---- */
+
+/* Filters per resource, ended by { NULL } (the handler maps query parameters onto them). */
+extern const struct store_filter store_customer_filters[];
+extern const struct store_filter store_vehicle_filters[];
+extern const struct store_filter store_touchpoint_filters[];
+extern const struct store_filter store_household_filters[];
+
+/* Keep lookup keys (e-mail, phone) and external references of a customer. */
+int store_customer_after_write(struct db *db, const json_t *doc, struct problem *p);
+/* Refuse (409) or cascade the deletion of a customer. */
+int store_customer_before_delete(struct db *db, const char *id, int cascade, struct problem *p);
+
+/* Owner/driver must exist (driver a person), VIN and external refs free. */
+int store_vehicle_before_write(struct db *db, const json_t *doc, struct problem *p);
+int store_vehicle_after_write(struct db *db, const json_t *doc, struct problem *p);
+int store_vehicle_before_delete(struct db *db, const char *id, int cascade, struct problem *p);
+
+/* Customer and vehicle must exist; the vehicle should be the customer's or driven by them. */
+int store_touchpoint_before_write(struct db *db, const json_t *doc, struct problem *p);
+
+/* ---- household members ---- */
+
+/*
+ * Put person customer_id into household with role. A person already in
+ * another household → 409 unless move is set. Bumps the household version.
+ * *created is 1 when the person was not a member of this household before.
+ */
+int store_household_member_put(struct db *db, const char *household, const char *customer,
+                               const char *role, int move, int *created, struct problem *p);
+int store_household_member_delete(struct db *db, const char *household, const char *customer,
+                                  struct problem *p);
+
+/* ---- people at companies ---- */
+
+/* Replace the roles of person at company (roles: array of role strings). */
+int store_company_person_put(struct db *db, const char *company, const char *person,
+                             const json_t *roles, int *created, struct problem *p);
+int store_company_person_delete(struct db *db, const char *company, const char *person,
+                                struct problem *p);
+/* [{person_id, roles, since}] of a company, or [{company_id, roles, since}] of a person. */
+int store_company_people(struct db *db, const char *customer, int of_company, json_t **out,
+                         struct problem *p);
+
+/* 1 if the database answers. */
+int store_ping(struct db *db);
+
+#endif

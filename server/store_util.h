@@ -1,0 +1,32 @@
+/*
+ * store_util: small helpers shared by the store_*.c files (not part of
+ * the storage API seen by handlers).
+ */
+#ifndef CRMD_STORE_UTIL_H
+#define CRMD_STORE_UTIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "problem.h"
+
+struct db;
+
+/* Run a statement that takes only :id to completion. */
+int store_exec_id(struct db *db, const char *sql, const char *id, struct problem *p);
+
+/*
+ * Replace the external references of resource ("customer", "vehicle")
+ * id with refs (array of {system, id}, may be NULL); a reference held by
+ * another record → 409 naming it.
+ */
+int store_refs_replace(struct db *db, const char *resource, const char *id, const json_t *refs,
+                       struct problem *p);
+
+/* Filter normalisers: text as given (≤ 1024 bytes); "system:id" external reference; a UUID. */
+int store_norm_text(const char *in, char *out, size_t outsz);
+int store_norm_external_ref(const char *in, char *out, size_t outsz);
+int store_norm_id(const char *in, char *out, size_t outsz);
+int store_norm_time(const char *in, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * touchpoints: contacts from every department through the generic
+ * handlers; customer and vehicle must exist.
+ */
+#include "handlers.h"
+#include "resource.h"
+
+static const struct resource touchpoints = {
+    .model = &model_touchpoint,
+    .filters = store_touchpoint_filters,
+    .before_write = store_touchpoint_before_write,
+};
+
+HANDLER(touchpoints_create) { return resource_create(req, res, &touchpoints); }
+HANDLER(touchpoints_list) { return resource_list(req, res, &touchpoints); }
+HANDLER(touchpoints_get) { return resource_get(req, res, &touchpoints); }
+HANDLER(touchpoints_patch) { return resource_patch(req, res, &touchpoints); }
+HANDLER(touchpoints_delete) { return resource_delete(req, res, &touchpoints); }

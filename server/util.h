@@ -1,0 +1,44 @@
+/*
+ * util: allocation that aborts on out-of-memory, UUIDs, clock and a small
+ * growable byte buffer. Everything else builds on these.
+ */
+#ifndef CRMD_UTIL_H
+#define CRMD_UTIL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define UTIL_UUID_LEN 36
+#define UTIL_TIME_LEN 20 /* "2026-11-23T09:41:00Z" */
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Write a new random (v4) UUID in lower-case text form; out holds 37 bytes. */
+void util_uuid(char out[UTIL_UUID_LEN + 1]);
+
+/* 1 if s is a UUID in canonical 8-4-4-4-12 hex form (either case), else 0. */
+int util_is_uuid(const char *s);
+
+/* Seconds since the epoch; tests may pin it with CRMD_FAKE_NOW (epoch seconds). */
+time_t util_now(void);
+
+/* Format t as RFC 3339 UTC ("2026-11-23T09:41:00Z"); out holds 21 bytes. */
+void util_format_time(time_t t, char out[UTIL_TIME_LEN + 1]);
+
+/* Growable NUL-terminated byte buffer. */
+struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+
+void buf_append(struct buf *b, const void *data, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_release(struct buf *b);
+
+#endif

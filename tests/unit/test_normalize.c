@@ -1,0 +1,393 @@
+/*
+ * Unit tests for server/normalize.c: one table of {input, outsz, want}
+ * per function, want NULL meaning -1. Every case also checks that a
+ * failure leaves out empty and that nothing is written past outsz.
+ */
+#include <check.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "../../server/normalize.h"
+
+Suite *normalize_suite(void);
+
+#define P NORMALIZE_PLATE_MAX
+#define V (NORMALIZE_VIN_LEN + 1)
+#define T NORMALIZE_PHONE_MAX
+#define E NORMALIZE_EMAIL_MAX
+#define BUFSZ 512
+#define FILL 'Z'
+
+#define A8 "aaaaaaaa"
+#define A64 A8 A8 A8 A8 A8 A8 A8 A8
+#define B8 "bbbbbbbb"
+#define B60 B8 B8 B8 B8 B8 B8 B8 "bbbb"
+#define B63 B60 "bbb"
+#define D252 B63 "." B63 "." B63 "." B60
+
+_Static_assert(sizeof(A64) - 1 == 64, "A64");
+_Static_assert(sizeof(D252) - 1 == 252, "D252");
+
+struct out_case {
+    const char *in;
+    size_t outsz;
+    const char *want; /* NULL: expect -1 */
+};
+
+struct phone_case {
+    const char *in;
+    const char *cc;
+    size_t outsz;
+    const char *want;
+};
+
+/*
+ * Result of one call: rc and out match want, a failure leaves out empty
+ * (untouched when outsz is 0), and the byte at outsz is never written.
+ */
+static void
+check_out(int i, const char *in, int rc, const char *out, size_t outsz, const char *want)
+{
+    const char *shown = in != NULL ? in : "(null)";
+
+    if (want != NULL) {
+        ck_assert_msg(rc == 0, "case %d \"%s\": rc %d, want 0", i, shown, rc);
+        ck_assert_msg(strcmp(out, want) == 0, "case %d \"%s\": got \"%s\", want \"%s\"", i, shown,
+                      out, want);
+    } else {
+        ck_assert_msg(rc == -1, "case %d \"%s\": rc %d, want -1 (out \"%.*s\")", i, shown, rc,
+                      (int)(outsz < BUFSZ ? outsz : BUFSZ - 1), out);
+        if (outsz > 0)
+            ck_assert_msg(out[0] == '\0', "case %d \"%s\": out not empty on failure", i, shown);
+        else
+            ck_assert_msg(out[0] == FILL, "case %d \"%s\": wrote with outsz 0", i, shown);
+    }
+    if (outsz < BUFSZ)
+        ck_assert_msg(out[outsz] == FILL, "case %d \"%s\": wrote past outsz %zu", i, shown, outsz);
+}
+
+static const struct out_case plate_cases[] = {
+    /* valid */
+    { "M-AB 1234", P, "MAB1234" },
+    { "m ab1234", P, "MAB1234" },
+    { "MAB1234", P, "MAB1234" },
+    { "m-ab 1234", P, "MAB1234" },
+    { "M AB-1234E", P, "MAB1234E" },
+    { "B-MW 2022E", P, "BMW2022E" },
+    { "  M-AB 1234  ", P, "MAB1234" },
+    { "M.AB.1234", P, "MAB1234" },
+    { "--A--1--", P, "A1" },
+    { "A1", P, "A1" },
+    { "1A", P, "1A" },
+    { "AB CD 123456", P, "ABCD123456" },
+    { "LÖ-X 5", P, "LÖX5" },
+    { "lö x 5", P, "LÖX5" },
+    { "LÖ X 5", P, "LÖX5" },
+    { "äöü 1", P, "ÄÖÜ1" },
+    { "ÄÖÜ 1", P, "ÄÖÜ1" },
+    { "FÜ-ÄÖ 12", P, "FÜÄÖ12" },
+    { "\xc3\xa4\xc3\xb6\xc3\xbc 1", P, "\xc3\x84\xc3\x96\xc3\x9c" "1" },
+    { "ÄÖÜÄÖÜ 1234", 32, "ÄÖÜÄÖÜ1234" }, /* 10 characters, 16 bytes */
+    { "M-AB 1234", 8, "MAB1234" },         /* exact fit */
+    { "LÖ-X 5", 6, "LÖX5" },               /* exact fit, 5 bytes + NUL */
+    /* invalid */
+    { NULL, P, NULL },
+    { "", P, NULL },
+    { "   ", P, NULL },
+    { "- . -", P, NULL },
+    { "A", P, NULL },
+    { "1", P, NULL },
+    { "ABC", P, NULL },
+    { "1234", P, NULL },
+    { "ÄÖÜ", P, NULL },
+    { "M-AB-12345678901", P, NULL }, /* 14 characters */
+    { "ABCD1234567", P, NULL },      /* 11 characters */
+    { "ÄÖÜÄÖÜ 1234", P, NULL },      /* 10 characters but 17 bytes with NUL */
+    { "M_AB 1", P, NULL },
+    { "M/AB 1", P, NULL },
+    { "M\tAB 1", P, NULL },
+    { "MAB1234!", P, NULL },
+    { "STRAßE 1", P, NULL },
+    { "É 1", P, NULL },
+    { "O\xcc\x88 1", P, NULL },  /* decomposed Ö */
+    { "L\xf6 1", P, NULL },      /* Latin-1 ö */
+    { "A1\xc3", P, NULL },       /* truncated UTF-8 */
+    { "A1\xc3(", P, NULL },
+    { "A\xa4 1", P, NULL },      /* continuation byte alone */
+    { "M-AB 1234", 7, NULL },    /* out too small by one */
+    { "M-AB 1234", 1, NULL },
+    { "M-AB 1234", 0, NULL },
+    { "LÖ-X 5", 5, NULL },
+    { "LÖ-X 5", 3, NULL },       /* Ö would straddle the end */
+};
+
+START_TEST(test_plate)
+{
+    const struct out_case *c = &plate_cases[_i];
+    char out[BUFSZ];
+    int rc;
+
+    memset(out, FILL, sizeof out);
+    rc = normalize_plate(c->in, out, c->outsz);
+    check_out(_i, c->in, rc, out, c->outsz, c->want);
+}
+END_TEST
+
+static const struct out_case vin_cases[] = {
+    /* valid */
+    { "WBA8E9G50GNU12345", V, "WBA8E9G50GNU12345" },
+    { "wba8e9g50gnu12345", V, "WBA8E9G50GNU12345" },
+    { "WbA8e9G50gNu12345", V, "WBA8E9G50GNU12345" },
+    { "  WBA8E9G50GNU12345  ", V, "WBA8E9G50GNU12345" },
+    { "WBA8E9G50GNU12345 ", V, "WBA8E9G50GNU12345" },
+    { "12345678901234567", V, "12345678901234567" },
+    { "ABCDEFGHJKLMNPRST", V, "ABCDEFGHJKLMNPRST" },
+    { "UVWXYZ0123456789A", 64, "UVWXYZ0123456789A" },
+    /* invalid */
+    { NULL, V, NULL },
+    { "", V, NULL },
+    { "                 ", V, NULL },
+    { "WBA8E9G50GNU1234", V, NULL },   /* 16 */
+    { "WBA8E9G50GNU123456", V, NULL }, /* 18 */
+    { "WBA8E9G50GNI12345", V, NULL },
+    { "WBA8E9G50GNO12345", V, NULL },
+    { "WBA8E9G50GNQ12345", V, NULL },
+    { "wba8e9g50gni12345", V, NULL },
+    { "wba8e9g50gno12345", V, NULL },
+    { "wba8e9g50gnq12345", V, NULL },
+    { "WBA8E9G50 NU12345", V, NULL },
+    { "WBA-8E9G50GNU1234", V, NULL },
+    { "WBA8E9G50GNU1234Ä", V, NULL },
+    { "\tWBA8E9G50GNU12345", V, NULL }, /* only spaces are trimmed */
+    { "WBA8E9G50GNU12345\n", V, NULL },
+    { "WBA8E9G50GNU12345", V - 1, NULL },
+    { "WBA8E9G50GNU12345", 0, NULL },
+};
+
+START_TEST(test_vin)
+{
+    const struct out_case *c = &vin_cases[_i];
+    char out[BUFSZ];
+    int rc;
+
+    memset(out, FILL, sizeof out);
+    rc = normalize_vin(c->in, out, c->outsz);
+    check_out(_i, c->in, rc, out, c->outsz, c->want);
+}
+END_TEST
+
+static const struct out_case vin_suffix_cases[] = {
+    /* valid */
+    { "U12345", V, "U12345" },
+    { "u12345", V, "U12345" },
+    { "gnu12345", V, "GNU12345" },
+    { " gnu12345 ", V, "GNU12345" },
+    { "123456", V, "123456" },
+    { "WBA8E9G50GNU12345", V, "WBA8E9G50GNU12345" },
+    { "wba8e9g50gnu12345", V, "WBA8E9G50GNU12345" },
+    { "U12345", 7, "U12345" },
+    /* invalid */
+    { NULL, V, NULL },
+    { "", V, NULL },
+    { "      ", V, NULL },
+    { "12345", V, NULL },
+    { "  12345  ", V, NULL },
+    { "WBA8E9G50GNU123456", V, NULL }, /* 18 */
+    { "I23456", V, NULL },
+    { "o23456", V, NULL },
+    { "Q23456", V, NULL },
+    { "GNU 12345", V, NULL },
+    { "GNU-12345", V, NULL },
+    { "GNÜ12345", V, NULL },
+    { "U12345", 6, NULL },
+    { "U12345", 0, NULL },
+};
+
+START_TEST(test_vin_suffix)
+{
+    const struct out_case *c = &vin_suffix_cases[_i];
+    char out[BUFSZ];
+    int rc;
+
+    memset(out, FILL, sizeof out);
+    rc = normalize_vin_suffix(c->in, out, c->outsz);
+    check_out(_i, c->in, rc, out, c->outsz, c->want);
+}
+END_TEST
+
+static const struct phone_case phone_cases[] = {
+    /* valid */
+    { "089 123456", "49", T, "+4989123456" },
+    { "+49 (0)89 123456", "49", T, "+4989123456" },
+    { "+49(0)89 123456", "49", T, "+4989123456" },
+    { "+49 (0) 89 123456", "49", T, "+4989123456" },
+    { "0049 89 123456", "49", T, "+4989123456" },
+    { "0049 (0)89 123456", "49", T, "+4989123456" },
+    { "+4989123456", "49", T, "+4989123456" },
+    { "+43 1 234567", "49", T, "+431234567" },
+    { "(089) 12 34 56", "49", T, "+4989123456" },
+    { "0171/1234567", "49", T, "+491711234567" },
+    { "+49-171-1234567", "49", T, "+491711234567" },
+    { "+49.171.1234567", "49", T, "+491711234567" },
+    { "  +49 171 1234567  ", "49", T, "+491711234567" },
+    { "(+49) 171 1234567", "49", T, "+491711234567" },
+    { "+1 212 555 0100", "49", T, "+12125550100" },
+    { "+1 (0)212 555 0100", "49", T, "+12125550100" },
+    { "+49 89 (0)123456", "49", T, "+49890123456" }, /* not after the code: a digit */
+    { "(0)89 123456", "49", T, "+4989123456" },
+    { "01 234567", "43", T, "+431234567" },
+    { "089 123456", "1", T, "+189123456" },
+    { "089 123456", "352", T, "+35289123456" },
+    { "+49123456", "49", T, "+49123456" },              /* 8 digits */
+    { "0 123456", "49", T, "+49123456" },
+    { "+123456789012345", "49", T, "+123456789012345" }, /* 15 digits */
+    { "00491234567890123", "49", T, "+491234567890123" },
+    { "+4989123456", NULL, T, "+4989123456" },
+    { "+4989123456", "49", 12, "+4989123456" },          /* exact fit */
+    /* invalid */
+    { NULL, "49", T, NULL },
+    { "", "49", T, NULL },
+    { "   ", "49", T, NULL },
+    { "+", "49", T, NULL },
+    { "0", "49", T, NULL },
+    { "00", "49", T, NULL },
+    { "089 CALL-ME", "49", T, NULL },
+    { "089 123456 x12", "49", T, NULL },
+    { "089#123456", "49", T, NULL },
+    { "089_123456", "49", T, NULL },
+    { "089\t123456", "49", T, NULL },
+    { "123456", "49", T, NULL },
+    { "89 123456", "49", T, NULL },
+    { "+0 89 123456", "49", T, NULL },
+    { "+049 89 123456", "49", T, NULL },
+    { "+(0)89 123456", "49", T, NULL },
+    { "000 49 89 123456", "49", T, NULL },
+    { "++49 89 123456", "49", T, NULL },
+    { "+49 +89 123456", "49", T, NULL },
+    { "49+89123456", "49", T, NULL },
+    { "+4912345", "49", T, NULL },                        /* 7 digits */
+    { "012345", "49", T, NULL },                          /* 7 digits with code */
+    { "004912345678901234", "49", T, NULL },              /* 16 digits */
+    { "0891234567890123", "49", T, NULL },                /* 17 digits with code */
+    { "+1234567890123456", "49", T, NULL },               /* 16 digits */
+    { "+12345678901234567890123456789012345678901234567890", "49", T, NULL },
+    { "089 123456", NULL, T, NULL },
+    { "089 123456", "", T, NULL },
+    { "089 123456", "049", T, NULL },
+    { "089 123456", "4a", T, NULL },
+    { "089 123456", "1234", T, NULL },
+    { "089 123456", "+49", T, NULL },
+    { "+4989123456", "49", 11, NULL },
+    { "+4989123456", "49", 1, NULL },
+    { "+4989123456", "49", 0, NULL },
+};
+
+START_TEST(test_phone)
+{
+    const struct phone_case *c = &phone_cases[_i];
+    char out[BUFSZ];
+    int rc;
+
+    memset(out, FILL, sizeof out);
+    rc = normalize_phone(c->in, c->cc, out, c->outsz);
+    check_out(_i, c->in, rc, out, c->outsz, c->want);
+}
+END_TEST
+
+static const struct out_case email_cases[] = {
+    /* valid */
+    { "  Harry.Wessling@Example.DE ", E, "harry.wessling@example.de" },
+    { "a@b.de", E, "a@b.de" },
+    { "A@B.DE", E, "a@b.de" },
+    { "a@b.c", E, "a@b.c" },
+    { "First.Last+Tag@Sub.Example.co.uk", E, "first.last+tag@sub.example.co.uk" },
+    { "o'brien!#$%&*=?^_`{|}~@example.de", E, "o'brien!#$%&*=?^_`{|}~@example.de" },
+    { "user@xn--mnchen-3ya.de", E, "user@xn--mnchen-3ya.de" },
+    { "user@münchen.de", E, "user@münchen.de" },
+    { "User@MÜNCHEN.DE", E, "user@mÜnchen.de" }, /* ASCII lower-casing only */
+    { "Jürgen@Example.de", E, "jürgen@example.de" },
+    { "a@-b.de", E, "a@-b.de" }, /* hyphens anywhere in a label */
+    { "a@b-.de", E, "a@b-.de" },
+    { "a@123.45", E, "a@123.45" },
+    { A64 "@example.de", E, A64 "@example.de" },
+    { "a@" D252, E, "a@" D252 },               /* address 254, exact fit */
+    { "a@" D252 "c", 512, "a@" D252 "c" },     /* domain 253 */
+    { "a@b.de", 7, "a@b.de" },                  /* exact fit */
+    /* invalid */
+    { NULL, E, NULL },
+    { "", E, NULL },
+    { "   ", E, NULL },
+    { "harry.example.de", E, NULL },
+    { "a@b@c.de", E, NULL },
+    { "a@@b.de", E, NULL },
+    { "@b.de", E, NULL },
+    { " @b.de", E, NULL },
+    { "a@", E, NULL },
+    { "a@ ", E, NULL },
+    { "a" A64 "@example.de", E, NULL },         /* local part 65 */
+    { "a@localhost", E, NULL },
+    { "a@b..de", E, NULL },
+    { "a@.b.de", E, NULL },
+    { "a@b.de.", E, NULL },
+    { "a@.", E, NULL },
+    { "harry wessling@example.de", E, NULL },
+    { "a @b.de", E, NULL },
+    { "a@ b.de", E, NULL },
+    { "a@exa mple.de", E, NULL },
+    { "a\tb@c.de", E, NULL },
+    { "a\x7f@c.de", E, NULL },
+    { "\ta@b.de", E, NULL },
+    { "a@b.de\n", E, NULL },
+    { "a@b_c.de", E, NULL },
+    { "a@b.de!", E, NULL },
+    { "a@[127.0.0.1]", E, NULL },
+    { "a@" D252 "c", E, NULL },                 /* domain 253 but 256 bytes with NUL */
+    { "a@" D252 "cd", 512, NULL },              /* domain 254 */
+    { "ab@" D252, E, NULL },                    /* 256 bytes with NUL */
+    { "a@" D252 ".", 512, NULL },
+    { "a@b.de", 6, NULL },
+    { "a@b.de", 0, NULL },
+};
+
+START_TEST(test_email)
+{
+    const struct out_case *c = &email_cases[_i];
+    char out[BUFSZ];
+    int rc;
+
+    memset(out, FILL, sizeof out);
+    rc = normalize_email(c->in, out, c->outsz);
+    check_out(_i, c->in, rc, out, c->outsz, c->want);
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+Suite *
+normalize_suite(void)
+{
+    Suite *s = suite_create("normalize");
+    TCase *tc;
+
+    tc = tcase_create("plate");
+    tcase_add_loop_test(tc, test_plate, 0, N(plate_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("vin");
+    tcase_add_loop_test(tc, test_vin, 0, N(vin_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("vin_suffix");
+    tcase_add_loop_test(tc, test_vin_suffix, 0, N(vin_suffix_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("phone");
+    tcase_add_loop_test(tc, test_phone, 0, N(phone_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("email");
+    tcase_add_loop_test(tc, test_email, 0, N(email_cases));
+    suite_add_tcase(s, tc);
+
+    return s;
+}

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install the Debian packages crmd needs to build, test and benchmark, if any
+# is missing (apt-get; through sudo when not root). Quiet when all are there.
+set -eu
+PKGS="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev uuid-dev
+check libsubunit-dev libcurl4-openssl-dev $*"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "crmd: installing missing Debian packages:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
