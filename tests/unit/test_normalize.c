@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "../../server/normalize.h"
+#include "normalize.h"
 
 Suite *normalize_suite(void);
 

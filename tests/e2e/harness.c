@@ -1,0 +1,306 @@
+/*
+ * harness: process control for the server under test and a small libcurl
+ * client. No sleeps for synchronisation beyond polling with a deadline.
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct server srv;
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+pause_ms(int ms)
+{
+    struct timespec ts = { 0, (long)ms * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* Port from the "(port N)" line of the server log, or 0. */
+static int
+read_port(const char *log)
+{
+    FILE *f = fopen(log, "r");
+    char line[1024];
+    int port = 0;
+
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, "(port ");
+        if (p && strstr(line, "listening on"))
+            port = atoi(p + 6);
+    }
+    fclose(f);
+    return port;
+}
+
+void
+server_start(struct server *s, const char *db, const char *const *extra_env)
+{
+    const char *bin = getenv("CRMD_BIN");
+    double deadline;
+    char tmpl[] = "/tmp/crmd-test-XXXXXX";
+
+    ck_assert_msg(bin != NULL, "CRMD_BIN must name the crmd binary");
+    if (!s->dir[0]) {
+        ck_assert_ptr_nonnull(mkdtemp(tmpl));
+        snprintf(s->dir, sizeof s->dir, "%s", tmpl);
+    }
+    if (db)
+        snprintf(s->db, sizeof s->db, "%s", db);
+    else if (!s->db[0])
+        snprintf(s->db, sizeof s->db, "%s/test.db", s->dir);
+    snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
+    unlink(s->log);
+    fflush(NULL);
+    s->pid = fork();
+    ck_assert_int_ge(s->pid, 0);
+    if (s->pid == 0) {
+        FILE *lf = fopen(s->log, "w");
+        if (!lf)
+            _exit(127);
+        dup2(fileno(lf), 2);
+        for (const char *const *e = extra_env; e && *e; e++)
+            putenv((char *)*e);
+        execl(bin, bin, "--port", "0", "--db", s->db, "--threads", "2", (char *)NULL);
+        _exit(127);
+    }
+    deadline = now_s() + 20;
+    while (!(s->port = read_port(s->log))) {
+        int st;
+        ck_assert_msg(waitpid(s->pid, &st, WNOHANG) == 0, "crmd exited during start; see %s", s->log);
+        ck_assert_msg(now_s() < deadline, "crmd did not log its port in time");
+        pause_ms(10);
+    }
+    srv = *s;
+    for (;;) {
+        struct reply r;
+        http_get("/readyz", &r);
+        long status = r.status;
+        reply_free(&r);
+        if (status == 200)
+            break;
+        ck_assert_msg(now_s() < deadline, "crmd not ready in time");
+        pause_ms(10);
+    }
+}
+
+int
+server_stop(struct server *s)
+{
+    int st = 0;
+
+    if (s->pid <= 0)
+        return 0;
+    kill(s->pid, SIGTERM);
+    while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    s->pid = 0;
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+void
+harness_setup(void)
+{
+    memset(&srv, 0, sizeof srv);
+    server_start(&srv, NULL, NULL);
+}
+
+void
+harness_teardown(void)
+{
+    char cmd[400];
+    int rc = server_stop(&srv);
+
+    if (rc != 0) {
+        fprintf(stderr, "crmd exited with %d; its log:\n", rc);
+        snprintf(cmd, sizeof cmd, "cat %s >&2", srv.log);
+        if (system(cmd) != 0)
+            fprintf(stderr, "(log unavailable)\n");
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", srv.dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", srv.dir);
+    ck_assert_msg(rc == 0, "crmd exited with status %d (sanitizer finding or unclean stop)", rc);
+}
+
+struct sink {
+    char *data;
+    size_t len;
+};
+
+static size_t
+on_body(char *ptr, size_t size, size_t n, void *ud)
+{
+    struct sink *s = ud;
+    size_t add = size * n;
+    s->data = realloc(s->data, s->len + add + 1);
+    memcpy(s->data + s->len, ptr, add);
+    s->len += add;
+    s->data[s->len] = '\0';
+    return add;
+}
+
+static void
+take_header(char **slot, const char *line, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    if (len > n + 1 && strncasecmp(line, name, n) == 0 && line[n] == ':') {
+        const char *v = line + n + 1;
+        size_t vl = len - n - 1;
+        while (vl && (*v == ' '))
+            v++, vl--;
+        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n'))
+            vl--;
+        free(*slot);
+        *slot = strndup(v, vl);
+    }
+}
+
+static size_t
+on_header(char *line, size_t size, size_t n, void *ud)
+{
+    struct reply *r = ud;
+    size_t len = size * n;
+    take_header(&r->content_type, line, len, "Content-Type");
+    take_header(&r->location, line, len, "Location");
+    take_header(&r->allow, line, len, "Allow");
+    take_header(&r->request_id, line, len, "X-Request-Id");
+    return len;
+}
+
+void
+http(const char *method, const char *path, const char *content_type, const char *body,
+     const char *const *headers, struct reply *r)
+{
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = NULL;
+    struct sink sink = { 0 };
+    char url[4096], ct[256];
+    CURLcode rc;
+
+    memset(r, 0, sizeof *r);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", srv.port, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+        snprintf(ct, sizeof ct, "Content-Type: %s", content_type ? content_type : "application/json");
+        h = curl_slist_append(h, ct);
+    }
+    h = curl_slist_append(h, "Expect:");
+    for (const char *const *x = headers; x && *x; x++)
+        h = curl_slist_append(h, *x);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    rc = curl_easy_perform(c);
+    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    r->body = sink.data ? sink.data : strdup("");
+    r->json = r->body[0] ? json_loads(r->body, JSON_DECODE_ANY, NULL) : NULL;
+}
+
+void
+http_get(const char *path, struct reply *r)
+{
+    http("GET", path, NULL, NULL, NULL, r);
+}
+
+void
+http_json(const char *method, const char *path, const char *body, struct reply *r)
+{
+    http(method, path, "application/json", body, NULL, r);
+}
+
+void
+reply_free(struct reply *r)
+{
+    free(r->content_type);
+    free(r->location);
+    free(r->allow);
+    free(r->request_id);
+    free(r->body);
+    json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+const char *
+create_ok(const char *path, const char *body)
+{
+    static char ids[8][40];
+    static int next;
+    struct reply r;
+    char *slot = ids[next++ % 8];
+
+    http_json("POST", path, body, &r);
+    ck_assert_msg(r.status == 201, "POST %s → %ld: %s", path, r.status, r.body);
+    ck_assert_ptr_nonnull(jstr(&r, "id"));
+    snprintf(slot, 40, "%s", jstr(&r, "id"));
+    reply_free(&r);
+    return slot;
+}
+
+void
+assert_problem(const struct reply *r, long status, const char *slug)
+{
+    char type[96];
+
+    ck_assert_msg(r->status == status, "status %ld, want %ld: %s", r->status, status, r->body);
+    ck_assert_msg(r->content_type && strncmp(r->content_type, "application/problem+json", 24) == 0,
+                  "content type %s", r->content_type ? r->content_type : "(none)");
+    ck_assert_ptr_nonnull(r->json);
+    snprintf(type, sizeof type, "urn:crmd:problem:%s", slug);
+    ck_assert_str_eq(jstr(r, "type"), type);
+    ck_assert_int_eq(json_integer_value(json_object_get(r->json, "status")), status);
+    ck_assert_ptr_nonnull(jstr(r, "title"));
+    ck_assert_ptr_nonnull(jstr(r, "detail"));
+}
+
+void
+assert_field_error(const struct reply *r, const char *field)
+{
+    json_t *errors = json_object_get(r->json, "errors"), *e;
+    size_t i;
+
+    json_array_foreach(errors, i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
+            return;
+    }
+    ck_abort_msg("no error for field %s in %s", field, r->body);
+}
+
+const char *
+jstr(const struct reply *r, const char *key)
+{
+    return json_string_value(json_object_get(r->json, key));
+}

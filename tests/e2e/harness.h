@@ -1,0 +1,67 @@
+/*
+ * harness: end-to-end test support. Starts the real crmd binary ($CRMD_BIN)
+ * on port 0 with a fresh temporary SQLite file, learns the bound port from
+ * its log, waits for /readyz, and speaks HTTP with libcurl.
+ */
+#ifndef CRMD_TEST_HARNESS_H
+#define CRMD_TEST_HARNESS_H
+
+#include <check.h>
+#include <jansson.h>
+#include <sys/types.h>
+
+struct server {
+    pid_t pid;
+    int port;
+    char dir[256];     /* temporary directory holding db and log */
+    char db[320];      /* database path */
+    char log[320];     /* server's stderr */
+};
+
+struct reply {
+    long status;
+    char *content_type; /* NULL if absent */
+    char *location;
+    char *allow;
+    char *request_id;
+    char *body;         /* NUL-terminated, "" if none */
+    json_t *json;       /* parsed body or NULL */
+};
+
+/* The server of the current test case (started by harness_setup). */
+extern struct server srv;
+
+/* Unchecked fixtures: start srv with a fresh database / stop it (asserting exit 0). */
+void harness_setup(void);
+void harness_teardown(void);
+
+/* Start s; db NULL = fresh temp file; extra_env "NAME=value" entries or NULL. */
+void server_start(struct server *s, const char *db, const char *const *extra_env);
+/* SIGTERM, wait; returns the exit status (0 = clean, leak-free under ASan). */
+int server_stop(struct server *s);
+
+/*
+ * Send a request to srv. body may be NULL; content_type NULL means
+ * "application/json" when there is a body. headers: NULL-terminated
+ * "Name: value" strings or NULL.
+ */
+void http(const char *method, const char *path, const char *content_type, const char *body,
+          const char *const *headers, struct reply *r);
+/* Shorthands with content type application/json. */
+void http_get(const char *path, struct reply *r);
+void http_json(const char *method, const char *path, const char *body, struct reply *r);
+void reply_free(struct reply *r);
+
+/* POST body to path, assert 201, return the new id (static storage, 8 slots rotating). */
+const char *create_ok(const char *path, const char *body);
+
+/* Assert a problem+json reply with this status and type slug ("validation"). */
+void assert_problem(const struct reply *r, long status, const char *slug);
+
+/* Assert that errors[] of a problem reply names field. */
+void assert_field_error(const struct reply *r, const char *field);
+
+/* String member of r->json (or NULL). */
+const char *jstr(const struct reply *r, const char *key);
+
+#endif

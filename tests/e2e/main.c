@@ -1,0 +1,30 @@
+/*
+ * main: runs every end-to-end suite. CK_RUN_SUITE / CK_RUN_CASE select
+ * one (Check's own environment variables).
+ */
+#include <curl/curl.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "suites.h"
+
+int
+main(void)
+{
+    SRunner *sr;
+    int failed;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    sr = srunner_create(customers_suite());
+    srunner_add_suite(sr, relations_suite());
+    srunner_add_suite(sr, households_suite());
+    srunner_add_suite(sr, vehicles_suite());
+    srunner_add_suite(sr, touchpoints_suite());
+    srunner_add_suite(sr, errors_suite());
+    srunner_add_suite(sr, lifecycle_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    curl_global_cleanup();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,15 @@
+/* suites: every end-to-end suite, one per resource or concern. */
+#ifndef CRMD_TEST_SUITES_H
+#define CRMD_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *customers_suite(void);
+Suite *relations_suite(void);
+Suite *households_suite(void);
+Suite *vehicles_suite(void);
+Suite *touchpoints_suite(void);
+Suite *errors_suite(void);
+Suite *lifecycle_suite(void);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * main: runs every unit suite. CK_RUN_SUITE / CK_RUN_CASE select one.
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "unit_suites.h"
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(normalize_suite());
+    int failed;
+
+    srunner_add_suite(sr, router_suite());
+    srunner_add_suite(sr, jsonx_suite());
+    srunner_add_suite(sr, cursor_suite());
+    srunner_add_suite(sr, datetime_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

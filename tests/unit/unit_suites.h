@@ -1,0 +1,13 @@
+/* unit_suites: every Check unit suite, one per pure module. */
+#ifndef CRMD_UNIT_SUITES_H
+#define CRMD_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *normalize_suite(void);
+Suite *router_suite(void);
+Suite *jsonx_suite(void);
+Suite *cursor_suite(void);
+Suite *datetime_suite(void);
+
+#endif
