@@ -31,7 +31,7 @@ all: $(B)/crmd
 
 help:
 	@echo "make run     build and start crmd on :8080 with the demo database (crmd-demo.db)"
-	@echo "make test    build and run every test (unit + end-to-end), then the sanitizer run"
+	@echo "make test    build and run every test (unit + end-to-end)"
 	@echo "make unit    Check unit tests only"
 	@echo "make e2e     end-to-end tests only (real server, real SQLite, HTTP)"
 	@echo "make asan    every test under AddressSanitizer + UndefinedBehaviorSanitizer"
@@ -45,33 +45,39 @@ $(DEPS_OK): tools/deps.sh
 deps: $(DEPS_OK)
 
 CFLAGS_ALL = $(CFLAGS_BASE) $(EXTRA) $(CFLAGS)
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
-TEST_LIBS  = $(shell pkg-config --libs check libcurl 2>/dev/null)
+# Evaluated when a recipe runs (after tools/deps.sh installed the packages), not when make parses.
+PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))
+PKG_LIBS   = $$(pkg-config --libs $(PKGS)) -lpthread -lm
+TEST_LIBS  = $$(pkg-config --libs check libcurl)
 
 $(B)/server/%.o: server/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c $< -o $@
 
 $(B)/gen/schema.c: $(SCHEMA) tools/embed-schema.sh
 	@mkdir -p $(dir $@)
-	./tools/embed-schema.sh $@ $(SCHEMA)
+	@./tools/embed-schema.sh $@ $(SCHEMA)
 
 $(B)/gen/schema.o: $(B)/gen/schema.c
-	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
 
 $(B)/crmd: $(OBJ)
-	$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
 
 $(B)/tests/%.o: tests/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -Itests -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -Itests -c $< -o $@
 
 $(B)/unit_tests: $(UNIT_SRC:tests/%.c=$(B)/tests/%.o) $(LIBOBJ)
-	$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) $(TEST_LIBS) -o $@
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) $(TEST_LIBS) -o $@
 
 $(B)/e2e_tests: $(E2E_SRC:tests/%.c=$(B)/tests/%.o)
-	$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) $(TEST_LIBS) -o $@
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) $(TEST_LIBS) -o $@
 
 unit: $(B)/unit_tests
 	$(B)/unit_tests

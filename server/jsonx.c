@@ -225,13 +225,18 @@ jsonx_validate(const struct field *fields, size_t n, json_t *obj, const json_t *
         if ((f->flags & FIELD_IMMUTABLE) && old && !json_equal(now, json_object_get(old, f->name)))
             problem_add_field(p, f->name, "cannot be changed after creation");
     }
-    if (problem_field_count(p) > before) {
-        size_t k = problem_field_count(p);
-        problem_set(p, PROBLEM_VALIDATION, "%zu field%s invalid: see errors", k,
-                    k == 1 ? " is" : "s are");
-        return -1;
-    }
-    return 0;
+    return jsonx_fail_fields(p, before);
+}
+
+int
+jsonx_fail_fields(struct problem *p, size_t before)
+{
+    size_t k = problem_field_count(p);
+
+    if (k <= before)
+        return 0;
+    problem_set(p, PROBLEM_VALIDATION, "%zu field%s invalid: see errors", k, k == 1 ? " is" : "s are");
+    return -1;
 }
 
 json_t *

@@ -70,6 +70,12 @@ json_t *jsonx_parse_object(const char *data, size_t len, struct problem *p);
 int jsonx_validate(const struct field *fields, size_t n, json_t *obj, const json_t *old,
                    struct problem *p);
 
+/*
+ * If field errors were added to p since there were `before` of them, set
+ * PROBLEM_VALIDATION ("N fields are invalid") and return -1; else 0.
+ */
+int jsonx_fail_fields(struct problem *p, size_t before);
+
 /* The field named name in fields[0..n), or NULL. */
 const struct field *jsonx_field(const struct field *fields, size_t n, const char *name);
 

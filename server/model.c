@@ -10,12 +10,19 @@
 int
 model_validate(const struct model *m, json_t *doc, const json_t *old, struct problem *p)
 {
+    size_t before = problem_field_count(p);
+
     for (size_t i = 0; i < m->ncomputed; i++) {
-        /* Computed members come back in a GET → PATCH round trip: ignore them. */
-        if (old && json_object_get(doc, m->computed[i].name))
-            json_object_del(doc, m->computed[i].name);
+        /* Computed members come back unchanged in a GET → PATCH round trip; drop them. */
+        const char *name = m->computed[i].name;
+        json_t *v = json_object_get(doc, name);
+        if (v && (!old || !json_equal(v, json_object_get(old, name))))
+            problem_add_field(p, name, "is computed by the server and cannot be written");
+        json_object_del(doc, name);
     }
     if (jsonx_validate(m->fields, m->nfields, doc, old, p) != 0)
+        return -1;
+    if (jsonx_fail_fields(p, before) != 0)
         return -1;
     return m->check ? m->check(doc, old, p) : 0;
 }

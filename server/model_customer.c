@@ -135,6 +135,42 @@ check_preferences(json_t **v, const char *name, const json_t *old, struct proble
     return problem_field_count(p) > before ? -1 : 0;
 }
 
+/*
+ * One consent: "granted" | "withdrawn" | {"status", "at"}. Returns the
+ * normalised {status, at} or NULL (field error added). Without "at", the
+ * recorded time stays when the status did not change, else it is now.
+ */
+static json_t *
+consent_entry(json_t *val, const json_t *prev, const char *now, const char *fname,
+              struct problem *p)
+{
+    json_t *s = json_is_object(val) ? json_object_get(val, "status") : val;
+    json_t *a = json_is_object(val) ? json_object_get(val, "at") : NULL;
+    const char *status = json_string_value(s), *prev_status;
+    char at[UTIL_TIME_LEN + 1];
+    time_t t;
+
+    if (!status || (strcmp(status, "granted") && strcmp(status, "withdrawn")) ||
+        (json_is_object(val) && json_object_size(val) != (size_t)(1 + (a != NULL)))) {
+        problem_add_field(p, fname, "must be \"granted\", \"withdrawn\" or {\"status\", \"at\"}");
+        return NULL;
+    }
+    if (a) {
+        if (!json_is_string(a) || datetime_parse_rfc3339(json_string_value(a), &t) != 0) {
+            problem_add_field(p, fname, "at must be an RFC 3339 timestamp");
+            return NULL;
+        }
+        util_format_time(t, at);
+    } else {
+        prev_status = json_string_value(json_object_get(prev, "status"));
+        snprintf(at, sizeof at, "%s",
+                 prev_status && !strcmp(prev_status, status)
+                     ? json_string_value(json_object_get(prev, "at"))
+                     : now);
+    }
+    return json_pack("{s:s, s:s}", "status", status, "at", at);
+}
+
 static int
 check_consents(json_t **v, const char *name, const json_t *old, struct problem *p)
 {
@@ -153,9 +189,7 @@ check_consents(json_t **v, const char *name, const json_t *old, struct problem *
     json_object_foreach(*v, key, val)
     {
         const char *const *c;
-        const char *status = NULL, *at = NULL;
-        json_t *prev = json_object_get(old, key);
-        time_t t;
+        json_t *entry;
 
         snprintf(fname, sizeof fname, "%s.%.16s", name, key);
         for (c = channels; *c && strcmp(*c, key); c++)
@@ -164,40 +198,9 @@ check_consents(json_t **v, const char *name, const json_t *old, struct problem *
             problem_add_field(p, fname, "is not a channel (email, phone, sms, post)");
             continue;
         }
-        if (json_is_string(val)) {
-            status = json_string_value(val);
-        } else if (json_is_object(val)) {
-            json_t *s = json_object_get(val, "status"), *a = json_object_get(val, "at");
-            status = json_string_value(s);
-            if (a && (!json_is_string(a) || datetime_parse_rfc3339(json_string_value(a), &t))) {
-                problem_add_field(p, fname, "at must be an RFC 3339 timestamp");
-                continue;
-            }
-            if (json_object_size(val) != (size_t)(1 + (a != NULL))) {
-                problem_add_field(p, fname, "may contain only status and at");
-                continue;
-            }
-            if (a)
-                at = json_string_value(a);
-        }
-        if (!status || (strcmp(status, "granted") && strcmp(status, "withdrawn"))) {
-            problem_add_field(p, fname, "must be \"granted\", \"withdrawn\" or {\"status\", \"at\"}");
-            continue;
-        }
-        if (!at) {
-            /* Keep the recorded time when the status did not change. */
-            const char *prev_status = json_string_value(json_object_get(prev, "status"));
-            at = prev_status && !strcmp(prev_status, status)
-                     ? json_string_value(json_object_get(prev, "at"))
-                     : now;
-        } else {
-            char norm[UTIL_TIME_LEN + 1];
-            datetime_parse_rfc3339(at, &t);
-            util_format_time(t, norm);
-            json_object_set_new(out, key, json_pack("{s:s, s:s}", "status", status, "at", norm));
-            continue;
-        }
-        json_object_set_new(out, key, json_pack("{s:s, s:s}", "status", status, "at", at ? at : now));
+        entry = consent_entry(val, json_object_get(old, key), now, fname, p);
+        if (entry)
+            json_object_set_new(out, key, entry);
     }
     if (problem_field_count(p) > before) {
         json_decref(out);
@@ -245,11 +248,8 @@ check_customer(json_t *doc, const json_t *old, struct problem *p)
         if (strncmp(bday, today, 10) > 0 || strncmp(bday, "1900-01-01", 10) < 0)
             problem_add_field(p, "birthday", "must be between 1900-01-01 and today");
     }
-    if (problem_field_count(p)) {
-        problem_set(p, PROBLEM_VALIDATION, "%zu field%s invalid: see errors", problem_field_count(p),
-                    problem_field_count(p) == 1 ? " is" : "s are");
+    if (jsonx_fail_fields(p, 0) != 0)
         return -1;
-    }
     if (!lang)
         json_object_set_new(doc, "language", json_string("de"));
     if (!json_object_get(doc, "do_not_contact"))

@@ -52,11 +52,8 @@ check_touchpoint(json_t *doc, const json_t *old, struct problem *p)
         problem_add_field(p, "purpose", "is required for outbound contact");
     if (strcmp(dir, "inbound") == 0 && json_object_get(doc, "outcome"))
         problem_add_field(p, "outcome", "is only recorded for outbound contact");
-    if (problem_field_count(p)) {
-        problem_set(p, PROBLEM_VALIDATION, "%zu field%s invalid: see errors", problem_field_count(p),
-                    problem_field_count(p) == 1 ? " is" : "s are");
+    if (jsonx_fail_fields(p, 0) != 0)
         return -1;
-    }
     if (!json_object_get(doc, "occurred_at")) {
         char ts[UTIL_TIME_LEN + 1];
         util_format_time(util_now(), ts);

@@ -71,11 +71,8 @@ check_vehicle(json_t *doc, const json_t *old, struct problem *p)
         problem_add_field(p, "plate", "a vehicle needs a plate or a vin");
     if (json_object_get(doc, "mileage_at") && !json_object_get(doc, "mileage_km"))
         problem_add_field(p, "mileage_at", "is only meaningful with mileage_km");
-    if (problem_field_count(p)) {
-        problem_set(p, PROBLEM_VALIDATION, "%zu field%s invalid: see errors", problem_field_count(p),
-                    problem_field_count(p) == 1 ? " is" : "s are");
+    if (jsonx_fail_fields(p, 0) != 0)
         return -1;
-    }
     if (old)
         track_plate_history(doc, old);
     if (!json_object_get(doc, "status"))

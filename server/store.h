@@ -84,7 +84,7 @@ int store_vehicle_before_write(struct db *db, const json_t *doc, struct problem 
 int store_vehicle_after_write(struct db *db, const json_t *doc, struct problem *p);
 int store_vehicle_before_delete(struct db *db, const char *id, int cascade, struct problem *p);
 
-/* Customer and vehicle must exist; the vehicle should be the customer's or driven by them. */
+/* Customer and vehicle must exist (any vehicle: customers bring cars that are not theirs). */
 int store_touchpoint_before_write(struct db *db, const json_t *doc, struct problem *p);
 
 /* ---- household members ---- */
