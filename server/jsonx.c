@@ -6,6 +6,7 @@
 #include "jsonx.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "datetime.h"
@@ -81,9 +82,12 @@ jsonx_text_error(const char *s, size_t max, int note)
 
     if (len == 0)
         return "must not be empty";
-    if (len > max)
-        return note ? "is longer than the limit of 10240 bytes"
-                    : "is longer than the limit of 1024 bytes";
+    if (len > max) {
+        /* name the field's own limit (title: 32, make: 64, ...), not the default */
+        static _Thread_local char msg[64];
+        snprintf(msg, sizeof msg, "is longer than the limit of %zu bytes", max);
+        return msg;
+    }
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
         if (*c < 0x20 || *c == 0x7f) {
             if (note && (*c == '\n' || *c == '\r' || *c == '\t'))
@@ -122,6 +126,7 @@ check_value(const struct field *f, json_t *obj, json_t *v, const json_t *old, st
 {
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
     const char *msg;
+    size_t max;
     int y, m, d;
     time_t t;
 
@@ -132,10 +137,12 @@ check_value(const struct field *f, json_t *obj, json_t *v, const json_t *old, st
             problem_add_field(p, f->name, "must be a string");
             return;
         }
-        msg = jsonx_text_error(s, f->max > 0 ? (size_t)f->max
-                                             : (f->type == FIELD_NOTE ? JSONX_NOTE_MAX : JSONX_NAME_MAX),
-                               f->type == FIELD_NOTE);
-        if (msg)
+        max = f->max > 0 ? (size_t)f->max
+                         : (f->type == FIELD_NOTE ? JSONX_NOTE_MAX : JSONX_NAME_MAX);
+        msg = jsonx_text_error(s, max, f->type == FIELD_NOTE);
+        if (msg && strlen(s) > max) /* the message of jsonx_text_error names only the defaults */
+            problem_add_field(p, f->name, "is longer than the limit of %zu bytes", max);
+        else if (msg)
             problem_add_field(p, f->name, "%s", msg);
         return;
     case FIELD_ENUM:
@@ -222,7 +229,9 @@ jsonx_validate(const struct field *fields, size_t n, json_t *obj, const json_t *
         json_t *now = json_object_get(obj, f->name);
         if ((f->flags & FIELD_REQUIRED) && !now)
             problem_add_field(p, f->name, "is required");
-        if ((f->flags & FIELD_IMMUTABLE) && old && !json_equal(now, json_object_get(old, f->name)))
+        /* json_equal(NULL, NULL) is 0: absent before and after is unchanged */
+        if ((f->flags & FIELD_IMMUTABLE) && old && (now || json_object_get(old, f->name)) &&
+            !json_equal(now, json_object_get(old, f->name)))
             problem_add_field(p, f->name, "cannot be changed after creation");
     }
     return jsonx_fail_fields(p, before);
