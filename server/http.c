@@ -99,8 +99,21 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Reque
     *con_cls = NULL;
 }
 
+/* Copy of n bytes; an escaped NUL ("%00") becomes 0x01 so check_query_text refuses it. */
+static char *
+query_text(const char *s, size_t n)
+{
+    char *t = xmalloc(n + 1);
+
+    for (size_t i = 0; i < n; i++)
+        t[i] = s[i] ? s[i] : '\x01';
+    t[n] = '\0';
+    return t;
+}
+
 static enum MHD_Result
-collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+collect_query(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+              const char *value, size_t value_size)
 {
     struct request *req = cls;
     (void)kind;
@@ -109,8 +122,8 @@ collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *v
         req->query_overflow = 1;
         return MHD_NO;
     }
-    req->query[req->nquery].key = xstrdup(key);
-    req->query[req->nquery].value = xstrdup(value ? value : "");
+    req->query[req->nquery].key = query_text(key, key_size);
+    req->query[req->nquery].value = query_text(value ? value : "", value ? value_size : 0);
     req->nquery++;
     return MHD_YES;
 }
@@ -152,7 +165,8 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
     enum MHD_Result ret;
 
     if (body) {
-        char *text = json_dumps(body, JSON_COMPACT);
+        /* 15 digits: 0.9 comes out as 0.9, not 0.90000000000000002 */
+        char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
         size_t len = strlen(text);
         r = MHD_create_response_from_buffer_with_free_callback(len, text, free);
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -207,7 +221,7 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
                     req->method, req->match.allow);
         return queue_problem(conn, c, req->match.allow);
     }
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, req);
+    MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query, req);
     if (check_query_text(req, &res->problem) != 0)
         return queue_problem(conn, c, NULL);
     req->body = c->body.data;
