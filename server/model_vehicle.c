@@ -16,19 +16,23 @@ static const char *const acquisitions[] = { "bought_new", "bought_used", "leased
                                             NULL };
 static const char *const statuses[] = { "active", "sold", "scrapped", NULL };
 
-static int
-check_vin(json_t **v, const char *name, const json_t *old, struct problem *p)
+/*
+ * The VIN is a plain TEXT field (a JSON-typed field would be read back
+ * from its column as JSON text, and a bare VIN is not JSON): normalise it
+ * here, upper case, into doc.
+ */
+static void
+check_vin(json_t *doc, struct problem *p)
 {
+    const char *given = json_string_value(json_object_get(doc, "vin"));
     char vin[NORMALIZE_VIN_LEN + 1];
-    (void)old;
 
-    if (!json_is_string(*v) || normalize_vin(json_string_value(*v), vin, sizeof vin) != 0) {
-        problem_add_field(p, name, "must be 17 characters from 0-9 and A-Z without I, O or Q");
-        return -1;
-    }
-    json_decref(*v);
-    *v = json_string(vin);
-    return 0;
+    if (!given)
+        return;
+    if (normalize_vin(given, vin, sizeof vin) != 0)
+        problem_add_field(p, "vin", "must be 17 characters from 0-9 and A-Z without I, O or Q");
+    else
+        json_object_set_new(doc, "vin", json_string(vin));
 }
 
 /* Record the previous plate when the plate changes on update. */
@@ -60,6 +64,7 @@ check_vehicle(json_t *doc, const json_t *old, struct problem *p)
     char norm[NORMALIZE_PLATE_MAX];
 
     json_object_del(doc, "plate_normalized");
+    check_vin(doc, p);
     if (plate) {
         if (normalize_plate(plate, norm, sizeof norm) != 0)
             problem_add_field(p, "plate", "is not a licence plate: 2-10 letters and digits with at "
@@ -84,7 +89,7 @@ check_vehicle(json_t *doc, const json_t *old, struct problem *p)
 
 static const struct field fields[] = {
     JSONX_SERVER_FIELDS,
-    { "vin", FIELD_JSON, 0, 0, 0, NULL, check_vin },
+    { "vin", FIELD_TEXT, 0, 0, 0, NULL, NULL },
     { "plate", FIELD_TEXT, 0, 0, 32, NULL, NULL },
     { "plate_normalized", FIELD_TEXT, FIELD_SERVER, 0, 0, NULL, NULL },
     { "plate_history", FIELD_JSON, FIELD_SERVER, 0, 0, NULL, NULL },
