@@ -152,6 +152,23 @@ resource_list(struct request *req, struct response *res, const struct resource *
                                    page.more ? json_string(next) : json_null()));
 }
 
+/* Would writing doc change nothing of old? (null and absent are the same; computed members ignored) */
+static int
+unchanged(const struct model *m, const json_t *doc, const json_t *old)
+{
+    for (size_t i = 0; i < m->nfields; i++) {
+        json_t *a = json_object_get(doc, m->fields[i].name);
+        json_t *b = json_object_get(old, m->fields[i].name);
+        if (json_is_null(a))
+            a = NULL;
+        if (json_is_null(b))
+            b = NULL;
+        if ((a || b) && !(a && b && json_equal(a, b)))
+            return 0;
+    }
+    return 1;
+}
+
 int
 resource_patch(struct request *req, struct response *res, const struct resource *r)
 {
@@ -173,6 +190,11 @@ resource_patch(struct request *req, struct response *res, const struct resource 
     doc = jsonx_merge_patch(old, patch);
     if (model_validate(r->model, doc, old, p) != 0)
         goto out;
+    if (unchanged(r->model, doc, old)) {
+        /* Nothing changes: no write, no new version. */
+        rc = response_json(res, 200, json_incref(old));
+        goto out;
+    }
     version = json_integer_value(json_object_get(old, "version"));
     stamp(doc, id, version + 1);
     if (write_doc(req, r, doc, version, p) != 0 || store_get(req->db, r->model, id, &out, p) != 0 ||

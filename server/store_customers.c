@@ -18,9 +18,15 @@ static const char SQL_REFERENCES[] =
     "SELECT (SELECT count(*) FROM vehicles WHERE owner_id = :id),"
     " (SELECT count(*) FROM vehicles WHERE main_driver_id = :id),"
     " (SELECT count(*) FROM touchpoints WHERE customer_id = :id)";
-static const char SQL_CASCADE_TOUCHPOINTS[] =
-    "DELETE FROM touchpoints WHERE customer_id = :id"
-    " OR vehicle_id IN (SELECT id FROM vehicles WHERE owner_id = :id)";
+static const char SQL_CASCADE_TOUCHPOINTS[] = "DELETE FROM touchpoints WHERE customer_id = :id";
+/* Other customers' touchpoints on the deleted customer's cars keep their history, without the car. */
+static const char SQL_CASCADE_DETACH[] =
+    "UPDATE touchpoints SET vehicle_id = NULL, version = version + 1, updated_at = :now"
+    " WHERE vehicle_id IN (SELECT id FROM vehicles WHERE owner_id = :id)";
+/* Membership goes with the customer (foreign key cascade); the household shows the change. */
+static const char SQL_TOUCH_HOUSEHOLD[] =
+    "UPDATE households SET version = version + 1, updated_at = :now"
+    " WHERE id = (SELECT household_id FROM household_members WHERE customer_id = :id)";
 static const char SQL_CASCADE_DRIVER[] =
     "UPDATE vehicles SET main_driver_id = NULL, version = version + 1, updated_at = :now"
     " WHERE main_driver_id = :id AND owner_id <> :id";
@@ -103,6 +109,22 @@ store_customer_after_write(struct db *db, const json_t *doc, struct problem *p)
     return store_refs_replace(db, "customer", id, json_object_get(doc, "external_refs"), p);
 }
 
+/* Run a statement taking :id and :now to completion. */
+static int
+exec_id_now(struct db *db, const char *sql, const char *id, const char *now, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, sql, p);
+    int rc;
+
+    if (!st)
+        return -1;
+    db_bind_text(st, ":id", id);
+    db_bind_text(st, ":now", now);
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "cascade", NULL, p);
+}
+
 int
 store_customer_before_delete(struct db *db, const char *id, int cascade, struct problem *p)
 {
@@ -134,16 +156,10 @@ store_customer_before_delete(struct db *db, const char *id, int cascade, struct 
         return -1;
     }
     util_format_time(util_now(), now);
-    st = db_stmt(db, SQL_CASCADE_DRIVER, p);
-    if (!st)
-        return -1;
-    db_bind_text(st, ":id", id);
-    db_bind_text(st, ":now", now);
-    rc = sqlite3_step(st);
-    db_done(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(db, rc, "unset driver", NULL, p);
-    if (store_exec_id(db, SQL_CASCADE_TOUCHPOINTS, id, p) != 0)
+    if (exec_id_now(db, SQL_TOUCH_HOUSEHOLD, id, now, p) != 0 ||
+        exec_id_now(db, SQL_CASCADE_DRIVER, id, now, p) != 0 ||
+        store_exec_id(db, SQL_CASCADE_TOUCHPOINTS, id, p) != 0 ||
+        exec_id_now(db, SQL_CASCADE_DETACH, id, now, p) != 0)
         return -1;
     return store_exec_id(db, SQL_CASCADE_VEHICLES, id, p);
 }

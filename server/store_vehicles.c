@@ -15,7 +15,8 @@ static const char SQL_CUSTOMER_KIND[] = "SELECT kind FROM customers WHERE id = :
 static const char SQL_VIN_HOLDER[] = "SELECT id FROM vehicles WHERE vin = :vin AND id <> :id";
 static const char SQL_TOUCHPOINT_COUNT[] = "SELECT count(*) FROM touchpoints WHERE vehicle_id = :id";
 static const char SQL_DETACH_TOUCHPOINTS[] =
-    "UPDATE touchpoints SET vehicle_id = NULL, version = version + 1 WHERE vehicle_id = :id";
+    "UPDATE touchpoints SET vehicle_id = NULL, version = version + 1, updated_at = :now"
+    " WHERE vehicle_id = :id";
 
 static int
 norm_plate(const char *in, char *out, size_t outsz)
@@ -123,6 +124,7 @@ int
 store_vehicle_before_delete(struct db *db, const char *id, int cascade, struct problem *p)
 {
     sqlite3_stmt *st = db_stmt(db, SQL_TOUCHPOINT_COUNT, p);
+    char now[UTIL_TIME_LEN + 1];
     long long n = 0;
     int rc;
 
@@ -143,5 +145,14 @@ store_vehicle_before_delete(struct db *db, const char *id, int cascade, struct p
         problem_set_extra(p, "references", json_pack("{s:I}", "touchpoints", n));
         return -1;
     }
-    return n ? store_exec_id(db, SQL_DETACH_TOUCHPOINTS, id, p) : 0;
+    if (!n)
+        return 0;
+    if (!(st = db_stmt(db, SQL_DETACH_TOUCHPOINTS, p)))
+        return -1;
+    util_format_time(util_now(), now);
+    db_bind_text(st, ":id", id);
+    db_bind_text(st, ":now", now);
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "detach touchpoints", NULL, p);
 }

@@ -1118,6 +1118,73 @@ START_TEST(delete_cascade_needs_true_or_false)
 }
 END_TEST
 
+START_TEST(patch_without_change_keeps_version)
+{
+    const char *id = new_person();
+    json_t *before = fetch(pathf("/v1/customers/%s", id)), *after;
+    struct reply r;
+
+    patch(pathf("/v1/customers/%s", id),
+          pathf("{\"family_name\":\"%s\"}", sget(before, "family_name")), &r);
+    assert_json(&r, 200);
+    reply_free(&r);
+    after = fetch(pathf("/v1/customers/%s", id));
+    ck_assert_int_eq(json_integer_value(json_object_get(after, "version")),
+                     json_integer_value(json_object_get(before, "version")));
+    ck_assert_str_eq(sget(after, "updated_at"), sget(before, "updated_at"));
+    json_decref(before);
+    json_decref(after);
+}
+END_TEST
+
+START_TEST(delete_cascade_keeps_other_customers_touchpoints)
+{
+    char owner[40], other[40], vehicle[40], tp[40];
+    json_t *kept;
+    struct reply r;
+
+    snprintf(owner, sizeof owner, "%s", new_person());
+    snprintf(other, sizeof other, "%s", new_person());
+    snprintf(vehicle, sizeof vehicle, "%s", new_vehicle(owner));
+    snprintf(tp, sizeof tp, "%s",
+             create_ok("/v1/touchpoints",
+                       pathf("{\"customer_id\":\"%s\",\"vehicle_id\":\"%s\",\"kind\":\"service_visit\","
+                             "\"channel\":\"in_person\"}",
+                             other, vehicle)));
+    http("DELETE", pathf("/v1/customers/%s?cascade=true", owner), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    assert_gone(pathf("/v1/vehicles/%s", vehicle));
+    kept = fetch(pathf("/v1/touchpoints/%s", tp));
+    ck_assert_str_eq(sget(kept, "customer_id"), other);
+    ck_assert(json_is_null(json_object_get(kept, "vehicle_id")));
+    ck_assert_int_eq(json_integer_value(json_object_get(kept, "version")), 2);
+    json_decref(kept);
+}
+END_TEST
+
+START_TEST(delete_member_bumps_household_version)
+{
+    char person[40], household[40];
+    json_t *h;
+    struct reply r;
+
+    snprintf(person, sizeof person, "%s", new_person());
+    snprintf(household, sizeof household, "%s",
+             create_ok("/v1/households", pathf("{\"name\":\"%s\"}", uniq("Familie"))));
+    http_json("PUT", pathf("/v1/households/%s/members/%s", household, person), "{\"role\":\"head\"}", &r);
+    ck_assert_int_eq(r.status, 201);
+    reply_free(&r);
+    http("DELETE", pathf("/v1/customers/%s", person), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    h = fetch(pathf("/v1/households/%s", household));
+    ck_assert_int_eq(json_integer_value(json_object_get(h, "version")), 3);
+    ck_assert_int_eq(json_array_size(json_object_get(h, "members")), 0);
+    json_decref(h);
+}
+END_TEST
+
 static TCase *
 tcase(Suite *s, const char *name)
 {
@@ -1182,6 +1249,7 @@ customers_suite(void)
     tcase_add_test(tc, patch_text_plain_is_415);
     tcase_add_test(tc, patch_kind_is_refused);
     tcase_add_test(tc, patch_invalid_value_changes_nothing);
+    tcase_add_test(tc, patch_without_change_keeps_version);
 
     tc = tcase(s, "delete");
     tcase_add_test(tc, delete_unreferenced_customer);
@@ -1190,5 +1258,7 @@ customers_suite(void)
     tcase_add_test(tc, delete_main_driver_is_409_without_cascade);
     tcase_add_test(tc, delete_cascade_unsets_main_driver);
     tcase_add_test(tc, delete_cascade_needs_true_or_false);
+    tcase_add_test(tc, delete_cascade_keeps_other_customers_touchpoints);
+    tcase_add_test(tc, delete_member_bumps_household_version);
     return s;
 }
