@@ -304,3 +304,70 @@ jstr(const struct reply *r, const char *key)
 {
     return json_string_value(json_object_get(r->json, key));
 }
+
+/* Formatted path in rotating storage (8 slots). */
+const char *
+pathf(const char *fmt, ...)
+{
+    static char slots[8][512];
+    static unsigned next;
+    char *s = slots[next++ % 8];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(s, sizeof slots[0], fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Assert a JSON (not problem) reply with this status. */
+void
+assert_json(const struct reply *r, long status)
+{
+    ck_assert_msg(r->status == status, "status %ld, want %ld: %s", r->status, status, r->body);
+    ck_assert_msg(r->content_type && strncmp(r->content_type, "application/json", 16) == 0,
+                  "content type %s", r->content_type ? r->content_type : "(none)");
+    ck_assert_ptr_nonnull(r->json);
+}
+
+/* GET path, assert 200 JSON, return the body (new reference). */
+json_t *
+fetch(const char *path)
+{
+    struct reply r;
+    json_t *j;
+
+    http_get(path, &r);
+    assert_json(&r, 200);
+    j = json_incref(r.json);
+    reply_free(&r);
+    return j;
+}
+
+/* GET a list, assert its shape, return its items (new reference). */
+json_t *
+fetch_items(const char *path)
+{
+    json_t *body = fetch(path), *items = json_incref(json_object_get(body, "items"));
+
+    ck_assert_msg(json_is_array(items), "no items in %s", path);
+    json_decref(body);
+    return items;
+}
+
+/* Assert that GET path returns 404 not-found. */
+void
+assert_gone(const char *path)
+{
+    struct reply r;
+
+    http_get(path, &r);
+    assert_problem(&r, 404, "not-found");
+    reply_free(&r);
+}
+
+const char *
+sget(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}

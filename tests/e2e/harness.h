@@ -64,4 +64,22 @@ void assert_field_error(const struct reply *r, const char *field);
 /* String member of r->json (or NULL). */
 const char *jstr(const struct reply *r, const char *key);
 
+/* Formatted string in rotating static storage (8 slots of 512 bytes): paths and small bodies. */
+const char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Assert a JSON (not problem) reply with this status. */
+void assert_json(const struct reply *r, long status);
+
+/* GET path, assert 200 JSON, return the body (new reference). */
+json_t *fetch(const char *path);
+
+/* GET a list, assert its shape, return its items (new reference). */
+json_t *fetch_items(const char *path);
+
+/* Assert that GET path returns 404 not-found. */
+void assert_gone(const char *path);
+
+/* String member of a JSON object (or NULL). */
+const char *sget(const json_t *o, const char *key);
+
 #endif

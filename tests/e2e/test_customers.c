@@ -14,22 +14,6 @@
 #include "harness.h"
 #include "suites.h"
 
-/* Formatted path in rotating static storage (8 slots). */
-static const char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *
-pathf(const char *fmt, ...)
-{
-    static char slots[8][512];
-    static unsigned next;
-    char *s = slots[next++ % 8];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(s, sizeof slots[0], fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 /* A token unique to this test process and call: prefix, pid, counter. */
 static const char *
 uniq(const char *prefix)
@@ -43,42 +27,6 @@ uniq(const char *prefix)
     return s;
 }
 
-/* Assert a JSON (not problem) reply with this status. */
-static void
-assert_json(const struct reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "status %ld, want %ld: %s", r->status, status, r->body);
-    ck_assert_msg(r->content_type && strncmp(r->content_type, "application/json", 16) == 0,
-                  "content type %s", r->content_type ? r->content_type : "(none)");
-    ck_assert_ptr_nonnull(r->json);
-}
-
-/* GET path, assert 200 JSON, return the body (new reference). */
-static json_t *
-fetch(const char *path)
-{
-    struct reply r;
-    json_t *j;
-
-    http_get(path, &r);
-    assert_json(&r, 200);
-    j = json_incref(r.json);
-    reply_free(&r);
-    return j;
-}
-
-/* GET a list, assert its shape, return its items (new reference). */
-static json_t *
-fetch_items(const char *path)
-{
-    json_t *body = fetch(path), *items = json_incref(json_object_get(body, "items"));
-
-    ck_assert_msg(json_is_array(items), "no items in %s", path);
-    ck_assert_ptr_nonnull(json_object_get(body, "next_cursor"));
-    json_decref(body);
-    return items;
-}
-
 static size_t
 count(const char *path)
 {
@@ -87,23 +35,6 @@ count(const char *path)
 
     json_decref(items);
     return n;
-}
-
-/* Assert that GET path returns 404 not-found. */
-static void
-assert_gone(const char *path)
-{
-    struct reply r;
-
-    http_get(path, &r);
-    assert_problem(&r, 404, "not-found");
-    reply_free(&r);
-}
-
-static const char *
-sget(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
 }
 
 /* Create a person with a unique family name; returns the id (create_ok's storage). */

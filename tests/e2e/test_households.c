@@ -13,22 +13,6 @@
 
 #define NO_SUCH_ID "6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab"
 
-/* Formatted path in rotating static storage (8 slots). */
-static const char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *
-pathf(const char *fmt, ...)
-{
-    static char slots[8][512];
-    static unsigned next;
-    char *s = slots[next++ % 8];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(s, sizeof slots[0], fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 /* A token unique to this test process and call. */
 static const char *
 uniq(const char *prefix)
@@ -40,45 +24,6 @@ uniq(const char *prefix)
     snprintf(s, sizeof slots[0], "%s%ld%u", prefix, (long)getpid(), n);
     n++;
     return s;
-}
-
-static void
-assert_json(const struct reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "status %ld, want %ld: %s", r->status, status, r->body);
-    ck_assert_msg(r->content_type && strncmp(r->content_type, "application/json", 16) == 0,
-                  "content type %s", r->content_type ? r->content_type : "(none)");
-    ck_assert_ptr_nonnull(r->json);
-}
-
-/* GET path, assert 200 JSON, return the body (new reference). */
-static json_t *
-fetch(const char *path)
-{
-    struct reply r;
-    json_t *j;
-
-    http_get(path, &r);
-    assert_json(&r, 200);
-    j = json_incref(r.json);
-    reply_free(&r);
-    return j;
-}
-
-static void
-assert_gone(const char *path)
-{
-    struct reply r;
-
-    http_get(path, &r);
-    assert_problem(&r, 404, "not-found");
-    reply_free(&r);
-}
-
-static const char *
-sget(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
 }
 
 static long long

@@ -13,46 +13,6 @@
 
 #define NO_SUCH_ID "6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab"
 
-/* Formatted path in rotating static storage (8 slots). */
-static const char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *
-pathf(const char *fmt, ...)
-{
-    static char slots[8][512];
-    static unsigned next;
-    char *s = slots[next++ % 8];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(s, sizeof slots[0], fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-static void
-assert_json(const struct reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "status %ld, want %ld: %s", r->status, status, r->body);
-    ck_assert_msg(r->content_type && strncmp(r->content_type, "application/json", 16) == 0,
-                  "content type %s", r->content_type ? r->content_type : "(none)");
-    ck_assert_ptr_nonnull(r->json);
-}
-
-/* GET a list, assert 200 JSON, return its items (new reference). */
-static json_t *
-fetch_items(const char *path)
-{
-    struct reply r;
-    json_t *items;
-
-    http_get(path, &r);
-    assert_json(&r, 200);
-    items = json_incref(json_object_get(r.json, "items"));
-    ck_assert_msg(json_is_array(items), "no items in %s", r.body);
-    reply_free(&r);
-    return items;
-}
-
 static size_t
 count(const char *path)
 {
@@ -61,12 +21,6 @@ count(const char *path)
 
     json_decref(items);
     return n;
-}
-
-static const char *
-sget(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
 }
 
 /* Whether the JSON array a holds the string s. */
