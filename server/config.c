@@ -50,6 +50,10 @@ static const struct option_def options[] = {
       "seconds an idle connection stays open (default 30)" },
     { "--max-connections", "CRMD_MAX_CONNECTIONS", OPT_INT, OFF(max_connections), 1, 100000,
       "concurrent connections accepted (default 1024)" },
+    { "--rules", "CRMD_RULES", OPT_STR, OFF(rules_path), 0, 0,
+      "JSON file overriding the recognition thresholds (default: built-in, see README)" },
+    { "--timezone", "CRMD_TIMEZONE", OPT_STR, OFF(timezone), 0, 0,
+      "time zone of the desk for greetings and dates (default Europe/Berlin)" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -137,6 +141,7 @@ config_load(struct config *cfg, int argc, char **argv)
         .log_level = "info",
         .connection_timeout = 30,
         .max_connections = 1024,
+        .timezone = "Europe/Berlin",
     };
     for (size_t i = 0; i < NOPTIONS; i++) {
         const char *v = getenv(options[i].env);

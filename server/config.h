@@ -21,6 +21,8 @@ struct config {
     const char *log_level;
     int connection_timeout; /* seconds idle before a connection is closed */
     int max_connections;
+    const char *rules_path; /* JSON rules file, NULL = built-in defaults */
+    const char *timezone;   /* IANA zone of the desk's local time */
 };
 
 /*

@@ -6,6 +6,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "db.h"
@@ -13,6 +16,7 @@
 #include "http.h"
 #include "log.h"
 #include "routes.h"
+#include "rules.h"
 
 /* Block the stop signals in every thread; the main thread waits for them. */
 static void
@@ -44,6 +48,37 @@ prepare_database(const struct config *cfg)
     return rc;
 }
 
+/* Local time of the desk: TZ for localtime_r in every thread; the zone must exist. */
+static int
+set_timezone(const char *tz)
+{
+    char path[512];
+
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    if (strstr(tz, "..") || access(path, R_OK) != 0) {
+        log_error("--timezone '%s' is not a known time zone (no %s)", tz, path);
+        return -1;
+    }
+    setenv("TZ", tz, 1);
+    tzset();
+    return 0;
+}
+
+static int
+load_rules(const struct config *cfg)
+{
+    struct rules r;
+    char err[256];
+
+    rules_defaults(&r);
+    if (cfg->rules_path && rules_load_file(&r, cfg->rules_path, err, sizeof err) != 0) {
+        log_error("--rules: %s", err);
+        return -1;
+    }
+    rules_install(&r);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -54,6 +89,8 @@ main(int argc, char **argv)
 
     config_load(&cfg, argc, argv);
     block_signals(&set);
+    if (set_timezone(cfg.timezone) != 0 || load_rules(&cfg) != 0)
+        return 1;
     if (prepare_database(&cfg) != 0)
         return 1;
     server = http_start(&cfg, routes, routes_count);
