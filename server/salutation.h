@@ -11,17 +11,22 @@
 
 /*
  * Write the greeting for customer (model_customer representation) at
- * local hour (0-23) into out. Rules: German ("de") and English ("en";
- * any other language falls back to German... see salutation.c) forms;
- * times of day: morning before 11, day until 18 (German "Guten Tag",
- * English "Good afternoon" from 12, "Good morning" before 12), evening
- * from 18; salutation Herr/Frau with title and family name ("Herr Dr.
- * Wessling", "Mr Dr. Wessling" → English uses "Dr Wessling" without Mr
- * when a title is present); preferred_name, when set, replaces the
- * formal form entirely ("Guten Tag, Harry"); "divers", "none" or no
- * salutation → neutral "given_name family_name"; a company → its
- * company_name. Returns the number of bytes written (truncated to fit).
+ * local hour (0-23) into out (truncated to outsz), returning out.
+ * - Language: "en" greets in English, every other language in German.
+ * - Time of day: German "Guten Morgen" 5-10, "Guten Tag" 11-17, "Guten
+ *   Abend" 18-4; English "Good morning" 5-11, "Good afternoon" 12-17,
+ *   "Good evening" 18-4.
+ * - Address: preferred_name, when set, is used alone ("Guten Tag, Harry").
+ *   Otherwise Herr/Frau with the family name and any academic title:
+ *   German "Herr Dr. Wessling", English "Mr Wessling", "Ms Kaya", and
+ *   with a title the title instead of Mr/Ms ("Dr. Wessling"). Salutation
+ *   "divers", "none" or absent, or no family name: neutral, given and
+ *   family name ("Guten Tag, Alex Kaya"); nothing known: the greeting
+ *   alone ("Guten Tag"). A company: its company_name.
  */
-size_t salutation_greeting(const json_t *customer, int hour, char *out, size_t outsz);
+const char *salutation_greeting(const json_t *customer, int hour, char *out, size_t outsz);
+
+/* The words of the greeting for a language and hour ("Guten Tag", "Good evening"). */
+const char *salutation_daypart(const char *language, int hour);
 
 #endif

@@ -13,6 +13,7 @@ main(void)
     int failed;
 
     srunner_add_suite(sr, router_suite());
+    srunner_add_suite(sr, salutation_suite());
     srunner_add_suite(sr, jsonx_suite());
     srunner_add_suite(sr, cursor_suite());
     srunner_add_suite(sr, datetime_suite());
