@@ -4,6 +4,7 @@
  */
 #include "datetime.h"
 
+#include <stdio.h>
 #include <string.h>
 
 long
@@ -31,6 +32,19 @@ datetime_civil_from_days(long z, int *y, int *m, int *d)
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
     *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void
+datetime_format_date(long days, char out[11])
+{
+    int y, m, d;
+    unsigned uy, um, ud;
+
+    datetime_civil_from_days(days, &y, &m, &d);
+    uy = (unsigned)(y < 0 ? 0 : y > 9999 ? 9999 : y);
+    um = (unsigned)m % 100u;
+    ud = (unsigned)d % 100u;
+    snprintf(out, 11, "%04u-%02u-%02u", uy, um, ud);
 }
 
 /* n decimal digits at s into *out; -1 if any is not a digit. */

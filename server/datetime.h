@@ -14,6 +14,9 @@ long datetime_days_from_civil(int y, int m, int d);
 /* Inverse of datetime_days_from_civil. */
 void datetime_civil_from_days(long days, int *y, int *m, int *d);
 
+/* Write the date of a day number as "YYYY-MM-DD" (years 0..9999); out holds 11 bytes. */
+void datetime_format_date(long days, char out[11]);
+
 /*
  * Parse "YYYY-MM-DD" (a real calendar date, years 1000..9999).
  * Returns 0 and fills y/m/d, or -1.

@@ -12,6 +12,8 @@
 HANDLER(health_live);
 HANDLER(health_ready);
 
+HANDLER(greeting_get);
+
 HANDLER(customers_create);
 HANDLER(customers_list);
 HANDLER(customers_get);

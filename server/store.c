@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "db.h"
+#include "store_util.h"
 
 enum { OP_GET, OP_EXISTS, OP_INSERT, OP_UPDATE, OP_DELETE, OP_LIST };
 
-static void
-select_list(const struct model *m, struct buf *b)
+void
+store_select_list(const struct model *m, struct buf *b)
 {
     for (size_t i = 0; i < m->nfields; i++)
         buf_printf(b, "%st.%s", i ? ", " : "", m->fields[i].name);
@@ -37,7 +38,7 @@ build(unsigned variant, const void *arg, struct buf *b)
     switch (op) {
     case OP_GET:
         buf_puts(b, "SELECT ");
-        select_list(m, b);
+        store_select_list(m, b);
         buf_printf(b, " FROM %s t WHERE t.id = :id", m->table);
         break;
     case OP_EXISTS:
@@ -66,7 +67,7 @@ build(unsigned variant, const void *arg, struct buf *b)
         break;
     case OP_LIST:
         buf_puts(b, "SELECT ");
-        select_list(m, b);
+        store_select_list(m, b);
         buf_printf(b, ", t.seq FROM %s t WHERE t.seq > :after", m->table);
         for (i = 0; i < la->nfilters; i++)
             if (mask & (1u << i))
@@ -109,8 +110,8 @@ column_json(sqlite3_stmt *st, int col, const struct field *f)
     }
 }
 
-static json_t *
-row_json(sqlite3_stmt *st, const struct model *m)
+json_t *
+store_row_json(sqlite3_stmt *st, const struct model *m)
 {
     json_t *o = json_object();
     size_t i;
@@ -191,7 +192,7 @@ store_get(struct db *db, const struct model *m, const char *id, json_t **out, st
     db_bind_text(st, ":id", id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        *out = row_json(st, m);
+        *out = store_row_json(st, m);
     db_done(st);
     if (rc == SQLITE_ROW)
         return 0;
@@ -311,7 +312,7 @@ store_list(struct db *db, const struct model *m, const struct store_filter *filt
             page->more = 1;
             break;
         }
-        json_array_append_new(page->items, row_json(st, m));
+        json_array_append_new(page->items, store_row_json(st, m));
         page->last = sqlite3_column_int64(st, (int)(m->nfields + m->ncomputed));
         n++;
     }

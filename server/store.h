@@ -14,6 +14,7 @@
 #include "problem.h"
 
 struct db;
+struct rules;
 
 int store_begin_write(struct db *db, struct problem *p);
 int store_begin_read(struct db *db, struct problem *p);
@@ -109,6 +110,28 @@ int store_company_person_delete(struct db *db, const char *company, const char *
 /* [{person_id, roles, since}] of a company, or [{company_id, roles, since}] of a person. */
 int store_company_people(struct db *db, const char *customer, int of_company, json_t **out,
                          struct problem *p);
+
+/* ---- the greeting card ---- */
+
+/*
+ * What was typed at the desk → [{customer_id, vehicle_id|null}]: by is
+ * plate, vin (17 characters or a tail of 6+), phone, email or customer_id
+ * and key its normalised value. Active vehicles win over sold ones.
+ */
+int store_greeting_resolve(struct db *db, const char *by, const char *key, json_t **out,
+                           struct problem *p);
+
+/* Describe resolved pairs for a 300: [{customer_id, kind, name, city, birthday, household, vehicle}]. */
+int store_greeting_candidates(struct db *db, const json_t *pairs, json_t **out, struct problem *p);
+
+/*
+ * The context of person id for the card and potential_evaluate(): today,
+ * person, vehicles (own/household, plus due fleet vehicles, each with
+ * relation and holder), household (members) or null, fleets, the latest
+ * touchpoint_limit touchpoints (open follow-ups first) and relationship.
+ */
+int store_greeting_context(struct db *db, const char *id, const struct rules *r, const char *today,
+                           int touchpoint_limit, json_t **ctx, struct problem *p);
 
 /* 1 if the database answers. */
 int store_ping(struct db *db);

@@ -10,7 +10,18 @@
 
 #include "problem.h"
 
+#include <sqlite3.h>
+
+#include "model.h"
+#include "util.h"
+
 struct db;
+
+/* "t.id, t.created_at, ..., <computed exprs>": the columns of m's representation, table alias t. */
+void store_select_list(const struct model *m, struct buf *b);
+
+/* The representation from a row selected with store_select_list (columns from 0). */
+json_t *store_row_json(sqlite3_stmt *st, const struct model *m);
 
 /* Run a statement that takes only :id to completion. */
 int store_exec_id(struct db *db, const char *sql, const char *id, struct problem *p);

@@ -1,0 +1,406 @@
+/*
+ * store_greeting: the queries behind the greeting card. Resolving what
+ * was typed at the desk to candidate persons, describing candidates for
+ * a 300, and gathering one person's circle (own and household vehicles,
+ * household members, fleets and their due vehicles, recent touchpoints,
+ * relationship figures) in a fixed number of indexed queries.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datetime.h"
+#include "db.h"
+#include "rules.h"
+#include "store.h"
+#include "store_util.h"
+
+#define NAME_EXPR(c)                                                                               \
+    "CASE WHEN " c ".kind = 'company' THEN " c ".company_name ELSE trim(coalesce(" c                \
+    ".title || ' ', '') || coalesce(" c ".given_name || ' ', '') || coalesce(" c ".family_name, '')) END"
+
+static const char SQL_BY_PLATE[] =
+    "SELECT coalesce(main_driver_id, owner_id), id, status = 'active' FROM vehicles"
+    " WHERE plate_normalized = :key ORDER BY seq";
+static const char SQL_BY_VIN[] =
+    "SELECT coalesce(main_driver_id, owner_id), id, status = 'active' FROM vehicles WHERE vin = :key";
+static const char SQL_BY_VIN_TAIL[] =
+    "SELECT coalesce(main_driver_id, owner_id), id, status = 'active' FROM vehicles"
+    " WHERE substr(vin, 12) = substr(:key, -6) AND vin LIKE '%' || :key ORDER BY seq LIMIT 20";
+static const char SQL_BY_PHONE[] =
+    "SELECT customer_id, NULL, 1 FROM customer_keys WHERE kind = 'phone' AND key = :key";
+static const char SQL_BY_EMAIL[] =
+    "SELECT customer_id, NULL, 1 FROM customer_keys WHERE kind = 'email' AND key = :key";
+static const char SQL_BY_ID[] = "SELECT id, NULL, 1 FROM customers WHERE id = :key";
+
+static const char SQL_CANDIDATES[] =
+    "SELECT c.id, c.kind, " NAME_EXPR("c") ", json_extract(c.address, '$.city'), c.birthday, h.name,"
+    " v.id, v.plate, v.make, v.model, v.status"
+    " FROM json_each(:pairs) j"
+    " JOIN customers c ON c.id = json_extract(j.value, '$.customer_id')"
+    " LEFT JOIN vehicles v ON v.id = json_extract(j.value, '$.vehicle_id')"
+    " LEFT JOIN household_members m ON m.customer_id = c.id"
+    " LEFT JOIN households h ON h.id = m.household_id ORDER BY j.key";
+
+static const char SQL_HOUSEHOLD[] =
+    "SELECT h.id, h.name, m.customer_id, m.role, " NAME_EXPR("c") ", c.given_name, c.preferred_name,"
+    " c.birthday FROM household_members me JOIN households h ON h.id = me.household_id"
+    " JOIN household_members m ON m.household_id = h.id JOIN customers c ON c.id = m.customer_id"
+    " WHERE me.customer_id = :id ORDER BY m.since, m.customer_id";
+
+static const char SQL_FLEETS[] =
+    "SELECT c.id, c.company_name, (SELECT json_group_array(role) FROM company_people"
+    " WHERE company_id = c.id AND person_id = :id),"
+    " (SELECT count(*) FROM vehicles v WHERE v.owner_id = c.id AND v.status = 'active')"
+    " FROM customers c WHERE c.id IN (SELECT company_id FROM company_people WHERE person_id = :id)"
+    " ORDER BY c.company_name";
+
+static const char SQL_TOUCHPOINTS[] =
+    "SELECT id FROM touchpoints WHERE customer_id = :id ORDER BY"
+    " (follow_up IS NOT NULL AND json_extract(follow_up, '$.done') = 0) DESC, occurred_at DESC"
+    " LIMIT :limit";
+
+static const char SQL_RELATIONSHIP[] =
+    "SELECT c.created_at,"
+    " (SELECT min(occurred_at) FROM touchpoints WHERE customer_id = :id),"
+    " (SELECT min(acquired_at) FROM vehicles WHERE (owner_id = :id OR main_driver_id = :id)"
+    "  AND bought_from_us = 1),"
+    " (SELECT count(*) FROM vehicles WHERE (owner_id = :id OR (main_driver_id = :id AND"
+    "  owner_id NOT IN (SELECT company_id FROM company_people WHERE person_id = :id)))"
+    "  AND bought_from_us = 1),"
+    " (SELECT max(occurred_at) FROM touchpoints WHERE customer_id = :id AND channel = 'in_person')"
+    " FROM customers c WHERE c.id = :id";
+
+/* Keys of the generated statements in the per-connection cache. */
+static const char KEY_CIRCLE, KEY_FLEET_DUE;
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static json_t *
+col_json_string(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() : json_string(col_text(st, i));
+}
+
+int
+store_greeting_resolve(struct db *db, const char *by, const char *key, json_t **out,
+                       struct problem *p)
+{
+    const char *sql = !strcmp(by, "plate")   ? SQL_BY_PLATE
+                      : !strcmp(by, "vin")   ? (strlen(key) == 17 ? SQL_BY_VIN : SQL_BY_VIN_TAIL)
+                      : !strcmp(by, "phone") ? SQL_BY_PHONE
+                      : !strcmp(by, "email") ? SQL_BY_EMAIL
+                                             : SQL_BY_ID;
+    sqlite3_stmt *st = db_stmt(db, sql, p);
+    json_t *all, *active;
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return -1;
+    db_bind_text(st, ":key", key);
+    all = json_array();
+    active = json_array();
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *pair = json_pack("{s:s, s:o}", "customer_id", col_text(st, 0), "vehicle_id",
+                                 col_json_string(st, 1));
+        if (sqlite3_column_int(st, 2))
+            json_array_append(active, pair);
+        json_array_append_new(all, pair);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(all);
+        json_decref(active);
+        return db_fail(db, rc, "resolve", NULL, p);
+    }
+    /* A plate that moved to a new car: the active cars speak for it. */
+    if (json_array_size(active)) {
+        json_decref(all);
+        *out = active;
+    } else {
+        json_decref(active);
+        *out = all;
+    }
+    return 0;
+}
+
+int
+store_greeting_candidates(struct db *db, const json_t *pairs, json_t **out, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_CANDIDATES, p);
+    char *text;
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return -1;
+    text = json_dumps(pairs, JSON_COMPACT);
+    db_bind_text(st, ":pairs", text);
+    free(text);
+    *out = json_array();
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *c = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "customer_id", col_text(st, 0), "kind",
+                              col_text(st, 1), "name", col_json_string(st, 2), "city",
+                              col_json_string(st, 3), "birthday", col_json_string(st, 4), "household",
+                              col_json_string(st, 5));
+        json_object_set_new(c, "vehicle",
+                            sqlite3_column_type(st, 6) == SQLITE_NULL
+                                ? json_null()
+                                : json_pack("{s:s, s:o, s:o, s:o, s:o}", "id", col_text(st, 6), "plate",
+                                            col_json_string(st, 7), "make", col_json_string(st, 8),
+                                            "model", col_json_string(st, 9), "status",
+                                            col_json_string(st, 10)));
+        json_array_append_new(*out, c);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(*out);
+        *out = NULL;
+        return db_fail(db, rc, "candidates", NULL, p);
+    }
+    return 0;
+}
+
+/* Vehicles of the person and their household (relation own/household), one query. */
+static void
+build_circle(unsigned variant, const void *arg, struct buf *b)
+{
+    (void)variant;
+    buf_puts(b, "WITH hh(id) AS (SELECT customer_id FROM household_members WHERE household_id ="
+                " (SELECT household_id FROM household_members WHERE customer_id = :id))"
+                " SELECT ");
+    store_select_list(arg, b);
+    buf_puts(b, ", CASE WHEN t.owner_id = :id OR t.main_driver_id = :id THEN 'own' ELSE 'household'"
+                " END, coalesce(t.main_driver_id, t.owner_id),"
+                " (SELECT " NAME_EXPR("c") " FROM customers c WHERE c.id = coalesce(t.main_driver_id,"
+                " t.owner_id)) FROM vehicles t"
+                " WHERE t.owner_id = :id OR t.main_driver_id = :id"
+                " OR t.owner_id IN (SELECT id FROM hh) OR t.main_driver_id IN (SELECT id FROM hh)"
+                " ORDER BY t.status = 'active' DESC, t.acquired_at DESC, t.seq");
+}
+
+/* Fleet vehicles that are due: lease ending, old, high mileage or service due; one query. */
+static void
+build_fleet_due(unsigned variant, const void *arg, struct buf *b)
+{
+    (void)variant;
+    buf_puts(b, "SELECT ");
+    store_select_list(arg, b);
+    buf_puts(b, ", 'fleet', t.owner_id, (SELECT company_name FROM customers c WHERE c.id = t.owner_id)"
+                " FROM vehicles t WHERE t.owner_id IN (SELECT company_id FROM company_people"
+                " WHERE person_id = :id) AND t.status = 'active' AND (t.lease_end <= :lease_cutoff"
+                " OR coalesce(t.first_registration, t.model_year || '-01-01') <= :age_cutoff"
+                " OR t.mileage_km >= :km OR t.next_service_due <= :service_cutoff)"
+                " AND coalesce(t.main_driver_id, '') <> :id"
+                " ORDER BY t.lease_end IS NULL, t.lease_end, t.seq LIMIT 500");
+}
+
+static int
+vehicles_into(struct db *db, sqlite3_stmt *st, json_t *vehicles, struct problem *p)
+{
+    size_t n = model_vehicle.nfields;
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *v = store_row_json(st, &model_vehicle);
+        json_object_set_new(v, "relation", json_string(col_text(st, (int)n)));
+        json_object_set_new(v, "holder", json_pack("{s:o, s:o}", "customer_id", col_json_string(st, (int)n + 1),
+                                                   "name", col_json_string(st, (int)n + 2)));
+        json_array_append_new(vehicles, v);
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "vehicles", NULL, p);
+}
+
+/* "YYYY-MM-DD" of today + months/days (negative goes back). */
+static void
+date_shift(const char *today, int months, int days, char out[11])
+{
+    int y, m, d;
+
+    datetime_parse_date(today, &y, &m, &d);
+    m += months;
+    while (m > 12) {
+        m -= 12;
+        y++;
+    }
+    while (m < 1) {
+        m += 12;
+        y--;
+    }
+    if (d > 28)
+        d = 28; /* month ends: close enough for a cutoff */
+    datetime_format_date(datetime_days_from_civil(y, m, d) + days, out);
+}
+
+static int
+circle_vehicles(struct db *db, const char *id, const struct rules *r, const char *today,
+                json_t *vehicles, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt_variant(db, &KEY_CIRCLE, 0, build_circle, &model_vehicle, p);
+    char lease[11], age[11], service[11];
+
+    if (!st)
+        return -1;
+    db_bind_text(st, ":id", id);
+    if (vehicles_into(db, st, vehicles, p) != 0)
+        return -1;
+    if (!(st = db_stmt_variant(db, &KEY_FLEET_DUE, 0, build_fleet_due, &model_vehicle, p)))
+        return -1;
+    date_shift(today, r->lease_end_months, 0, lease);
+    date_shift(today, -12 * r->replace_age_years, 0, age);
+    date_shift(today, 0, r->service_due_days, service);
+    db_bind_text(st, ":id", id);
+    db_bind_text(st, ":lease_cutoff", lease);
+    db_bind_text(st, ":age_cutoff", age);
+    db_bind_int(st, ":km", r->replace_mileage_km);
+    db_bind_text(st, ":service_cutoff", service);
+    return vehicles_into(db, st, vehicles, p);
+}
+
+static int
+household(struct db *db, const char *id, json_t **out, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_HOUSEHOLD, p);
+    json_t *members = NULL;
+    int rc;
+
+    *out = json_null();
+    if (!st)
+        return -1;
+    db_bind_text(st, ":id", id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!members) {
+            json_decref(*out);
+            members = json_array();
+            *out = json_pack("{s:s, s:s, s:o}", "id", col_text(st, 0), "name", col_text(st, 1),
+                             "members", members);
+        }
+        json_array_append_new(members,
+                              json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "customer_id", col_text(st, 2),
+                                        "role", col_text(st, 3), "name", col_json_string(st, 4),
+                                        "given_name", col_json_string(st, 5), "preferred_name",
+                                        col_json_string(st, 6), "birthday", col_json_string(st, 7)));
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "household", NULL, p);
+}
+
+static int
+fleets(struct db *db, const char *id, json_t **out, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_FLEETS, p);
+    int rc;
+
+    *out = json_array();
+    if (!st)
+        return -1;
+    db_bind_text(st, ":id", id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *roles = json_loads(col_text(st, 2), 0, NULL);
+        json_array_append_new(*out, json_pack("{s:s, s:o, s:o, s:I}", "company_id", col_text(st, 0),
+                                              "company_name", col_json_string(st, 1), "roles",
+                                              roles ? roles : json_array(), "fleet_size",
+                                              (json_int_t)sqlite3_column_int64(st, 3)));
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "fleets", NULL, p);
+}
+
+static int
+touchpoints(struct db *db, const char *id, int limit, json_t **out, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_TOUCHPOINTS, p);
+    json_t *ids = json_array();
+    size_t i;
+    json_t *v;
+    int rc;
+
+    *out = json_array();
+    if (!st) {
+        json_decref(ids);
+        return -1;
+    }
+    db_bind_text(st, ":id", id);
+    db_bind_int(st, ":limit", limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(ids, json_string(col_text(st, 0)));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(ids);
+        return db_fail(db, rc, "touchpoints", NULL, p);
+    }
+    /* Representations by primary key, in that order: at most `limit` indexed lookups, cached statement. */
+    json_array_foreach(ids, i, v)
+    {
+        json_t *tp;
+        if (store_get(db, &model_touchpoint, json_string_value(v), &tp, p) != 0) {
+            json_decref(ids);
+            return -1;
+        }
+        json_array_append_new(*out, tp);
+    }
+    json_decref(ids);
+    return 0;
+}
+
+static int
+relationship(struct db *db, const char *id, json_t **out, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_RELATIONSHIP, p);
+    const char *since = NULL;
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return -1;
+    db_bind_text(st, ":id", id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        /* Customer since: the earliest of record creation, first touchpoint, first car bought here. */
+        for (int i = 0; i < 3; i++) {
+            const char *t = col_text(st, i);
+            if (t && (!since || strncmp(t, since, 10) < 0))
+                since = t;
+        }
+        *out = json_pack("{s:s%, s:I, s:o}", "customer_since", since, (size_t)10, "cars_bought_here",
+                         (json_int_t)sqlite3_column_int64(st, 3), "last_visit", col_json_string(st, 4));
+    }
+    db_done(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? (problem_set(p, PROBLEM_NOT_FOUND, "no customer with id %s", id), -1)
+                                 : db_fail(db, rc, "relationship", NULL, p);
+    return 0;
+}
+
+int
+store_greeting_context(struct db *db, const char *id, const struct rules *r, const char *today,
+                       int touchpoint_limit, json_t **ctx, struct problem *p)
+{
+    json_t *person = NULL, *vehicles = json_array(), *hh = NULL, *fl = NULL, *tps = NULL, *rel = NULL;
+    int rc = -1;
+
+    *ctx = NULL;
+    if (store_get(db, &model_customer, id, &person, p) != 0 ||
+        circle_vehicles(db, id, r, today, vehicles, p) != 0 || household(db, id, &hh, p) != 0 ||
+        fleets(db, id, &fl, p) != 0 || touchpoints(db, id, touchpoint_limit, &tps, p) != 0 ||
+        relationship(db, id, &rel, p) != 0)
+        goto out;
+    *ctx = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O}", "today", today, "person", person,
+                     "vehicles", vehicles, "household", hh, "fleets", fl, "touchpoints", tps,
+                     "relationship", rel);
+    rc = 0;
+out:
+    json_decref(person);
+    json_decref(vehicles);
+    json_decref(hh);
+    json_decref(fl);
+    json_decref(tps);
+    json_decref(rel);
+    return rc;
+}
