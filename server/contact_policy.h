@@ -26,6 +26,27 @@
  * Codes: no_consent, consent_withdrawn, do_not_contact, too_many_contacts,
  * let_go (N consecutive unanswered), quiet_period (sales after a poor
  * experience or while a complaint is open; recovery and service allowed).
+ *
+ * Precisely (reasons are listed in this order, every one that applies):
+ * - consent: customer.consents[channel] must be "granted"; absent →
+ *   no_consent, withdrawn → consent_withdrawn. Every purpose. channel NULL
+ *   (a contact in person, by app or web: no consent channel) skips this rule.
+ * - do_not_contact: blocks every purpose, recovery included.
+ * - too_many_contacts: outbound contacts (any channel, purpose, outcome)
+ *   with now - occurred_at < contact_window_days (one at exactly the window
+ *   has left it) number contact_max or more. Every purpose. Lapses when the
+ *   contact_max-th newest leaves the window (contact_max 0: never).
+ * - let_go: newest first, the last let_go_unanswered outbound attempts with
+ *   an outcome were all "unanswered" (attempts without an outcome are
+ *   skipped; "reached" or "declined" ends the streak; so does facts
+ *   "last_inbound_at" (optional, RFC 3339): attempts older than the
+ *   customer's last inbound contact do not count). No age limit: we wait
+ *   for the customer. Sales, information and service; recovery is exempt.
+ * - quiet_period: sales only, while a "poor" touchpoint is less than
+ *   quiet_days old (lapses quiet_days after the newest) or open_complaints
+ *   > 0 (until resolved).
+ * next_allowed_at: when every reason will have lapsed if nothing else
+ * happens; null when allowed or when a reason does not lapse by itself.
  */
 json_t *contact_policy_evaluate(const json_t *facts, const char *channel, const char *purpose,
                                 const struct rules *r);

@@ -559,7 +559,8 @@ placeholder(struct demo *d, const char *s)
         return json_integer(y);
     }
     if ((!strncmp(s, "@id:", 4) && (id = lookup(d, s + 4, 0))) ||
-        (!strncmp(s, "@journey:", 9) && (id = lookup(d, s + 9, 1))))
+        /* journeys are named "journey:NAME" so @journey:BECKER is not customer BECKER's id */
+        (!strncmp(s, "@journey:", 9) && (id = lookup(d, s + 1, 1))))
         return json_string(id);
     if (!strncmp(s, "@vin:", 5) && strlen(s) == 14)
         return json_string(s);

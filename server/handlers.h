@@ -23,6 +23,7 @@ HANDLER(customers_people_list);
 HANDLER(customers_companies_list);
 HANDLER(customers_people_put);
 HANDLER(customers_people_delete);
+HANDLER(customers_contact_policy); /* contact_policy_api.c */
 
 HANDLER(households_create);
 HANDLER(households_list);
@@ -43,5 +44,11 @@ HANDLER(touchpoints_list);
 HANDLER(touchpoints_get);
 HANDLER(touchpoints_patch);
 HANDLER(touchpoints_delete);
+
+HANDLER(journeys_get);
+HANDLER(customers_journeys_list);
+HANDLER(metrics_experience);
+
+HANDLER(search_get);
 
 #endif

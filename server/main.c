@@ -17,6 +17,7 @@
 #include "log.h"
 #include "routes.h"
 #include "rules.h"
+#include "store.h"
 
 /* Block the stop signals in every thread; the main thread waits for them. */
 static void
@@ -38,7 +39,7 @@ prepare_database(const struct config *cfg)
     if (!db)
         return -1;
     version = db_migrate(db);
-    if (version < 0)
+    if (version < 0 || store_search_backfill(db) < 0)
         rc = -1;
     else if (cfg->demo && demo_load(db) != 0)
         rc = -1;

@@ -52,6 +52,8 @@ check_touchpoint(json_t *doc, const json_t *old, struct problem *p)
         problem_add_field(p, "purpose", "is required for outbound contact");
     if (strcmp(dir, "inbound") == 0 && json_object_get(doc, "outcome"))
         problem_add_field(p, "outcome", "is only recorded for outbound contact");
+    if (strcmp(dir, "inbound") == 0 && json_object_get(doc, "override_reason"))
+        problem_add_field(p, "override_reason", "is only recorded for outbound contact");
     if (jsonx_fail_fields(p, 0) != 0)
         return -1;
     if (!json_object_get(doc, "occurred_at")) {
@@ -79,6 +81,8 @@ static const struct field fields[] = {
     { "nps", FIELD_INT, 0, 0, 10, NULL, NULL },
     { "journey_id", FIELD_ID, 0, 0, 0, NULL, NULL },
     { "follow_up", FIELD_JSON, 0, 0, 0, NULL, check_follow_up },
+    /* why an outbound contact the contact policy refuses is recorded anyway (store_contact.c) */
+    { "override_reason", FIELD_TEXT, 0, 0, 0, NULL, NULL },
 };
 
 const struct model model_touchpoint = {

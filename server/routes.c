@@ -10,6 +10,8 @@ const struct route routes[] = {
     { "GET", "/healthz", health_live },
     { "GET", "/readyz", health_ready },
 
+    { "GET", "/v1/greeting", greeting_get },
+
     { "POST", "/v1/customers", customers_create },
     { "GET", "/v1/customers", customers_list },
     { "GET", "/v1/customers/{id}", customers_get },
@@ -17,6 +19,8 @@ const struct route routes[] = {
     { "DELETE", "/v1/customers/{id}", customers_delete },
     { "GET", "/v1/customers/{id}/people", customers_people_list },
     { "GET", "/v1/customers/{id}/companies", customers_companies_list },
+    { "GET", "/v1/customers/{id}/journeys", customers_journeys_list },
+    { "GET", "/v1/customers/{id}/contact-policy", customers_contact_policy },
     { "PUT", "/v1/customers/{company_id}/people/{person_id}", customers_people_put },
     { "DELETE", "/v1/customers/{company_id}/people/{person_id}", customers_people_delete },
 
@@ -39,6 +43,10 @@ const struct route routes[] = {
     { "GET", "/v1/touchpoints/{id}", touchpoints_get },
     { "PATCH", "/v1/touchpoints/{id}", touchpoints_patch },
     { "DELETE", "/v1/touchpoints/{id}", touchpoints_delete },
+
+    { "GET", "/v1/journeys/{id}", journeys_get },
+    { "GET", "/v1/metrics/experience", metrics_experience },
+    { "GET", "/v1/search", search_get },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -87,6 +87,29 @@ int store_vehicle_before_delete(struct db *db, const char *id, int cascade, stru
 
 /* Customer and vehicle must exist (any vehicle: customers bring cars that are not theirs). */
 int store_touchpoint_before_write(struct db *db, const json_t *doc, struct problem *p);
+/*
+ * The same, and on create (version 1) of an outbound touchpoint without
+ * override_reason the contact policy for its purpose and channel (phone →
+ * phone, email → email, letter → post; in_person, app, web: no consent
+ * channel) as of now: 409 conflict with the evaluation as extension
+ * member "contact_policy" when it is not allowed (store_contact.c).
+ */
+int store_touchpoint_before_write_policy(struct db *db, const json_t *doc, struct problem *p);
+
+/* ---- contact policy (store_contact.c) ---- */
+
+/*
+ * The facts contact_policy_evaluate() judges for customer_id, as of
+ * util_now(), in four indexed queries: {now, customer (representation),
+ * outbound [{occurred_at, channel, purpose, outcome}, newest first: those
+ * of the last contact_window_days and at least the last let_go_unanswered
+ * with an outcome], poor [{id, occurred_at, kind, satisfaction, nps} rated
+ * below poor_satisfaction or nps <= 6 within the longer of quiet_days and
+ * poor_experience_days, newest first, at most 20], open_complaints,
+ * last_inbound_at (or null)}. 404 when there is no such customer.
+ */
+int store_contact_facts(struct db *db, const char *customer_id, const struct rules *r,
+                        json_t **facts, struct problem *p);
 
 /* ---- household members ---- */
 
@@ -132,6 +155,84 @@ int store_greeting_candidates(struct db *db, const json_t *pairs, json_t **out, 
  */
 int store_greeting_context(struct db *db, const char *id, const struct rules *r, const char *today,
                            int touchpoint_limit, json_t **ctx, struct problem *p);
+
+/* ---- journeys and experience metrics (store_journeys.c) ---- */
+
+/*
+ * Journey id: {"id", "customer_id", "score", "started_at", "ended_at",
+ * "weakest", "touchpoints": [representations ordered by occurred_at]}
+ * (journey_describe); 404 when no touchpoint has this journey_id.
+ */
+int store_journey_get(struct db *db, const char *id, json_t **out, struct problem *p);
+
+/*
+ * The customer's latest journey (the one holding the customer's most
+ * recent touchpoint that has a journey_id), shaped as store_journey_get,
+ * or *out = json_null() when the customer has none.
+ */
+int store_journey_latest(struct db *db, const char *customer_id, json_t **out, struct problem *p);
+
+/*
+ * Summaries of the journeys holding a touchpoint of customer_id, newest
+ * (by last touchpoint) first, at most limit: the members of
+ * store_journey_get without touchpoints, plus "touchpoint_count" and
+ * "kinds" (in order). *out is a new array; *more is 1 when older ones exist.
+ */
+int store_journeys_of_customer(struct db *db, const char *customer_id, int limit, json_t **out,
+                               int *more, struct problem *p);
+
+/* Touchpoint filters of the experience metrics: normalised values, NULL = any. */
+struct store_experience_query {
+    const char *from; /* occurred_at >= from (UTC "…Z") */
+    const char *to;   /* occurred_at < to */
+    const char *department, *kind, *channel;
+};
+
+#define STORE_DRAG_MAX 5 /* kinds listed under "drag" */
+
+/*
+ * Experience metrics over the touchpoints matching q (three aggregate
+ * queries): {"nps", "satisfaction", "journeys", "drag"} as documented in
+ * the README. Journeys count when one of their touchpoints matches q and
+ * their last touchpoint lies in [from, to).
+ */
+int store_experience_metrics(struct db *db, const struct store_experience_query *q, json_t **out,
+                             struct problem *p);
+
+/* ---- desk search (store_search.c) ---- */
+
+#define STORE_SEARCH_LIMIT_MAX 50
+
+struct search_norm_token;
+
+/* What was typed at the desk, classified and normalised by the handler. */
+struct store_search_terms {
+    const char *plate; /* normalised plate, or NULL */
+    const char *vin;   /* upper-case VIN or its last 6-16 characters, or NULL */
+    const char *phone; /* E.164, or NULL */
+    const char *email; /* e-mail lookup key, or NULL */
+    const struct search_norm_token *tokens; /* name tokens (search_norm_tokens), ntokens 0 = none */
+    size_t ntokens;
+};
+
+/*
+ * Ranked hits for t, at most limit (1..STORE_SEARCH_LIMIT_MAX), one per
+ * customer with its best match: [{customer_id, kind, name, match {kind,
+ * value}, score, city, vehicle}] as documented for GET /v1/search.
+ * A fixed number of queries whatever the data. *items is a new array.
+ */
+int store_search(struct db *db, const struct store_search_terms *t, int limit, json_t **items,
+                 struct problem *p);
+
+/* Write the search keys of customer doc; inside the write transaction (after_write). */
+int store_search_index_customer(struct db *db, const json_t *doc, struct problem *p);
+
+/*
+ * Fill the search index when it is empty while customers exist (a
+ * database written before migration 002, or rows loaded with plain SQL).
+ * Runs its own write transaction. Returns the number indexed, or -1 (logged).
+ */
+long long store_search_backfill(struct db *db);
 
 /* 1 if the database answers. */
 int store_ping(struct db *db);

@@ -1,5 +1,5 @@
 /*
- * store_customers: lookup keys (e-mail, phone) and external references of
+ * store_customers: lookup keys (e-mail, phone, search names) and external references of
  * customers, list filters, and what deleting a customer does to what
  * refers to it.
  */
@@ -106,6 +106,8 @@ store_customer_after_write(struct db *db, const json_t *doc, struct problem *p)
         if (add_key(db, "phone", json_string_value(json_object_get(e, "e164")), id, p) != 0)
             return -1;
     }
+    if (store_search_index_customer(db, doc, p) != 0)
+        return -1;
     return store_refs_replace(db, "customer", id, json_object_get(doc, "external_refs"), p);
 }
 

@@ -44,7 +44,8 @@ static const char SQL_CANDIDATES[] =
 
 static const char SQL_HOUSEHOLD[] =
     "SELECT h.id, h.name, m.customer_id, m.role, " NAME_EXPR("c") ", c.given_name, c.preferred_name,"
-    " c.birthday FROM household_members me JOIN households h ON h.id = me.household_id"
+    " c.birthday, c.salutation, (SELECT count(*) FROM vehicles v WHERE v.status = 'active' AND"
+    " (v.owner_id = c.id OR v.main_driver_id = c.id)) FROM household_members me JOIN households h ON h.id = me.household_id"
     " JOIN household_members m ON m.household_id = h.id JOIN customers c ON c.id = m.customer_id"
     " WHERE me.customer_id = :id ORDER BY m.since, m.customer_id";
 
@@ -252,8 +253,9 @@ circle_vehicles(struct db *db, const char *id, const struct rules *r, const char
         return -1;
     if (!(st = db_stmt_variant(db, &KEY_FLEET_DUE, 0, build_fleet_due, &model_vehicle, p)))
         return -1;
-    date_shift(today, r->lease_end_months, 0, lease);
-    date_shift(today, -12 * r->replace_age_years, 0, age);
+    /* Cutoffs a few days wide: month ends are approximate here, potential.c judges exactly. */
+    date_shift(today, r->lease_end_months, 4, lease);
+    date_shift(today, -12 * r->replace_age_years, 4, age);
     date_shift(today, 0, r->service_due_days, service);
     db_bind_text(st, ":id", id);
     db_bind_text(st, ":lease_cutoff", lease);
@@ -282,10 +284,12 @@ household(struct db *db, const char *id, json_t **out, struct problem *p)
                              "members", members);
         }
         json_array_append_new(members,
-                              json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "customer_id", col_text(st, 2),
-                                        "role", col_text(st, 3), "name", col_json_string(st, 4),
-                                        "given_name", col_json_string(st, 5), "preferred_name",
-                                        col_json_string(st, 6), "birthday", col_json_string(st, 7)));
+                              json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I}", "customer_id",
+                                        col_text(st, 2), "role", col_text(st, 3), "name",
+                                        col_json_string(st, 4), "given_name", col_json_string(st, 5),
+                                        "preferred_name", col_json_string(st, 6), "birthday",
+                                        col_json_string(st, 7), "salutation", col_json_string(st, 8),
+                                        "vehicle_count", (json_int_t)sqlite3_column_int64(st, 9)));
     }
     db_done(st);
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "household", NULL, p);

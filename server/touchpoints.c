@@ -1,6 +1,7 @@
 /*
  * touchpoints: contacts from every department through the generic
- * handlers; customer and vehicle must exist.
+ * handlers; customer and vehicle must exist, and a new outbound contact
+ * must pass the contact policy unless it carries override_reason.
  */
 #include "handlers.h"
 #include "resource.h"
@@ -8,7 +9,7 @@
 static const struct resource touchpoints = {
     .model = &model_touchpoint,
     .filters = store_touchpoint_filters,
-    .before_write = store_touchpoint_before_write,
+    .before_write = store_touchpoint_before_write_policy, /* + the contact policy on create */
 };
 
 HANDLER(touchpoints_create) { return resource_create(req, res, &touchpoints); }

@@ -17,9 +17,13 @@ main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     sr = srunner_create(customers_suite());
     srunner_add_suite(sr, relations_suite());
+    srunner_add_suite(sr, greeting_suite());
     srunner_add_suite(sr, households_suite());
     srunner_add_suite(sr, vehicles_suite());
     srunner_add_suite(sr, touchpoints_suite());
+    srunner_add_suite(sr, contact_suite());
+    srunner_add_suite(sr, journeys_suite());
+    srunner_add_suite(sr, search_suite());
     srunner_add_suite(sr, errors_suite());
     srunner_add_suite(sr, lifecycle_suite());
     srunner_run_all(sr, CK_NORMAL);

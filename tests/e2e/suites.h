@@ -5,10 +5,14 @@
 #include <check.h>
 
 Suite *customers_suite(void);
+Suite *greeting_suite(void);
 Suite *relations_suite(void);
 Suite *households_suite(void);
 Suite *vehicles_suite(void);
 Suite *touchpoints_suite(void);
+Suite *contact_suite(void);
+Suite *journeys_suite(void);
+Suite *search_suite(void);
 Suite *errors_suite(void);
 Suite *lifecycle_suite(void);
 

@@ -20,7 +20,8 @@ static void
 new_customer(char out[ID_LEN])
 {
     snprintf(out, ID_LEN, "%s",
-             create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Kontakt\"}"));
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Kontakt\","
+                                        "\"consents\":{\"phone\":\"granted\",\"email\":\"granted\"}}"));
 }
 
 static void

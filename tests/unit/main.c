@@ -17,6 +17,10 @@ main(void)
     srunner_add_suite(sr, jsonx_suite());
     srunner_add_suite(sr, cursor_suite());
     srunner_add_suite(sr, datetime_suite());
+    srunner_add_suite(sr, potential_suite());
+    srunner_add_suite(sr, contact_policy_suite());
+    srunner_add_suite(sr, journey_suite());
+    srunner_add_suite(sr, search_norm_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,421 @@
+/*
+ * greeting: GET /v1/greeting — the card the desk reads when a customer
+ * walks up. Resolves what was typed (plate, VIN, phone, e-mail or id) to
+ * one person (404 with how to create them, 300 with candidates when
+ * several match), then assembles the card from store_greeting_context,
+ * the latest journey, the contact facts and the pure rules.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "contact_policy.h"
+#include "datetime.h"
+#include "handlers.h"
+#include "normalize.h"
+#include "potential.h"
+#include "resource.h"
+#include "rules.h"
+#include "store_util.h"
+#include "salutation.h"
+
+#define GREETING_TOUCHPOINTS 10
+
+static const char *const lookups[] = { "plate", "vin", "phone", "email", "customer_id", NULL };
+
+/* Which lookup was given and its normalised key; exactly one is required. */
+static int
+lookup_key(const struct request *req, const char **by, char *key, size_t keysz, struct problem *p)
+{
+    const char *v = NULL;
+    int given = 0, ok;
+
+    for (const char *const *l = lookups; *l; l++)
+        if (request_query(req, *l)) {
+            *by = *l;
+            v = request_query(req, *l);
+            given++;
+        }
+    if (given != 1) {
+        problem_set(p, PROBLEM_BAD_REQUEST,
+                    "give exactly one of plate, vin, phone, email or customer_id (got %d)", given);
+        return -1;
+    }
+    if (!strcmp(*by, "plate"))
+        ok = normalize_plate(v, key, keysz) == 0;
+    else if (!strcmp(*by, "vin"))
+        ok = normalize_vin_suffix(v, key, keysz) == 0;
+    else if (!strcmp(*by, "phone"))
+        ok = normalize_phone(v, "49", key, keysz) == 0;
+    else if (!strcmp(*by, "email"))
+        ok = normalize_email(v, key, keysz) == 0;
+    else
+        ok = store_norm_id(v, key, keysz) == 0;
+    if (!ok) {
+        problem_set(p, PROBLEM_BAD_REQUEST, "query parameter '%s' is not a valid %s", *by,
+                    !strcmp(*by, "vin") ? "VIN or VIN tail (6-17 characters)"
+                    : !strcmp(*by, "customer_id") ? "id (UUID)" : *by);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+not_found(struct problem *p, const char *by, const char *input, const char *key)
+{
+    problem_set(p, PROBLEM_NOT_FOUND,
+                "no customer matches %s '%.64s' (%s); create the customer with POST /v1/customers%s",
+                by, input, key,
+                !strcmp(by, "plate") || !strcmp(by, "vin")
+                    ? " and register the car with POST /v1/vehicles (owner_id, plate, vin)"
+                    : " and add this contact to them");
+}
+
+/* Distinct customer ids of the resolved pairs. */
+static size_t
+distinct_customers(const json_t *pairs)
+{
+    size_t i, j, n = 0;
+    for (i = 0; i < json_array_size(pairs); i++) {
+        const char *c = json_string_value(json_object_get(json_array_get(pairs, i), "customer_id"));
+        for (j = 0; j < i; j++)
+            if (!strcmp(c, json_string_value(json_object_get(json_array_get(pairs, j), "customer_id"))))
+                break;
+        n += j == i;
+    }
+    return n;
+}
+
+static const char *
+str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static long
+day_number(const char *date)
+{
+    int y, m, d;
+    return date && datetime_parse_date(date, &y, &m, &d) == 0 ? datetime_days_from_civil(y, m, d)
+                                                              : LONG_MIN;
+}
+
+/* Birthday hint: {date, age, today, this_week (within the next 7 days), next} or null. */
+static json_t *
+birthday_hint(const char *birthday, const char *today)
+{
+    int by, bm, bd, ty, tm, td;
+    long t, next;
+    char next_s[11];
+
+    if (!birthday || datetime_parse_date(birthday, &by, &bm, &bd) || datetime_parse_date(today, &ty, &tm, &td))
+        return json_null();
+    t = datetime_days_from_civil(ty, tm, td);
+    if (bm == 2 && bd == 29)
+        bd = 28; /* celebrated on the 28th in common years */
+    next = datetime_days_from_civil(ty, bm, bd);
+    if (next < t)
+        next = datetime_days_from_civil(ty + 1, bm, bd);
+    datetime_format_date(next, next_s);
+    return json_pack("{s:s, s:i, s:b, s:b, s:s}", "date", birthday, "turns",
+                     (int)(next - t > 366 ? 0 : atoi(next_s) - by), "today", next == t, "this_week",
+                     next - t < 7, "next", next_s);
+}
+
+/* One-line summary of a vehicle for the household list ("MINI Cooper SE, bought here 2026-10"). */
+static json_t *
+vehicle_brief(const json_t *v)
+{
+    char line[256];
+    const char *acq = str(v, "acquired_at");
+
+    int here = json_is_true(json_object_get(v, "bought_from_us")) && acq;
+    const char *status = str(v, "status");
+
+    snprintf(line, sizeof line, "%s%s%s%s%.7s%s%s", str(v, "make") ? str(v, "make") : "",
+             str(v, "model") ? " " : "", str(v, "model") ? str(v, "model") : "",
+             here ? ", bought here " : "", here ? acq : "",
+             status && strcmp(status, "active") ? ", " : "",
+             status && strcmp(status, "active") ? status : "");
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "id", json_object_get(v, "id"), "plate",
+                     json_object_get(v, "plate"), "make", json_object_get(v, "make"), "model",
+                     json_object_get(v, "model"), "status", json_object_get(v, "status"), "relation",
+                     json_object_get(v, "relation"), "summary", line);
+}
+
+/* Household members each with their vehicles (own/household ones they hold). */
+static json_t *
+household_section(const json_t *ctx)
+{
+    json_t *hh = json_object_get(ctx, "household"), *out, *members, *m, *v;
+    size_t i, j;
+
+    if (!json_is_object(hh))
+        return json_null();
+    out = json_deep_copy(hh);
+    members = json_object_get(out, "members");
+    json_array_foreach(members, i, m)
+    {
+        json_t *list = json_array();
+        json_array_foreach(json_object_get(ctx, "vehicles"), j, v)
+        {
+            const char *holder = str(json_object_get(v, "holder"), "customer_id");
+            if (strcmp(str(v, "relation"), "fleet") && holder && !strcmp(holder, str(m, "customer_id")))
+                json_array_append_new(list, vehicle_brief(v));
+        }
+        json_object_set_new(m, "vehicles", list);
+    }
+    return out;
+}
+
+/* Fleets with the vehicles due for replacement, lease end or service. */
+static json_t *
+fleets_section(const json_t *ctx, const char *today, const struct rules *r)
+{
+    json_t *out = json_deep_copy(json_object_get(ctx, "fleets")), *f, *v;
+    long t = day_number(today);
+    size_t i, j;
+
+    json_array_foreach(out, i, f)
+    {
+        json_t *due = json_array();
+        json_array_foreach(json_object_get(ctx, "vehicles"), j, v)
+        {
+            char why[128] = "";
+            long lease = day_number(str(v, "lease_end")), service = day_number(str(v, "next_service_due"));
+            if (strcmp(str(v, "relation"), "fleet") ||
+                strcmp(str(json_object_get(v, "holder"), "customer_id"), str(f, "company_id")))
+                continue;
+            if (lease != LONG_MIN && lease - t <= 31L * r->lease_end_months)
+                snprintf(why, sizeof why, "lease ends %s", str(v, "lease_end"));
+            else if (service != LONG_MIN && service - t <= r->service_due_days)
+                snprintf(why, sizeof why, "service due %s", str(v, "next_service_due"));
+            else
+                snprintf(why, sizeof why, "due for replacement (age or mileage)");
+            json_t *b = vehicle_brief(v);
+            json_object_set_new(b, "why", json_string(why));
+            json_array_append_new(due, b);
+        }
+        json_object_set_new(f, "due", due);
+    }
+    return out;
+}
+
+/* Relationship figures plus vehicle counts of household and fleets. */
+static json_t *
+relationship_section(const json_t *ctx, const char *today)
+{
+    json_t *rel = json_deep_copy(json_object_get(ctx, "relationship")), *v, *f;
+    long since = day_number(str(rel, "customer_since")), t = day_number(today);
+    json_int_t household = 0, fleet = 0;
+    size_t i;
+
+    json_array_foreach(json_object_get(ctx, "vehicles"), i, v)
+    {
+        if (strcmp(str(v, "relation"), "fleet") && !strcmp(str(v, "status"), "active"))
+            household++;
+    }
+    json_array_foreach(json_object_get(ctx, "fleets"), i, f)
+        fleet += json_integer_value(json_object_get(f, "fleet_size"));
+    json_object_set_new(rel, "years", since == LONG_MIN ? json_null() : json_integer((t - since) / 365));
+    json_object_set_new(rel, "vehicles_in_household", json_integer(household));
+    json_object_set_new(rel, "vehicles_in_fleets", json_integer(fleet));
+    return rel;
+}
+
+static void
+alert(json_t *alerts, const char *code, const char *severity, const char *message)
+{
+    json_array_append_new(alerts, json_pack("{s:s, s:s, s:s}", "code", code, "severity", severity,
+                                            "message", message));
+}
+
+/* What staff must know before speaking. */
+static json_t *
+alerts_section(const json_t *ctx, const json_t *birthday, const struct rules *r)
+{
+    json_t *alerts = json_array(), *tp, *person = json_object_get(ctx, "person");
+    long t = day_number(str(ctx, "today"));
+    char msg[512];
+    int poor_seen = 0;
+    size_t i;
+
+    if (json_is_true(json_object_get(person, "do_not_contact")))
+        alert(alerts, "do_not_contact", "warning", "Do not contact this customer for marketing or sales.");
+    json_array_foreach(json_object_get(ctx, "touchpoints"), i, tp)
+    {
+        json_t *sat = json_object_get(tp, "satisfaction"), *nps = json_object_get(tp, "nps");
+        json_t *fu = json_object_get(tp, "follow_up");
+        char day[11] = "", sat_s[16] = "n/a", nps_s[16] = "n/a";
+        long when;
+
+        snprintf(day, sizeof day, "%s", str(tp, "occurred_at") ? str(tp, "occurred_at") : "");
+        when = day_number(day);
+        if (!strcmp(str(tp, "kind"), "complaint") && json_is_object(fu) &&
+            !json_is_true(json_object_get(fu, "done"))) {
+            snprintf(msg, sizeof msg, "Unresolved complaint from %s: %.200s", day, str(fu, "text"));
+            alert(alerts, "open_complaint", "critical", msg);
+        }
+        if (!poor_seen && when != LONG_MIN && t - when <= r->poor_experience_days &&
+            ((json_is_number(sat) && json_number_value(sat) < r->poor_satisfaction) ||
+             (json_is_integer(nps) && json_integer_value(nps) <= 6))) {
+            poor_seen = 1;
+            if (json_is_number(sat))
+                snprintf(sat_s, sizeof sat_s, "%.2g", json_number_value(sat));
+            if (json_is_integer(nps))
+                snprintf(nps_s, sizeof nps_s, "%d", (int)json_integer_value(nps));
+            snprintf(msg, sizeof msg, "Last %s on %s was rated poorly (satisfaction %s, NPS %s).",
+                     str(tp, "kind"), day, sat_s, nps_s);
+            alert(alerts, "poor_experience", "critical", msg);
+        }
+    }
+    if (json_is_true(json_object_get(birthday, "today")))
+        alert(alerts, "birthday", "info", "Birthday today: congratulate!");
+    else if (json_is_true(json_object_get(birthday, "this_week")))
+        alert(alerts, "birthday", "info", "Birthday this week.");
+    return alerts;
+}
+
+/* The desk vehicle with days until service and lease end. */
+static json_t *
+desk_vehicle(struct request *req, const json_t *ctx, const char *vehicle_id, struct problem *p)
+{
+    json_t *v = NULL, *it;
+    long t = day_number(str(ctx, "today")), d;
+    size_t i;
+
+    if (!vehicle_id)
+        return json_null();
+    json_array_foreach(json_object_get(ctx, "vehicles"), i, it)
+        if (!strcmp(str(it, "id"), vehicle_id))
+            v = json_deep_copy(it);
+    if (!v && store_get(req->db, &model_vehicle, vehicle_id, &v, p) != 0)
+        return NULL;
+    json_object_del(v, "holder");
+    d = day_number(str(v, "next_service_due"));
+    json_object_set_new(v, "service_due_in_days", d == LONG_MIN ? json_null() : json_integer(d - t));
+    d = day_number(str(v, "lease_end"));
+    json_object_set_new(v, "lease_ends_in_days", d == LONG_MIN ? json_null() : json_integer(d - t));
+    return v;
+}
+
+/* Outbound contact right now, per consent channel, for sales. */
+static json_t *
+contact_section(struct request *req, const char *id, const struct rules *r, struct problem *p)
+{
+    static const char *const channels[] = { "phone", "email", "sms", "post" };
+    json_t *facts, *out;
+
+    if (store_contact_facts(req->db, id, r, &facts, p) != 0)
+        return NULL;
+    out = json_object();
+    for (size_t i = 0; i < 4; i++)
+        json_object_set_new(out, channels[i], contact_policy_evaluate(facts, channels[i], "sales", r));
+    json_decref(facts);
+    return out;
+}
+
+/* Local date and hour of the desk (TZ is set at start from --timezone). */
+static void
+local_now(char today[11], int *hour)
+{
+    time_t now = util_now();
+    struct tm tm;
+
+    localtime_r(&now, &tm);
+    datetime_format_date(datetime_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), today);
+    *hour = tm.tm_hour;
+}
+
+static int
+card(struct request *req, struct response *res, const char *id, const char *vehicle_id,
+     json_t *recognized)
+{
+    const struct rules *r = rules_current();
+    struct problem *p = &res->problem;
+    json_t *ctx = NULL, *person, *bday, *vehicle = NULL, *journey = NULL, *contact = NULL, *out;
+    char today[11], line[512];
+    int hour;
+
+    local_now(today, &hour);
+    if (store_begin_read(req->db, p) != 0) {
+        json_decref(recognized);
+        return -1;
+    }
+    if (store_greeting_context(req->db, id, r, today, GREETING_TOUCHPOINTS, &ctx, p) != 0 ||
+        !(vehicle = desk_vehicle(req, ctx, vehicle_id, p)) ||
+        store_journey_latest(req->db, id, &journey, p) != 0 ||
+        !(contact = contact_section(req, id, r, p))) {
+        json_decref(ctx);
+        json_decref(vehicle);
+        json_decref(journey);
+        json_decref(recognized);
+        return -1;
+    }
+    store_rollback(req->db); /* end the read snapshot */
+    person = json_object_get(ctx, "person");
+    bday = birthday_hint(str(person, "birthday"), today);
+    salutation_greeting(person, hour, line, sizeof line);
+    out = json_pack("{s:s, s:O, s:o, s:O, s:o, s:o, s:o, s:o, s:o, s:O, s:o, s:o, s:o, s:o}",
+                    "greeting", line, "language", json_object_get(person, "language"),
+                    "recognized_by", recognized, "customer", person, "birthday", bday, "vehicle", vehicle,
+                    "relationship", relationship_section(ctx, today), "household",
+                    household_section(ctx), "fleets", fleets_section(ctx, today, r), "touchpoints",
+                    json_object_get(ctx, "touchpoints"), "journey", journey, "alerts",
+                    alerts_section(ctx, bday, r), "potential", potential_evaluate(ctx, r),
+                    "contact_policy", contact);
+    json_decref(ctx);
+    return response_json(res, 200, out);
+}
+
+HANDLER(greeting_get)
+{
+    struct problem *p = &res->problem;
+    const char *by = NULL;
+    char key[NORMALIZE_EMAIL_MAX];
+    json_t *pairs, *recognized;
+    size_t n;
+
+    if (request_check_query(req, lookups, p) != 0 || lookup_key(req, &by, key, sizeof key, p) != 0)
+        return -1;
+    if (store_greeting_resolve(req->db, by, key, &pairs, p) != 0)
+        return -1;
+    n = distinct_customers(pairs);
+    if (n == 0) {
+        not_found(p, by, request_query(req, by), key);
+        json_decref(pairs);
+        return -1;
+    }
+    recognized = json_pack("{s:s, s:s, s:s, s:s}", "by", by, "input", request_query(req, by), "normalized", key,
+                           "how", !strcmp(by, "vin") && strlen(key) < 17 ? "VIN ends with these characters"
+                                  : !strcmp(by, "plate") ? "plate without spaces and hyphens, upper case"
+                                  : !strcmp(by, "phone") ? "phone number in E.164"
+                                  : !strcmp(by, "email") ? "e-mail address, lower case"
+                                                         : "exact");
+    if (n > 1) {
+        json_t *candidates;
+        json_decref(recognized);
+        if (store_greeting_candidates(req->db, pairs, &candidates, p) != 0) {
+            json_decref(pairs);
+            return -1;
+        }
+        json_decref(pairs);
+        return response_json(res, 300, json_pack("{s:s, s:o}", "detail",
+                                                  "several customers match; pick one and ask again with customer_id",
+                                                  "candidates", candidates));
+    }
+    {
+        json_t *first = json_array_get(pairs, 0);
+        char id[UTIL_UUID_LEN + 1], vid[UTIL_UUID_LEN + 1] = "";
+        int rc;
+        snprintf(id, sizeof id, "%s", str(first, "customer_id"));
+        for (size_t i = 0; i < json_array_size(pairs); i++)
+            if (str(json_array_get(pairs, i), "vehicle_id") && !vid[0])
+                snprintf(vid, sizeof vid, "%s", str(json_array_get(pairs, i), "vehicle_id"));
+        json_decref(pairs);
+        rc = card(req, res, id, vid[0] ? vid : NULL, recognized);
+        return rc;
+    }
+}

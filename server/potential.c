@@ -1,0 +1,784 @@
+/*
+ * potential: purchase potential as explainable opportunities. One small
+ * function per rule judges the greeting card's context against struct
+ * rules; "today" comes from the context, so the result depends on the
+ * inputs only. Missing, null or mistyped members count as absent.
+ */
+#include "potential.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "datetime.h"
+#include "util.h"
+
+#define NAME_MAX_BYTES 256 /* vehicle and person labels */
+#define REASON_MAX 1024    /* labels are bounded, so reasons fit */
+#define VARIANT_SHORT 24   /* a variant up to this many bytes joins the vehicle's name */
+#define COMPLAINT_CHARS 80 /* an open complaint's text is shortened to this many characters */
+
+struct eval {
+    const struct rules *r;
+    int has_today;
+    long today;              /* days since 1970-01-01 */
+    const char *person_id;   /* may be NULL */
+    const char *person_role; /* the person's household role, may be NULL */
+    const json_t *members;   /* household members (array) or NULL */
+    int ev_interest;         /* the person stated interest in electric cars */
+    json_t *opps;            /* opportunities, unordered */
+};
+
+static const char *
+str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static int
+eq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+static int
+get_int(const json_t *o, const char *key, long *out)
+{
+    json_t *v = json_object_get(o, key);
+
+    if (!json_is_integer(v))
+        return -1;
+    *out = (long)json_integer_value(v);
+    return 0;
+}
+
+static int
+get_date(const json_t *o, const char *key, long *out)
+{
+    const char *s = str(o, key);
+    int y, m, d;
+
+    if (!s || datetime_parse_date(s, &y, &m, &d) != 0)
+        return -1;
+    *out = datetime_days_from_civil(y, m, d);
+    return 0;
+}
+
+/* days + n calendar months; the 31st becomes the month's last day, 29 Feb becomes 28 Feb. */
+static long
+add_months(long days, int n)
+{
+    static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d, last;
+    long mm;
+
+    datetime_civil_from_days(days, &y, &m, &d);
+    mm = (long)y * 12 + (m - 1) + n;
+    y = (int)(mm / 12);
+    m = (int)(mm % 12) + 1;
+    last = dim[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    return datetime_days_from_civil(y, m, d > last ? last : d);
+}
+
+/* Whole years from from to today (a birthday counts on its day), -1 if from is in the future. */
+static int
+age_years(long from, long today)
+{
+    int fy, ty, m, d, k;
+
+    if (today < from)
+        return -1;
+    datetime_civil_from_days(from, &fy, &m, &d);
+    datetime_civil_from_days(today, &ty, &m, &d);
+    k = ty - fy;
+    if (add_months(from, 12 * k) > today)
+        k--;
+    return k;
+}
+
+/* Whole months from today to until (both days), until >= today. */
+static int
+months_until(long today, long until)
+{
+    int k = 0;
+
+    while (k < 1200 && add_months(today, k + 1) <= until)
+        k++;
+    return k;
+}
+
+/* A vehicle's age in whole years: first_registration, else model_year; -1 if unknown. */
+static int
+vehicle_age(const struct eval *e, const json_t *v)
+{
+    long reg, year;
+    int y, m, d;
+
+    if (!e->has_today)
+        return -1;
+    if (get_date(v, "first_registration", &reg) == 0)
+        return age_years(reg, e->today);
+    if (get_int(v, "model_year", &year) != 0 || year < 1000 || year > 9999)
+        return -1;
+    datetime_civil_from_days(e->today, &y, &m, &d);
+    return year <= y ? (int)(y - year) : -1;
+}
+
+/* Append s to out (n bytes), cutting at a UTF-8 character boundary when it does not fit. */
+static void
+cat(char *out, size_t n, const char *s)
+{
+    size_t len = strlen(out), k = strlen(s);
+
+    if (len + k >= n) {
+        k = len + 1 < n ? n - 1 - len : 0;
+        while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k--;
+    }
+    memcpy(out + len, s, k);
+    out[len + k] = '\0';
+}
+
+/* "VW Passat Variant 2.0 TDI (M-HW 530)": make, model, a short variant, the plate. */
+static void
+vehicle_ref(const json_t *v, int with_plate, char *out, size_t n)
+{
+    const char *parts[] = {str(v, "make"), str(v, "model"), str(v, "variant")};
+    const char *plate = str(v, "plate");
+
+    out[0] = '\0';
+    for (size_t i = 0; i < 3; i++) {
+        if (!parts[i] || !*parts[i] || (i == 2 && strlen(parts[i]) > VARIANT_SHORT))
+            continue;
+        if (*out)
+            cat(out, n, " ");
+        cat(out, n, parts[i]);
+    }
+    if (!*out)
+        cat(out, n, "vehicle");
+    if (with_plate && plate && *plate) {
+        cat(out, n, " (");
+        cat(out, n, plate);
+        cat(out, n, ")");
+    }
+}
+
+/*
+ * How reasons name a member: given_name, else preferred_name, else the
+ * first word of name ("Petra Wessling" -> "Petra"), else "A household member".
+ */
+static void
+first_name(const json_t *member, const char *name, char *out, size_t n)
+{
+    const char *given = str(member, "given_name"), *preferred = str(member, "preferred_name");
+    size_t k = 0;
+
+    out[0] = '\0';
+    if (given && *given) {
+        cat(out, n, given);
+        return;
+    }
+    if (preferred && *preferred) {
+        cat(out, n, preferred);
+        return;
+    }
+    while (name && *name == ' ')
+        name++;
+    while (name && name[k] && name[k] != ' ')
+        k++;
+    if (k == 0 || k >= n) {
+        cat(out, n, "A household member");
+        return;
+    }
+    memcpy(out, name, k);
+    out[k] = '\0';
+}
+
+/* 142000 -> "142,000" */
+static void
+thousands(long v, char *out, size_t n)
+{
+    char digits[32];
+    size_t len, o = 0;
+
+    snprintf(digits, sizeof digits, "%ld", v < 0 ? 0 : v);
+    len = strlen(digits);
+    for (size_t i = 0; i < len && o + 2 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
+static const char *
+plural(long n)
+{
+    return n == 1 ? "" : "s";
+}
+
+static void __attribute__((format(printf, 6, 7)))
+add_opp(struct eval *e, const char *kind, long score, const char *vehicle_id,
+        const char *customer_id, const char *fmt, ...)
+{
+    char reason[REASON_MAX];
+    json_t *s;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    s = json_string(reason);
+    score = score < 0 ? 0 : score > 100 ? 100 : score;
+    json_array_append_new(
+        e->opps, json_pack("{s:s, s:o, s:I, s:o, s:o}", "kind", kind, "reason",
+                           s ? s : json_string(""), "score", (json_int_t)score, "vehicle_id",
+                           vehicle_id ? json_string(vehicle_id) : json_null(), "customer_id",
+                           customer_id ? json_string(customer_id) : json_null()));
+}
+
+/* The customer the vehicle concerns: its holder, else the person at the desk. */
+static const char *
+vehicle_customer(const struct eval *e, const json_t *v)
+{
+    const char *holder = str(json_object_get(v, "holder"), "customer_id");
+    return holder ? holder : e->person_id;
+}
+
+/* Active, or without a status (a vehicle sold or scrapped produces nothing). */
+static int
+vehicle_active(const json_t *v)
+{
+    const char *status = str(v, "status");
+    return json_is_object(v) && (!status || strcmp(status, "active") == 0);
+}
+
+static int
+replacement_due(const struct eval *e, const json_t *v, int *age, long *km)
+{
+    *age = vehicle_age(e, v);
+    if (get_int(v, "mileage_km", km) != 0)
+        *km = -1;
+    return (*age >= 0 && *age >= e->r->replace_age_years) ||
+           (*km >= 0 && *km >= e->r->replace_mileage_km);
+}
+
+/* Lease ending within lease_end_months, or ended less than a month ago. */
+static int
+lease_due(const struct eval *e, const json_t *v, long *end)
+{
+    return e->has_today && get_date(v, "lease_end", end) == 0 && *end >= add_months(e->today, -1) &&
+           *end <= add_months(e->today, e->r->lease_end_months);
+}
+
+/* Score: 50 at the threshold, growing with the larger ratio over it, +10 when both are over. */
+static void
+rule_replacement(struct eval *e, const json_t *v)
+{
+    char ref[NAME_MAX_BYTES], kms[32], text[REASON_MAX] = "";
+    double ratio = 0;
+    int age, age_over, km_over;
+    long km;
+
+    if (!replacement_due(e, v, &age, &km))
+        return;
+    age_over = age >= e->r->replace_age_years;
+    km_over = km >= e->r->replace_mileage_km;
+    if (age >= 0)
+        ratio = (double)age / (e->r->replace_age_years > 0 ? e->r->replace_age_years : 1);
+    if (km >= 0 &&
+        (double)km / (e->r->replace_mileage_km > 0 ? e->r->replace_mileage_km : 1) > ratio)
+        ratio = (double)km / (e->r->replace_mileage_km > 0 ? e->r->replace_mileage_km : 1);
+    if (ratio > 2)
+        ratio = 2; /* the score is capped at 100 anyway */
+    vehicle_ref(v, 1, ref, sizeof ref);
+    thousands(km, kms, sizeof kms);
+    if (age >= 0)
+        snprintf(text, sizeof text, "is %d year%s old%s", age, plural(age), km >= 0 ? " and " : "");
+    if (km >= 0)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "has %s km", kms);
+    add_opp(e, "replacement", (long)(50 * ratio + 0.5) + (age_over && km_over ? 10 : 0),
+            str(v, "id"), vehicle_customer(e, v), "%s %s", ref, text);
+}
+
+/* Score: 50 at the far end of the window up to 100 today; 90 once ended. */
+static void
+rule_lease_end(struct eval *e, const json_t *v)
+{
+    char ref[NAME_MAX_BYTES], date[11], when[64];
+    long end, window, left, score;
+    int months;
+
+    if (!lease_due(e, v, &end))
+        return;
+    vehicle_ref(v, 1, ref, sizeof ref);
+    datetime_format_date(end, date);
+    left = end - e->today;
+    window = add_months(e->today, e->r->lease_end_months) - e->today;
+    score = left < 0 ? 90 : window <= 0 ? 100 : 50 + 50 * (window - left) / window;
+    months = left > 0 ? months_until(e->today, end) : 0;
+    if (left < 0)
+        snprintf(when, sizeof when, "ended on %s, %ld day%s ago", date, -left, plural(-left));
+    else if (left == 0)
+        snprintf(when, sizeof when, "ends today, %s", date);
+    else if (months > 0)
+        snprintf(when, sizeof when, "ends on %s, in %d month%s", date, months, plural(months));
+    else
+        snprintf(when, sizeof when, "ends on %s, in %ld day%s", date, left, plural(left));
+    add_opp(e, "lease_end", score, str(v, "id"), vehicle_customer(e, v), "Lease of the %s %s", ref,
+            when);
+}
+
+/* Score: 40 at the far end of the window up to 60 on the day; 70 once overdue. */
+static void
+rule_service(struct eval *e, const json_t *v)
+{
+    char ref[NAME_MAX_BYTES + 8], date[11];
+    const char *plate = str(v, "plate");
+    long due, left, window = e->r->service_due_days;
+
+    if (!e->has_today || get_date(v, "next_service_due", &due) != 0 || due - e->today > window)
+        return;
+    if (plate && *plate) {
+        ref[0] = '\0';
+        cat(ref, sizeof ref, plate);
+    } else {
+        char name[NAME_MAX_BYTES];
+        vehicle_ref(v, 0, name, sizeof name);
+        snprintf(ref, sizeof ref, "the %s", name);
+    }
+    datetime_format_date(due, date);
+    left = due - e->today;
+    if (left < 0)
+        add_opp(e, "service", 70, str(v, "id"), vehicle_customer(e, v),
+                "Service of %s is %ld day%s overdue", ref, -left, plural(-left));
+    else if (left == 0)
+        add_opp(e, "service", 60, str(v, "id"), vehicle_customer(e, v),
+                "Service of %s due today (%s)", ref, date);
+    else
+        add_opp(e, "service", window > 0 ? 40 + 20 * (window - left) / window : 60, str(v, "id"),
+                vehicle_customer(e, v), "Service of %s due in %ld day%s (%s)", ref, left,
+                plural(left), date);
+}
+
+static const json_t *
+find_member(const struct eval *e, const char *customer_id)
+{
+    size_t i;
+    json_t *m;
+
+    json_array_foreach (e->members, i, m) {
+        if (eq(str(m, "customer_id"), customer_id))
+            return m;
+    }
+    return NULL;
+}
+
+/* "Petra's " for a household member's vehicle, "" for the person's own. */
+static void
+holder_prefix(const struct eval *e, const json_t *v, char *out, size_t n)
+{
+    const json_t *holder = json_object_get(v, "holder");
+    const json_t *member = find_member(e, str(holder, "customer_id"));
+    const char *name = str(holder, "name");
+    char first[NAME_MAX_BYTES];
+
+    out[0] = '\0';
+    if (!eq(str(v, "relation"), "household"))
+        return;
+    first_name(member, name ? name : str(member, "name"), first, sizeof first);
+    cat(out, n, first);
+    cat(out, n, first[strlen(first) - 1] == 's' ? "' " : "'s ");
+}
+
+/* Score: 40, or 70 with stated interest in electric cars. */
+static void
+rule_electric(struct eval *e, const json_t *v)
+{
+    const char *pt = str(v, "powertrain");
+    char who[NAME_MAX_BYTES], ref[NAME_MAX_BYTES];
+    int age = vehicle_age(e, v);
+
+    if (!(eq(pt, "petrol") || eq(pt, "diesel")) || age < 0 || age < e->r->ev_combustion_age_years)
+        return;
+    holder_prefix(e, v, who, sizeof who);
+    vehicle_ref(v, 1, ref, sizeof ref);
+    add_opp(e, "electric_switch", e->ev_interest ? 70 : 40, str(v, "id"), vehicle_customer(e, v),
+            "%s%s is %d year%s old and runs on %s%s", *who ? who : "The ", ref, age, plural(age),
+            pt, e->ev_interest ? "; interest in electric cars noted" : "");
+}
+
+/* The partner's car, older than partner_car_age_years. Score: 50 + 5 per year over, at most 80. */
+static void
+rule_partner_car(struct eval *e, const json_t *v)
+{
+    const json_t *holder = find_member(e, str(json_object_get(v, "holder"), "customer_id"));
+    const char *role = str(holder, "role");
+    char who[NAME_MAX_BYTES], ref[NAME_MAX_BYTES];
+    int age = vehicle_age(e, v), over = age - e->r->partner_car_age_years;
+
+    if (!(eq(role, "partner") || (eq(role, "head") && eq(e->person_role, "partner"))) ||
+        eq(str(holder, "customer_id"), e->person_id) || age < 0 || over <= 0)
+        return;
+    holder_prefix(e, v, who, sizeof who);
+    vehicle_ref(v, 1, ref, sizeof ref);
+    add_opp(e, "household", over > 6 ? 80 : 50 + 5 * over, str(v, "id"), str(holder, "customer_id"),
+            "%s%s is %d year%s old", who, ref, age, plural(age));
+}
+
+static void
+rules_for_vehicle(struct eval *e, const json_t *v)
+{
+    const char *relation = str(v, "relation");
+
+    if (!vehicle_active(v))
+        return;
+    if (eq(relation, "fleet"))
+        return; /* summarised per company by rule_fleets */
+    if (eq(relation, "household")) {
+        rule_partner_car(e, v);
+        rule_electric(e, v);
+        return;
+    }
+    rule_replacement(e, v);
+    rule_lease_end(e, v);
+    rule_service(e, v);
+    rule_electric(e, v);
+}
+
+/*
+ * Members other than the person: reaching driving age within the window
+ * (score 60); of driving age without a car of their own (score 50). A
+ * member without a birthday counts as of driving age when head, partner
+ * or parent.
+ */
+static void
+rule_members(struct eval *e)
+{
+    size_t i;
+    json_t *m;
+
+    json_array_foreach (e->members, i, m) {
+        const char *id = str(m, "customer_id"), *role = str(m, "role"), *sal = str(m, "salutation");
+        char name[NAME_MAX_BYTES], date[11];
+        long bday, count;
+        int age = -1;
+
+        if (!json_is_object(m) || eq(id, e->person_id))
+            continue;
+        first_name(m, str(m, "name"), name, sizeof name);
+        if (e->has_today && get_date(m, "birthday", &bday) == 0) {
+            long turns = add_months(bday, 12 * e->r->driving_age);
+            age = age_years(bday, e->today);
+            if (age >= 0 && age < e->r->driving_age &&
+                turns <= add_months(e->today, e->r->driving_age_soon_months)) {
+                datetime_format_date(turns, date);
+                add_opp(e, "household", 60, NULL, id, "%s turns %d on %s: first car?", name,
+                        e->r->driving_age, date);
+            }
+        } else if (eq(role, "head") || eq(role, "partner") || eq(role, "parent")) {
+            age = e->r->driving_age;
+        }
+        if (age >= e->r->driving_age && get_int(m, "vehicle_count", &count) == 0 && count == 0)
+            add_opp(e, "household", 50, NULL, id, "%s has no car of %s own", name,
+                    eq(sal, "Frau")   ? "her"
+                    : eq(sal, "Herr") ? "his"
+                                      : "their");
+    }
+}
+
+static int
+has_role(const json_t *roles, const char *role)
+{
+    size_t i;
+    json_t *r;
+
+    json_array_foreach (roles, i, r) {
+        if (eq(json_string_value(r), role))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * One opportunity per company where the person manages or decides on a
+ * fleet of at least fleet_min_vehicles: a vehicle with a lease due counts
+ * as a lease, else one over the replacement thresholds as due for
+ * replacement. Score: 40 + 5 per counted vehicle, at most 100.
+ */
+static void
+rule_fleets(struct eval *e, const json_t *fleets, const json_t *vehicles)
+{
+    size_t i, j;
+    json_t *f, *v;
+
+    json_array_foreach (fleets, i, f) {
+        const char *company = str(f, "company_id"), *cname = str(f, "company_name");
+        const json_t *roles = json_object_get(f, "roles");
+        long size, n = 0, leases = 0, due = 0, end, km;
+        int manager = has_role(roles, "fleet_manager"), age;
+        char what[256] = "";
+
+        if (!company || !(manager || has_role(roles, "decision_maker")))
+            continue;
+        json_array_foreach (vehicles, j, v) {
+            if (!eq(str(v, "relation"), "fleet") ||
+                !(eq(str(v, "owner_id"), company) ||
+                  eq(str(json_object_get(v, "holder"), "customer_id"), company)) ||
+                !vehicle_active(v))
+                continue;
+            n++;
+            if (lease_due(e, v, &end))
+                leases++;
+            else if (replacement_due(e, v, &age, &km))
+                due++;
+        }
+        if (get_int(f, "fleet_size", &size) != 0)
+            size = n;
+        if (size < e->r->fleet_min_vehicles)
+            continue;
+        if (leases)
+            snprintf(what, sizeof what, ": %ld lease%s end%s%s", leases, leases == 1 ? "" : "s",
+                     leases == 1 ? "s" : "", due ? " and " : "");
+        if (due)
+            snprintf(what + strlen(what), sizeof what - strlen(what),
+                     "%s%ld car%s %s due for replacement", leases ? "" : ": ", due, plural(due),
+                     due == 1 ? "is" : "are");
+        if (leases && e->r->lease_end_months == 1)
+            cat(what, sizeof what, " in the next month");
+        else if (leases)
+            snprintf(what + strlen(what), sizeof what - strlen(what), " in the next %d months",
+                     e->r->lease_end_months);
+        add_opp(e, "fleet", 40 + 5 * (leases + due), NULL, company, "%s %s (%ld vehicle%s)%s",
+                manager ? "Fleet manager of" : "Decision maker at", cname ? cname : "a company",
+                size, plural(size), what);
+    }
+}
+
+/* "EV" only as a word, so that "event" or "every" do not count. */
+static int
+mentions_electric(const char *s)
+{
+    static const char *const needles[] = {"elektro", "electric", "e-auto", "strom", NULL};
+
+    for (size_t i = 0; s && s[i]; i++) {
+        for (const char *const *n = needles; *n; n++) {
+            if (strncasecmp(s + i, *n, strlen(*n)) == 0)
+                return 1;
+        }
+        if (strncasecmp(s + i, "ev", 2) == 0 && (i == 0 || !isalnum((unsigned char)s[i - 1])) &&
+            (!isalnum((unsigned char)s[i + 2]) ||
+             (tolower((unsigned char)s[i + 2]) == 's' && !isalnum((unsigned char)s[i + 3]))))
+            return 1;
+    }
+    return 0;
+}
+
+static int
+electric_interest(const json_t *person, const json_t *touchpoints)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+
+    json_object_foreach ((json_t *)json_object_get(person, "preferences"), key, v) {
+        if (mentions_electric(key) || mentions_electric(json_string_value(v)))
+            return 1;
+    }
+    json_array_foreach (touchpoints, i, v) {
+        if (mentions_electric(str(v, "summary")))
+            return 1;
+    }
+    return 0;
+}
+
+/* A satisfaction score (0..1) and NPS answer (0..10); out of range counts as absent. */
+static int
+get_rating(const json_t *tp, double *sat, long *nps)
+{
+    json_t *s = json_object_get(tp, "satisfaction");
+
+    *sat = json_is_number(s) ? json_number_value(s) : -1;
+    if (*sat < 0 || *sat > 1)
+        *sat = -1;
+    if (get_int(tp, "nps", nps) != 0 || *nps < 0 || *nps > 10)
+        *nps = -1;
+    return *sat >= 0 || *nps >= 0;
+}
+
+/* "Last service visit on 2026-11-16 was rated 0.2 (NPS 3)"; score grows with the badness. */
+static void
+poor_experience(struct eval *e, const json_t *tp, const json_t *touchpoints, time_t at)
+{
+    const char *kind = str(tp, "kind");
+    json_t *other;
+    char label[64], date[11], rating[32] = "", npsv[32] = "";
+    long nps, score = 0;
+    double sat;
+    int last = 1;
+    size_t i;
+    time_t t;
+
+    json_array_foreach (touchpoints, i, other) {
+        if (other != tp && eq(str(other, "kind"), kind) &&
+            datetime_parse_rfc3339(str(other, "occurred_at"), &t) == 0 && t > at)
+            last = 0;
+    }
+    snprintf(label, sizeof label, "%s", kind ? kind : "contact");
+    for (char *c = label; *c; c++)
+        *c = *c == '_' ? ' ' : *c;
+    if (!last)
+        label[0] = (char)toupper((unsigned char)label[0]);
+    datetime_format_date(at >= 0 ? at / 86400 : (at - 86399) / 86400, date);
+    get_rating(tp, &sat, &nps);
+    if (sat >= 0) {
+        snprintf(rating, sizeof rating, "%.2g", sat); /* 0.2, 0.49, 1 */
+        score = (long)((1 - sat) * 100 + 0.5);
+    }
+    if (nps >= 0) {
+        snprintf(npsv, sizeof npsv, *rating ? " (NPS %ld)" : "NPS %ld", nps);
+        if ((10 - nps) * 10 > score)
+            score = (10 - nps) * 10;
+    }
+    add_opp(e, "retention_risk", score, str(tp, "vehicle_id"), e->person_id,
+            "%s%s on %s was rated %s%s", last ? "Last " : "", label, date, rating, npsv);
+}
+
+/* "Open complaint: <follow-up text, at most COMPLAINT_CHARS characters on one line>" */
+static void
+open_complaint(struct eval *e, const json_t *tp)
+{
+    const json_t *fu = json_object_get(tp, "follow_up");
+    const char *text = str(fu, "text");
+    char shown[COMPLAINT_CHARS * 4 + 4];
+    size_t o = 0, chars = 0, total = 0;
+
+    if (!eq(str(tp, "kind"), "complaint") || !text || json_is_true(json_object_get(fu, "done")))
+        return;
+    for (const char *c = text; *c; c++)
+        total += ((unsigned char)*c & 0xC0) != 0x80;
+    for (const char *c = text; *c; c++) {
+        int lead = ((unsigned char)*c & 0xC0) != 0x80;
+        if (lead && ++chars > (total > COMPLAINT_CHARS ? COMPLAINT_CHARS - 1 : COMPLAINT_CHARS))
+            break;
+        shown[o++] = *c == '\n' || *c == '\r' || *c == '\t' ? ' ' : *c;
+    }
+    shown[o] = '\0';
+    if (total > COMPLAINT_CHARS)
+        cat(shown, sizeof shown, "\xe2\x80\xa6" /* U+2026 */);
+    add_opp(e, "retention_risk", 80, str(tp, "vehicle_id"), e->person_id, "Open complaint: %s",
+            shown);
+}
+
+/*
+ * Warnings: every open complaint (score 80), and the most recent poorly
+ * rated touchpoint within poor_experience_days.
+ */
+static void
+rule_retention(struct eval *e, const json_t *touchpoints)
+{
+    const json_t *worst = NULL;
+    time_t worst_at = 0, at;
+    size_t i;
+    json_t *tp;
+
+    json_array_foreach (touchpoints, i, tp) {
+        const char *cust = str(tp, "customer_id");
+        long nps, day;
+        double sat;
+
+        if (!json_is_object(tp) || (cust && e->person_id && strcmp(cust, e->person_id)))
+            continue;
+        open_complaint(e, tp);
+        if (!get_rating(tp, &sat, &nps) ||
+            !((sat >= 0 && sat < e->r->poor_satisfaction) || (nps >= 0 && nps <= 6)) ||
+            !e->has_today || datetime_parse_rfc3339(str(tp, "occurred_at"), &at) != 0)
+            continue;
+        day = at >= 0 ? at / 86400 : (at - 86399) / 86400;
+        if (e->today - day <= e->r->poor_experience_days && (!worst || at > worst_at)) {
+            worst = tp;
+            worst_at = at;
+        }
+    }
+    if (worst)
+        poor_experience(e, worst, touchpoints, worst_at);
+}
+
+static int
+cmp_str(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a ? 1 : b ? -1 : 0;
+    return strcmp(a, b);
+}
+
+/* Score, highest first; then kind, vehicle_id, customer_id and reason, so ties are stable. */
+static int
+cmp_opp(const void *pa, const void *pb)
+{
+    const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+    json_int_t sa = json_integer_value(json_object_get(a, "score"));
+    json_int_t sb = json_integer_value(json_object_get(b, "score"));
+    static const char *const keys[] = {"kind", "vehicle_id", "customer_id", "reason"};
+    int c;
+
+    if (sa != sb)
+        return sa > sb ? -1 : 1;
+    for (size_t i = 0; i < 4; i++) {
+        if ((c = cmp_str(str(a, keys[i]), str(b, keys[i]))) != 0)
+            return c;
+    }
+    return 0;
+}
+
+/* Order the opportunities and total the non-warning scores, capped at 100. */
+static json_t *
+finish(json_t *opps)
+{
+    size_t n = json_array_size(opps), i;
+    json_t **sorted = xcalloc(n ? n : 1, sizeof *sorted), *out = json_array();
+    json_int_t total = 0;
+
+    for (i = 0; i < n; i++)
+        sorted[i] = json_array_get(opps, i);
+    qsort(sorted, n, sizeof *sorted, cmp_opp);
+    for (i = 0; i < n; i++) {
+        if (!eq(str(sorted[i], "kind"), "retention_risk"))
+            total += json_integer_value(json_object_get(sorted[i], "score"));
+        json_array_append(out, sorted[i]);
+    }
+    free(sorted);
+    json_decref(opps);
+    return json_pack("{s:I, s:o}", "score", total > 100 ? 100 : total, "opportunities", out);
+}
+
+json_t *
+potential_evaluate(const json_t *ctx, const struct rules *r)
+{
+    const json_t *person = json_object_get(ctx, "person");
+    const json_t *vehicles = json_object_get(ctx, "vehicles");
+    const json_t *touchpoints = json_object_get(ctx, "touchpoints");
+    struct eval e = {.r = r ? r : rules_current(), .opps = json_array()};
+    const json_t *me;
+    size_t i;
+    json_t *v;
+
+    e.has_today = get_date(ctx, "today", &e.today) == 0;
+    e.person_id = str(person, "id");
+    e.members = json_object_get(json_object_get(ctx, "household"), "members");
+    if (!json_is_array(e.members))
+        e.members = NULL;
+    me = find_member(&e, e.person_id);
+    e.person_role = me ? str(me, "role") : str(json_object_get(person, "household"), "role");
+    e.ev_interest = electric_interest(person, touchpoints);
+
+    json_array_foreach (vehicles, i, v)
+        rules_for_vehicle(&e, v);
+    rule_members(&e);
+    rule_fleets(&e, json_object_get(ctx, "fleets"), vehicles);
+    rule_retention(&e, touchpoints);
+    return finish(e.opps);
+}

@@ -1,0 +1,441 @@
+/*
+ * store_journeys: journeys (the touchpoints sharing a journey_id; no table
+ * of their own) and the experience metrics over touchpoints. Each answer
+ * is one query (metrics: three aggregate queries); the scoring rules are
+ * journey.c's.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "journey.h"
+#include "store.h"
+#include "store_util.h"
+
+/* Statement keys (db_stmt_variant) and their variants. */
+static const char KEY_JOURNEY = 0, KEY_STATS = 0, KEY_JOURNEYS = 0, KEY_DRAG = 0;
+enum { BY_ID, LATEST_OF_CUSTOMER };
+
+/*
+ * The newest journeys of a customer (any journey holding one of the
+ * customer's touchpoints, newest by its last touchpoint) and, for each,
+ * the few columns a summary needs, in order.
+ */
+static const char SQL_CUSTOMER_JOURNEYS[] =
+    "WITH j AS (SELECT journey_id AS jid, max(occurred_at) AS ended FROM touchpoints"
+    " WHERE journey_id IN (SELECT journey_id FROM touchpoints"
+    "  WHERE customer_id = :customer AND journey_id IS NOT NULL)"
+    " GROUP BY journey_id ORDER BY ended DESC, jid DESC LIMIT :limit)"
+    " SELECT j.jid, t.id, t.customer_id, t.kind, t.occurred_at, t.satisfaction"
+    " FROM j JOIN touchpoints t ON t.journey_id = j.jid"
+    " ORDER BY j.ended DESC, j.jid DESC, t.occurred_at, t.seq";
+
+/* ---- one journey with its touchpoint representations ---- */
+
+static void
+build_journey(unsigned variant, const void *arg, struct buf *b)
+{
+    const struct model *m = &model_touchpoint;
+    (void)arg;
+
+    buf_puts(b, "SELECT ");
+    for (size_t i = 0; i < m->nfields; i++)
+        buf_printf(b, "%st.%s", i ? ", " : "", m->fields[i].name);
+    for (size_t i = 0; i < m->ncomputed; i++)
+        buf_printf(b, ", %s", m->computed[i].expr);
+    buf_puts(b, " FROM touchpoints t WHERE t.journey_id = ");
+    if (variant == BY_ID)
+        buf_puts(b, ":id");
+    else
+        buf_puts(b, "(SELECT journey_id FROM touchpoints WHERE customer_id = :customer"
+                    " AND journey_id IS NOT NULL ORDER BY occurred_at DESC, seq DESC LIMIT 1)");
+    buf_puts(b, " ORDER BY t.occurred_at, t.seq");
+}
+
+/* Column col as JSON of field f's type, computed members (f NULL) as JSON text: store.c's mapping.
+ */
+static json_t *
+column_json(sqlite3_stmt *st, int col, const struct field *f)
+{
+    const char *text = (const char *)sqlite3_column_text(st, col);
+    size_t len = (size_t)sqlite3_column_bytes(st, col);
+    json_t *j;
+
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return json_null();
+    switch (f ? f->type : FIELD_JSON) {
+    case FIELD_INT:
+        return json_integer(sqlite3_column_int64(st, col));
+    case FIELD_REAL:
+        return json_real(sqlite3_column_double(st, col));
+    case FIELD_BOOL:
+        return json_boolean(sqlite3_column_int(st, col));
+    case FIELD_JSON:
+        j = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+        return j ? j : json_null();
+    default:
+        return json_stringn(text, len);
+    }
+}
+
+static json_t *
+touchpoint_row(sqlite3_stmt *st)
+{
+    const struct model *m = &model_touchpoint;
+    json_t *o = json_object();
+    size_t i;
+
+    for (i = 0; i < m->nfields; i++)
+        json_object_set_new(o, m->fields[i].name, column_json(st, (int)i, &m->fields[i]));
+    for (size_t c = 0; c < m->ncomputed; c++)
+        json_object_set_new(o, m->computed[c].name, column_json(st, (int)(i + c), NULL));
+    return o;
+}
+
+/* Run variant with key (":id" or ":customer") bound; *out = document, or NULL when no row. */
+static int
+journey_read(struct db *db, unsigned variant, const char *param, const char *value, json_t **out,
+             struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt_variant(db, &KEY_JOURNEY, variant, build_journey, NULL, p);
+    json_t *tps;
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return -1;
+    db_bind_text(st, param, value);
+    tps = json_array();
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(tps, touchpoint_row(st));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(tps);
+        return db_fail(db, rc, "journey", NULL, p);
+    }
+    if (json_array_size(tps) > 0) {
+        const char *id = json_string_value(json_object_get(json_array_get(tps, 0), "journey_id"));
+        *out = journey_describe(id, tps);
+        json_object_set_new(*out, "touchpoints", tps);
+    } else {
+        json_decref(tps);
+    }
+    return 0;
+}
+
+int
+store_journey_get(struct db *db, const char *id, json_t **out, struct problem *p)
+{
+    if (journey_read(db, BY_ID, ":id", id, out, p) != 0)
+        return -1;
+    if (!*out) {
+        problem_set(p, PROBLEM_NOT_FOUND,
+                    "no journey with id %s (no touchpoint has this journey_id)", id);
+        return -1;
+    }
+    return 0;
+}
+
+int
+store_journey_latest(struct db *db, const char *customer_id, json_t **out, struct problem *p)
+{
+    if (journey_read(db, LATEST_OF_CUSTOMER, ":customer", customer_id, out, p) != 0)
+        return -1;
+    if (!*out)
+        *out = json_null();
+    return 0;
+}
+
+/* ---- a customer's journeys as summaries ---- */
+
+/* The columns of SQL_CUSTOMER_JOURNEYS a summary needs, as a touchpoint-shaped object. */
+static json_t *
+step_row(sqlite3_stmt *st)
+{
+    json_t *sat = sqlite3_column_type(st, 5) == SQLITE_NULL
+                      ? json_null()
+                      : json_real(sqlite3_column_double(st, 5));
+
+    return json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", (const char *)sqlite3_column_text(st, 1),
+                     "customer_id", (const char *)sqlite3_column_text(st, 2), "kind",
+                     (const char *)sqlite3_column_text(st, 3), "occurred_at",
+                     (const char *)sqlite3_column_text(st, 4), "satisfaction", sat);
+}
+
+/* The summary of journey id from its steps (stolen); appended to items. */
+static void
+add_summary(json_t *items, const char *id, json_t *steps)
+{
+    json_t *doc = journey_describe(id, steps), *kinds = json_array(), *tp;
+    size_t i;
+
+    json_array_foreach(steps, i, tp)
+        json_array_append(kinds, json_object_get(tp, "kind"));
+    json_object_set_new(doc, "touchpoint_count", json_integer((json_int_t)json_array_size(steps)));
+    json_object_set_new(doc, "kinds", kinds);
+    json_array_append_new(items, doc);
+    json_decref(steps);
+}
+
+int
+store_journeys_of_customer(struct db *db, const char *customer_id, int limit, json_t **out,
+                           int *more, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_CUSTOMER_JOURNEYS, p);
+    char current[UTIL_UUID_LEN + 1] = "";
+    json_t *items, *steps = NULL;
+    int rc;
+
+    *out = NULL;
+    *more = 0;
+    if (!st)
+        return -1;
+    db_bind_text(st, ":customer", customer_id);
+    db_bind_int(st, ":limit", limit + 1); /* one more tells whether older journeys exist */
+    items = json_array();
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *jid = (const char *)sqlite3_column_text(st, 0);
+        if (strcmp(jid, current) != 0) {
+            if (steps)
+                add_summary(items, current, steps);
+            steps = NULL;
+            if (json_array_size(items) == (size_t)limit) {
+                *more = 1;
+                break;
+            }
+            snprintf(current, sizeof current, "%s", jid);
+            steps = json_array();
+        }
+        json_array_append_new(steps, step_row(st));
+    }
+    db_done(st);
+    if (steps)
+        add_summary(items, current, steps);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        json_decref(items);
+        return db_fail(db, rc, "customer journeys", NULL, p);
+    }
+    *out = items;
+    return 0;
+}
+
+/* ---- experience metrics ---- */
+
+/*
+ * Touchpoint filters: from/to select statement variants (so the
+ * occurred_at index can serve them); department, kind and channel are
+ * bound, NULL meaning "any".
+ */
+enum { HAS_FROM = 1, HAS_TO = 2 };
+
+static void
+where_touchpoints(unsigned variant, struct buf *b)
+{
+    if (variant & HAS_FROM)
+        buf_puts(b, " AND t.occurred_at >= :from");
+    if (variant & HAS_TO)
+        buf_puts(b, " AND t.occurred_at < :to");
+    buf_puts(b, " AND (:department IS NULL OR t.department = :department)"
+                " AND (:kind IS NULL OR t.kind = :kind)"
+                " AND (:channel IS NULL OR t.channel = :channel)");
+}
+
+/* Rows: (group, key, average satisfaction, scored count, nps responses, promoters, detractors). */
+static void
+build_stats(unsigned variant, const void *arg, struct buf *b)
+{
+    (void)arg;
+    buf_puts(b, "WITH f AS (SELECT t.kind, t.channel, t.department, t.satisfaction, t.nps"
+                " FROM touchpoints t WHERE 1");
+    where_touchpoints(variant, b);
+    buf_puts(b, ") SELECT 'all', NULL, avg(satisfaction), count(satisfaction), count(nps),"
+                " coalesce(sum(nps >= 9), 0), coalesce(sum(nps <= 6), 0) FROM f");
+    buf_puts(b, " UNION ALL SELECT 'by_kind', kind, avg(satisfaction), count(*), 0, 0, 0 FROM f"
+                " WHERE satisfaction IS NOT NULL GROUP BY kind");
+    buf_puts(b,
+             " UNION ALL SELECT 'by_channel', channel, avg(satisfaction), count(*), 0, 0, 0 FROM f"
+             " WHERE satisfaction IS NOT NULL GROUP BY channel");
+    buf_puts(b,
+             " UNION ALL SELECT 'by_department', department, avg(satisfaction), count(*), 0, 0, 0"
+             " FROM f WHERE satisfaction IS NOT NULL AND department IS NOT NULL"
+             " GROUP BY department");
+}
+
+/*
+ * Journeys in scope: those with a touchpoint matching every filter whose
+ * last touchpoint lies in [from, to). The score is the product over all
+ * their scored touchpoints (exp of the sum of logarithms; a zero makes
+ * it zero; none scored: NULL, which avg() skips).
+ */
+static void
+build_journeys(unsigned variant, const void *arg, struct buf *b)
+{
+    (void)arg;
+    buf_puts(b, "SELECT count(*), count(score), avg(score) FROM (SELECT"
+                " CASE WHEN count(t.satisfaction) = 0 THEN NULL"
+                " WHEN min(t.satisfaction) <= 0 THEN 0.0"
+                " ELSE exp(sum(ln(t.satisfaction))) END AS score"
+                " FROM touchpoints t WHERE t.journey_id IN (SELECT t.journey_id FROM touchpoints t"
+                " WHERE t.journey_id IS NOT NULL");
+    where_touchpoints(variant, b);
+    buf_puts(b, ") GROUP BY t.journey_id HAVING 1");
+    if (variant & HAS_FROM)
+        buf_puts(b, " AND max(t.occurred_at) >= :from");
+    if (variant & HAS_TO)
+        buf_puts(b, " AND max(t.occurred_at) < :to");
+    buf_puts(b, ")");
+}
+
+/* Kinds by average loss (1 - satisfaction) of their scored touchpoints within journeys. */
+static void
+build_drag(unsigned variant, const void *arg, struct buf *b)
+{
+    (void)arg;
+    buf_puts(b,
+             "SELECT t.kind, avg(1.0 - t.satisfaction), count(*), count(DISTINCT t.journey_id)"
+             " FROM touchpoints t WHERE t.journey_id IS NOT NULL AND t.satisfaction IS NOT NULL");
+    where_touchpoints(variant, b);
+    buf_printf(b,
+               " GROUP BY t.kind HAVING avg(1.0 - t.satisfaction) > 0"
+               " ORDER BY 2 DESC, 3 DESC, 1 LIMIT %d",
+               STORE_DRAG_MAX);
+}
+
+static sqlite3_stmt *
+metrics_stmt(struct db *db, const char *key, db_build_fn build,
+             const struct store_experience_query *q, struct problem *p)
+{
+    unsigned variant = (q->from ? HAS_FROM : 0) | (q->to ? HAS_TO : 0);
+    sqlite3_stmt *st = db_stmt_variant(db, key, variant, build, NULL, p);
+
+    if (!st)
+        return NULL;
+    if (q->from)
+        db_bind_text(st, ":from", q->from);
+    if (q->to)
+        db_bind_text(st, ":to", q->to);
+    /* unbound parameters are NULL: "any" */
+    if (q->department)
+        db_bind_text(st, ":department", q->department);
+    if (q->kind)
+        db_bind_text(st, ":kind", q->kind);
+    if (q->channel)
+        db_bind_text(st, ":channel", q->channel);
+    return st;
+}
+
+static json_t *
+real_or_null(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
+                                                       : json_real(sqlite3_column_double(st, col));
+}
+
+/* nps and satisfaction members of out from the stats query. */
+static int
+read_stats(struct db *db, const struct store_experience_query *q, json_t *out, struct problem *p)
+{
+    sqlite3_stmt *st = metrics_stmt(db, &KEY_STATS, build_stats, q, p);
+    json_t *sat = json_pack("{s:n, s:i, s:{}, s:{}, s:{}}", "average", "count", 0, "by_kind",
+                            "by_channel", "by_department");
+    long long responses = 0, promoters = 0, detractors = 0;
+    double score;
+    int rc;
+
+    if (!st) {
+        json_decref(sat);
+        return -1;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *group = (const char *)sqlite3_column_text(st, 0);
+        json_t *avg = real_or_null(st, 2);
+        json_int_t count = sqlite3_column_int64(st, 3);
+        if (strcmp(group, "all") == 0) {
+            json_object_set_new(sat, "average", avg);
+            json_object_set_new(sat, "count", json_integer(count));
+            responses = sqlite3_column_int64(st, 4);
+            promoters = sqlite3_column_int64(st, 5);
+            detractors = sqlite3_column_int64(st, 6);
+        } else {
+            json_object_set_new(json_object_get(sat, group),
+                                (const char *)sqlite3_column_text(st, 1),
+                                json_pack("{s:o, s:I}", "average", avg, "count", count));
+        }
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(sat);
+        return db_fail(db, rc, "experience stats", NULL, p);
+    }
+    json_object_set_new(
+        out, "nps",
+        json_pack("{s:o, s:I, s:I, s:I, s:I}", "score",
+                  journey_nps(promoters, detractors, responses, &score) ? json_real(score)
+                                                                        : json_null(),
+                  "responses", (json_int_t)responses, "promoters", (json_int_t)promoters,
+                  "passives", (json_int_t)(responses - promoters - detractors), "detractors",
+                  (json_int_t)detractors));
+    json_object_set_new(out, "satisfaction", sat);
+    return 0;
+}
+
+static int
+read_journeys(struct db *db, const struct store_experience_query *q, json_t *out, struct problem *p)
+{
+    sqlite3_stmt *st = metrics_stmt(db, &KEY_JOURNEYS, build_journeys, q, p);
+    int rc;
+
+    if (!st)
+        return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        json_object_set_new(out, "journeys",
+                            json_pack("{s:I, s:I, s:o}", "count",
+                                      (json_int_t)sqlite3_column_int64(st, 0), "scored",
+                                      (json_int_t)sqlite3_column_int64(st, 1), "average_score",
+                                      real_or_null(st, 2)));
+    db_done(st);
+    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, "experience journeys", NULL, p);
+}
+
+static int
+read_drag(struct db *db, const struct store_experience_query *q, json_t *out, struct problem *p)
+{
+    sqlite3_stmt *st = metrics_stmt(db, &KEY_DRAG, build_drag, q, p);
+    json_t *drag = json_array();
+    int rc;
+
+    if (!st) {
+        json_decref(drag);
+        return -1;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(drag, json_pack("{s:s, s:f, s:I, s:I}", "kind",
+                                              (const char *)sqlite3_column_text(st, 0), "drag",
+                                              sqlite3_column_double(st, 1), "count",
+                                              (json_int_t)sqlite3_column_int64(st, 2), "journeys",
+                                              (json_int_t)sqlite3_column_int64(st, 3)));
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(drag);
+        return db_fail(db, rc, "experience drag", NULL, p);
+    }
+    json_object_set_new(out, "drag", drag);
+    return 0;
+}
+
+int
+store_experience_metrics(struct db *db, const struct store_experience_query *q, json_t **out,
+                         struct problem *p)
+{
+    json_t *doc = json_object();
+
+    *out = NULL;
+    if (read_stats(db, q, doc, p) != 0 || read_journeys(db, q, doc, p) != 0 ||
+        read_drag(db, q, doc, p) != 0) {
+        json_decref(doc);
+        return -1;
+    }
+    *out = doc;
+    return 0;
+}

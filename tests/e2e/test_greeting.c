@@ -1,0 +1,326 @@
+/*
+ * test_greeting: the greeting card over HTTP on the demo data set with a
+ * fixed clock (CRMD_FAKE_NOW) in Europe/Berlin: every section for Dr.
+ * Wessling, English and neutral greetings, alerts for a poor experience,
+ * 404 with how to create, 300 with candidates, and refused queries.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "suites.h"
+
+/* 2026-11-23 08:30 UTC = 09:30 in Berlin: "Guten Morgen". */
+static const char *const morning_env[] = { "CRMD_DEMO=true", "CRMD_FAKE_NOW=1795422600",
+                                           "CRMD_TIMEZONE=Europe/Berlin", NULL };
+/* 2026-11-23 18:30 UTC = 19:30 in Berlin: "Guten Abend" / "Good evening". */
+static const char *const evening_env[] = { "CRMD_DEMO=true", "CRMD_FAKE_NOW=1795458600",
+                                           "CRMD_TIMEZONE=Europe/Berlin", NULL };
+
+static void
+start_morning(void)
+{
+    memset(&srv, 0, sizeof srv);
+    server_start(&srv, NULL, morning_env);
+}
+
+static void
+start_evening(void)
+{
+    memset(&srv, 0, sizeof srv);
+    server_start(&srv, NULL, evening_env);
+}
+
+static json_t *
+card(const char *query)
+{
+    struct reply r;
+    json_t *j;
+
+    http_get(pathf("/v1/greeting?%s", query), &r);
+    assert_json(&r, 200);
+    j = json_incref(r.json);
+    reply_free(&r);
+    return j;
+}
+
+static int
+has_alert(const json_t *c, const char *code)
+{
+    json_t *a;
+    size_t i;
+    json_array_foreach(json_object_get(c, "alerts"), i, a)
+        if (!strcmp(sget(a, "code"), code))
+            return 1;
+    return 0;
+}
+
+static int
+has_opportunity(const json_t *c, const char *kind, const char *text)
+{
+    json_t *o;
+    size_t i;
+    json_array_foreach(json_object_get(json_object_get(c, "potential"), "opportunities"), i, o)
+        if (!strcmp(sget(o, "kind"), kind) && (!text || strstr(sget(o, "reason"), text)))
+            return 1;
+    return 0;
+}
+
+START_TEST(wessling_by_plate_in_any_spelling)
+{
+    static const char *const spellings[] = { "plate=M-HW%202022", "plate=m%20hw2022", "plate=MHW-2022" };
+    json_t *c = card(spellings[_i]);
+    json_t *rec = json_object_get(c, "recognized_by");
+
+    ck_assert_str_eq(sget(c, "greeting"), "Guten Morgen, Herr Dr. Wessling");
+    ck_assert_str_eq(sget(rec, "by"), "plate");
+    ck_assert_str_eq(sget(rec, "normalized"), "MHW2022");
+    ck_assert_str_eq(sget(json_object_get(c, "customer"), "family_name"), "Wessling");
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "plate"), "M-HW 2022");
+    json_decref(c);
+}
+END_TEST
+
+START_TEST(wessling_card_has_every_section)
+{
+    json_t *c = card("plate=M-HW%202022"), *hh, *fleets, *rel, *members, *m;
+    int petra_mini = 0;
+    size_t i, j;
+
+    rel = json_object_get(c, "relationship");
+    ck_assert_int_ge(json_integer_value(json_object_get(rel, "cars_bought_here")), 4);
+    ck_assert_int_ge(json_integer_value(json_object_get(rel, "years")), 14);
+    ck_assert_int_eq(json_integer_value(json_object_get(rel, "vehicles_in_fleets")), 40);
+    hh = json_object_get(c, "household");
+    ck_assert_str_eq(sget(hh, "name"), "Familie Wessling");
+    members = json_object_get(hh, "members");
+    json_array_foreach(members, i, m)
+    {
+        json_t *v;
+        if (strcmp(sget(m, "given_name"), "Petra"))
+            continue;
+        ck_assert_str_eq(sget(m, "role"), "partner");
+        json_array_foreach(json_object_get(m, "vehicles"), j, v)
+            petra_mini |= strstr(sget(v, "summary"), "MINI Cooper SE, bought here") != NULL;
+    }
+    ck_assert_msg(petra_mini, "Petra's MINI is not in the household section");
+    fleets = json_object_get(c, "fleets");
+    ck_assert_int_eq(json_array_size(fleets), 1);
+    ck_assert_str_eq(sget(json_array_get(fleets, 0), "company_name"), "Wessling Logistik GmbH");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(fleets, 0), "fleet_size")), 40);
+    ck_assert_int_gt(json_array_size(json_object_get(json_array_get(fleets, 0), "due")), 0);
+    ck_assert_int_gt(json_array_size(json_object_get(c, "touchpoints")), 0);
+    ck_assert_ptr_nonnull(json_object_get(json_object_get(c, "journey"), "score"));
+    ck_assert(has_opportunity(c, "fleet", "Wessling Logistik GmbH"));
+    ck_assert(json_is_object(json_object_get(json_object_get(c, "contact_policy"), "phone")));
+    ck_assert(json_is_object(json_object_get(c, "birthday")));
+    json_decref(c);
+}
+END_TEST
+
+START_TEST(english_customer_by_email)
+{
+    json_t *c = card("email=Aylin.Kaya@GMAIL.com");
+
+    ck_assert_str_eq(sget(c, "greeting"), "Good morning, Ms Kaya");
+    ck_assert_str_eq(sget(c, "language"), "en");
+    ck_assert(has_opportunity(c, "household", "turns 18"));
+    ck_assert(has_opportunity(c, "replacement", "183,400 km"));
+    json_decref(c);
+}
+END_TEST
+
+START_TEST(main_driver_is_who_stands_at_the_desk)
+{
+    json_t *c = card("plate=M-AK%204711");
+
+    ck_assert_str_eq(sget(c, "greeting"), "Guten Morgen, Herr Kaya");
+    json_decref(c);
+}
+END_TEST
+
+START_TEST(neutral_greeting_without_salutation)
+{
+    json_t *c = card("plate=M-AS%204077");
+
+    ck_assert_str_eq(sget(c, "greeting"), "Guten Morgen, Alex Schmidt");
+    ck_assert(has_opportunity(c, "service", "overdue"));
+    json_decref(c);
+}
+END_TEST
+
+START_TEST(poor_experience_raises_alerts)
+{
+    json_t *c = card("plate=M-JB%201187");
+
+    ck_assert(has_alert(c, "open_complaint"));
+    ck_assert(has_alert(c, "poor_experience"));
+    ck_assert(has_opportunity(c, "retention_risk", NULL));
+    ck_assert(json_is_false(json_object_get(json_object_get(json_object_get(c, "contact_policy"), "phone"),
+                                            "allowed")));
+    json_decref(c);
+}
+END_TEST
+
+START_TEST(phone_and_vin_tail_find_the_same_person)
+{
+    json_t *a = card("phone=%2B49%20171%204432022"), *b = card("plate=M-HW%202022");
+    const char *vin = sget(json_object_get(b, "vehicle"), "vin");
+    json_t *c = card(pathf("vin=%s", vin + 11));
+
+    ck_assert_str_eq(sget(json_object_get(a, "customer"), "id"), sget(json_object_get(b, "customer"), "id"));
+    ck_assert_str_eq(sget(json_object_get(c, "customer"), "id"), sget(json_object_get(b, "customer"), "id"));
+    ck_assert_str_eq(sget(json_object_get(c, "recognized_by"), "by"), "vin");
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+}
+END_TEST
+
+START_TEST(unknown_plate_is_404_with_how_to_create)
+{
+    struct reply r;
+
+    http_get("/v1/greeting?plate=XX-YY%20999", &r);
+    assert_problem(&r, 404, "not-found");
+    ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), "POST /v1/customers"));
+    ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), "XXYY999"));
+    reply_free(&r);
+}
+END_TEST
+
+START_TEST(shared_phone_is_300_with_candidates)
+{
+    struct reply r;
+    json_t *cands;
+
+    create_ok("/v1/customers", "{\"kind\":\"person\",\"given_name\":\"Eva\",\"family_name\":\"Zwilling\","
+                               "\"phones\":[\"089 555 0101\"]}");
+    create_ok("/v1/customers", "{\"kind\":\"person\",\"given_name\":\"Ida\",\"family_name\":\"Zwilling\","
+                               "\"phones\":[\"+49 89 5550101\"]}");
+    http_get("/v1/greeting?phone=089-5550101", &r);
+    ck_assert_int_eq(r.status, 300);
+    cands = json_object_get(r.json, "candidates");
+    ck_assert_int_eq(json_array_size(cands), 2);
+    ck_assert_ptr_nonnull(sget(json_array_get(cands, 0), "name"));
+    ck_assert_ptr_nonnull(sget(json_array_get(cands, 0), "customer_id"));
+    reply_free(&r);
+}
+END_TEST
+
+START_TEST(plate_that_changed_hands_prefers_the_active_car)
+{
+    struct reply r;
+    const char *old_owner = create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Altbesitzer\"}");
+    char old_id[40];
+    const char *new_owner;
+
+    snprintf(old_id, sizeof old_id, "%s", old_owner);
+    create_ok("/v1/vehicles", pathf("{\"make\":\"Opel\",\"plate\":\"M-ZZ 77\",\"status\":\"sold\","
+                                    "\"owner_id\":\"%s\"}", old_id));
+    new_owner = create_ok("/v1/customers", "{\"kind\":\"person\",\"salutation\":\"Frau\",\"family_name\":\"Neubesitzer\"}");
+    create_ok("/v1/vehicles", pathf("{\"make\":\"Opel\",\"plate\":\"M-ZZ 77\",\"owner_id\":\"%s\"}", new_owner));
+    http_get("/v1/greeting?plate=mzz77", &r);
+    assert_json(&r, 200);
+    ck_assert_str_eq(jstr(&r, "greeting"), "Guten Morgen, Frau Neubesitzer");
+    reply_free(&r);
+}
+END_TEST
+
+START_TEST(two_active_cars_with_one_plate_are_300)
+{
+    struct reply r;
+    char a[40], b[40];
+
+    snprintf(a, sizeof a, "%s", create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Doppel\"}"));
+    snprintf(b, sizeof b, "%s", create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Gaenger\"}"));
+    create_ok("/v1/vehicles", pathf("{\"make\":\"VW\",\"plate\":\"M-DG 12\",\"owner_id\":\"%s\"}", a));
+    create_ok("/v1/vehicles", pathf("{\"make\":\"VW\",\"plate\":\"M-DG 12\",\"owner_id\":\"%s\"}", b));
+    http_get("/v1/greeting?plate=M-DG%2012", &r);
+    ck_assert_int_eq(r.status, 300);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "candidates")), 2);
+    ck_assert_ptr_nonnull(sget(json_object_get(json_array_get(json_object_get(r.json, "candidates"), 0), "vehicle"),
+                               "plate"));
+    reply_free(&r);
+}
+END_TEST
+
+static const char *const bad_queries[] = {
+    "/v1/greeting",
+    "/v1/greeting?plate=M-HW%202022&phone=0171%204432022",
+    "/v1/greeting?plate=%21%21",
+    "/v1/greeting?vin=WBA",
+    "/v1/greeting?phone=abc",
+    "/v1/greeting?email=nobody",
+    "/v1/greeting?customer_id=42",
+    "/v1/greeting?name=Wessling",
+};
+
+START_TEST(bad_query_is_400)
+{
+    struct reply r;
+
+    http_get(bad_queries[_i], &r);
+    assert_problem(&r, 400, "bad-request");
+    reply_free(&r);
+}
+END_TEST
+
+START_TEST(evening_greetings)
+{
+    json_t *a = card("email=aylin.kaya@gmail.com"), *b = card("plate=M-HW%202022");
+
+    ck_assert_str_eq(sget(a, "greeting"), "Good evening, Ms Kaya");
+    ck_assert_str_eq(sget(b, "greeting"), "Guten Abend, Herr Dr. Wessling");
+    json_decref(a);
+    json_decref(b);
+}
+END_TEST
+
+START_TEST(preferred_name_wins_and_birthday_today)
+{
+    json_t *c;
+    const char *id = create_ok("/v1/customers",
+                               "{\"kind\":\"person\",\"salutation\":\"Herr\",\"family_name\":\"Lindner\","
+                               "\"preferred_name\":\"Tom\",\"birthday\":\"1980-11-23\"}");
+
+    c = card(pathf("customer_id=%s", id));
+    ck_assert_str_eq(sget(c, "greeting"), "Guten Abend, Tom");
+    ck_assert(json_is_true(json_object_get(json_object_get(c, "birthday"), "today")));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(c, "birthday"), "turns")), 46);
+    ck_assert(has_alert(c, "birthday"));
+    json_decref(c);
+}
+END_TEST
+
+Suite *
+greeting_suite(void)
+{
+    Suite *s = suite_create("greeting");
+    TCase *tc = tcase_create("morning");
+
+    tcase_add_unchecked_fixture(tc, start_morning, harness_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, wessling_by_plate_in_any_spelling, 0, 3);
+    tcase_add_test(tc, wessling_card_has_every_section);
+    tcase_add_test(tc, english_customer_by_email);
+    tcase_add_test(tc, main_driver_is_who_stands_at_the_desk);
+    tcase_add_test(tc, neutral_greeting_without_salutation);
+    tcase_add_test(tc, poor_experience_raises_alerts);
+    tcase_add_test(tc, phone_and_vin_tail_find_the_same_person);
+    tcase_add_test(tc, unknown_plate_is_404_with_how_to_create);
+    tcase_add_test(tc, shared_phone_is_300_with_candidates);
+    tcase_add_test(tc, plate_that_changed_hands_prefers_the_active_car);
+    tcase_add_test(tc, two_active_cars_with_one_plate_are_300);
+    tcase_add_loop_test(tc, bad_query_is_400, 0, (int)(sizeof bad_queries / sizeof bad_queries[0]));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("evening");
+    tcase_add_unchecked_fixture(tc, start_evening, harness_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, evening_greetings);
+    tcase_add_test(tc, preferred_name_wins_and_birthday_today);
+    suite_add_tcase(s, tc);
+    return s;
+}
