@@ -35,14 +35,10 @@ static const char SQL_CUSTOMER_JOURNEYS[] =
 static void
 build_journey(unsigned variant, const void *arg, struct buf *b)
 {
-    const struct model *m = &model_touchpoint;
     (void)arg;
 
     buf_puts(b, "SELECT ");
-    for (size_t i = 0; i < m->nfields; i++)
-        buf_printf(b, "%st.%s", i ? ", " : "", m->fields[i].name);
-    for (size_t i = 0; i < m->ncomputed; i++)
-        buf_printf(b, ", %s", m->computed[i].expr);
+    store_select_list(&model_touchpoint, b);
     buf_puts(b, " FROM touchpoints t WHERE t.journey_id = ");
     if (variant == BY_ID)
         buf_puts(b, ":id");
@@ -50,46 +46,6 @@ build_journey(unsigned variant, const void *arg, struct buf *b)
         buf_puts(b, "(SELECT journey_id FROM touchpoints WHERE customer_id = :customer"
                     " AND journey_id IS NOT NULL ORDER BY occurred_at DESC, seq DESC LIMIT 1)");
     buf_puts(b, " ORDER BY t.occurred_at, t.seq");
-}
-
-/* Column col as JSON of field f's type, computed members (f NULL) as JSON text: store.c's mapping.
- */
-static json_t *
-column_json(sqlite3_stmt *st, int col, const struct field *f)
-{
-    const char *text = (const char *)sqlite3_column_text(st, col);
-    size_t len = (size_t)sqlite3_column_bytes(st, col);
-    json_t *j;
-
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return json_null();
-    switch (f ? f->type : FIELD_JSON) {
-    case FIELD_INT:
-        return json_integer(sqlite3_column_int64(st, col));
-    case FIELD_REAL:
-        return json_real(sqlite3_column_double(st, col));
-    case FIELD_BOOL:
-        return json_boolean(sqlite3_column_int(st, col));
-    case FIELD_JSON:
-        j = json_loadb(text, len, JSON_DECODE_ANY, NULL);
-        return j ? j : json_null();
-    default:
-        return json_stringn(text, len);
-    }
-}
-
-static json_t *
-touchpoint_row(sqlite3_stmt *st)
-{
-    const struct model *m = &model_touchpoint;
-    json_t *o = json_object();
-    size_t i;
-
-    for (i = 0; i < m->nfields; i++)
-        json_object_set_new(o, m->fields[i].name, column_json(st, (int)i, &m->fields[i]));
-    for (size_t c = 0; c < m->ncomputed; c++)
-        json_object_set_new(o, m->computed[c].name, column_json(st, (int)(i + c), NULL));
-    return o;
 }
 
 /* Run variant with key (":id" or ":customer") bound; *out = document, or NULL when no row. */
@@ -107,7 +63,7 @@ journey_read(struct db *db, unsigned variant, const char *param, const char *val
     db_bind_text(st, param, value);
     tps = json_array();
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(tps, touchpoint_row(st));
+        json_array_append_new(tps, store_row_json(st, &model_touchpoint));
     db_done(st);
     if (rc != SQLITE_DONE) {
         json_decref(tps);

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "search_norm.h"
 #include "store.h"
+#include "store_util.h"
 #include "util.h"
 
 #define SCORE_IDENTIFIER 100
@@ -127,14 +128,8 @@ store_search_index_customer(struct db *db, const json_t *doc, struct problem *p)
 
     for (size_t i = 0; i < 5; i++)
         fields[i] = json_string_value(json_object_get(doc, person[i]));
-    st = db_stmt(db, SQL_INDEX_DELETE, p);
-    if (!st)
+    if (store_exec_id(db, SQL_INDEX_DELETE, id, p) != 0)
         return -1;
-    db_bind_text(st, ":id", id);
-    rc = sqlite3_step(st);
-    db_done(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(db, rc, "search index delete", NULL, p);
     if (!(st = db_stmt(db, SQL_INDEX_INSERT, p)))
         return -1;
     db_bind_text(st, ":id", id);
