@@ -318,8 +318,8 @@ static const char *const touchpoints[] = {
        "vereinbart; Rückruf bitte vormittags.'"),
     TP("HARRY", "service_visit", "'vehicle_id':'@id:WL_HARRY','channel':'in_person',"
        "'department':'service','staff':'M. Gruber','occurred_at':'@time:-2m@07:50',"
-       "'satisfaction':0.8,'nps':8,'summary':'Inspektion und Reifenwechsel am Dienstwagen; "
-       "Ersatzwagen gestellt.'"),
+       "'satisfaction':0.4,'nps':5,'summary':'Inspektion und Reifenwechsel am Dienstwagen; "
+       "zwei Stunden später fertig als zugesagt, Ersatzwagen nicht vorbereitet. Kunde verärgert.'"),
     /* The Kaya family: last year's service, a replacement lead, the next booking */
     TP("MURAT", "service_visit", "'vehicle_id':'@id:KAYA_PASSAT','channel':'in_person',"
        "'department':'reception','staff':'A. Wolf','occurred_at':'@time:-1y-1m@07:40',"

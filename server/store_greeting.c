@@ -56,10 +56,6 @@ static const char SQL_FLEETS[] =
     " FROM customers c WHERE c.id IN (SELECT company_id FROM company_people WHERE person_id = :id)"
     " ORDER BY c.company_name";
 
-static const char SQL_TOUCHPOINTS[] =
-    "SELECT id FROM touchpoints WHERE customer_id = :id ORDER BY"
-    " (follow_up IS NOT NULL AND json_extract(follow_up, '$.done') = 0) DESC, occurred_at DESC"
-    " LIMIT :limit";
 
 static const char SQL_RELATIONSHIP[] =
     "SELECT c.created_at,"
@@ -73,7 +69,7 @@ static const char SQL_RELATIONSHIP[] =
     " FROM customers c WHERE c.id = :id";
 
 /* Keys of the generated statements in the per-connection cache. */
-static const char KEY_CIRCLE, KEY_FLEET_DUE;
+static const char KEY_CIRCLE, KEY_FLEET_DUE, KEY_TOUCHPOINTS;
 
 static const char *
 col_text(sqlite3_stmt *st, int i)
@@ -316,41 +312,33 @@ fleets(struct db *db, const char *id, json_t **out, struct problem *p)
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "fleets", NULL, p);
 }
 
+/* The latest touchpoints of a person, open follow-ups first, as representations. */
+static void
+build_touchpoints(unsigned variant, const void *arg, struct buf *b)
+{
+    (void)variant;
+    buf_puts(b, "SELECT ");
+    store_select_list(arg, b);
+    buf_puts(b, " FROM touchpoints t WHERE t.customer_id = :id ORDER BY"
+                " (t.follow_up IS NOT NULL AND json_extract(t.follow_up, '$.done') = 0) DESC,"
+                " t.occurred_at DESC, t.seq DESC LIMIT :limit");
+}
+
 static int
 touchpoints(struct db *db, const char *id, int limit, json_t **out, struct problem *p)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_TOUCHPOINTS, p);
-    json_t *ids = json_array();
-    size_t i;
-    json_t *v;
+    sqlite3_stmt *st = db_stmt_variant(db, &KEY_TOUCHPOINTS, 0, build_touchpoints, &model_touchpoint, p);
     int rc;
 
     *out = json_array();
-    if (!st) {
-        json_decref(ids);
+    if (!st)
         return -1;
-    }
     db_bind_text(st, ":id", id);
     db_bind_int(st, ":limit", limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(ids, json_string(col_text(st, 0)));
+        json_array_append_new(*out, store_row_json(st, &model_touchpoint));
     db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(ids);
-        return db_fail(db, rc, "touchpoints", NULL, p);
-    }
-    /* Representations by primary key, in that order: at most `limit` indexed lookups, cached statement. */
-    json_array_foreach(ids, i, v)
-    {
-        json_t *tp;
-        if (store_get(db, &model_touchpoint, json_string_value(v), &tp, p) != 0) {
-            json_decref(ids);
-            return -1;
-        }
-        json_array_append_new(*out, tp);
-    }
-    json_decref(ids);
-    return 0;
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "touchpoints", NULL, p);
 }
 
 static int

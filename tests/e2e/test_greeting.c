@@ -115,6 +115,9 @@ START_TEST(wessling_card_has_every_section)
     ck_assert(has_opportunity(c, "fleet", "Wessling Logistik GmbH"));
     ck_assert(json_is_object(json_object_get(json_object_get(c, "contact_policy"), "phone")));
     ck_assert(json_is_object(json_object_get(c, "birthday")));
+    /* "his last visit went badly": the desk must see it before speaking */
+    ck_assert(has_alert(c, "poor_experience"));
+    ck_assert(has_opportunity(c, "retention_risk", "rated 0.4"));
     json_decref(c);
 }
 END_TEST
