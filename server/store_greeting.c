@@ -49,11 +49,16 @@ static const char SQL_HOUSEHOLD[] =
     " JOIN household_members m ON m.household_id = h.id JOIN customers c ON c.id = m.customer_id"
     " WHERE me.customer_id = :id ORDER BY m.since, m.customer_id";
 
+/* Companies the person has a role at, or whose car the person mainly drives ("drives for"). */
+#define COMPANIES_OF_PERSON                                                                        \
+    "(SELECT company_id FROM company_people WHERE person_id = :id UNION"                          \
+    " SELECT owner_id FROM vehicles WHERE main_driver_id = :id AND owner_id <> :id)"
+
 static const char SQL_FLEETS[] =
     "SELECT c.id, c.company_name, (SELECT json_group_array(role) FROM company_people"
     " WHERE company_id = c.id AND person_id = :id),"
     " (SELECT count(*) FROM vehicles v WHERE v.owner_id = c.id AND v.status = 'active')"
-    " FROM customers c WHERE c.id IN (SELECT company_id FROM company_people WHERE person_id = :id)"
+    " FROM customers c WHERE c.kind = 'company' AND c.id IN " COMPANIES_OF_PERSON
     " ORDER BY c.company_name";
 
 
@@ -189,8 +194,8 @@ build_fleet_due(unsigned variant, const void *arg, struct buf *b)
     buf_puts(b, "SELECT ");
     store_select_list(arg, b);
     buf_puts(b, ", 'fleet', t.owner_id, (SELECT company_name FROM customers c WHERE c.id = t.owner_id)"
-                " FROM vehicles t WHERE t.owner_id IN (SELECT company_id FROM company_people"
-                " WHERE person_id = :id) AND t.status = 'active' AND (t.lease_end <= :lease_cutoff"
+                " FROM vehicles t WHERE t.owner_id IN " COMPANIES_OF_PERSON
+                " AND t.status = 'active' AND (t.lease_end <= :lease_cutoff"
                 " OR coalesce(t.first_registration, t.model_year || '-01-01') <= :age_cutoff"
                 " OR t.mileage_km >= :km OR t.next_service_due <= :service_cutoff)"
                 " AND coalesce(t.main_driver_id, '') <> :id"
@@ -303,6 +308,11 @@ fleets(struct db *db, const char *id, json_t **out, struct problem *p)
     db_bind_text(st, ":id", id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *roles = json_loads(col_text(st, 2), 0, NULL);
+        if (json_array_size(roles) == 0) {
+            /* No recorded role: the person mainly drives one of the company's cars. */
+            json_decref(roles);
+            roles = json_pack("[s]", "driver");
+        }
         json_array_append_new(*out, json_pack("{s:s, s:o, s:o, s:I}", "company_id", col_text(st, 0),
                                               "company_name", col_json_string(st, 1), "roles",
                                               roles ? roles : json_array(), "fleet_size",

@@ -249,6 +249,27 @@ START_TEST(two_active_cars_with_one_plate_are_300)
 }
 END_TEST
 
+START_TEST(driver_of_a_company_car_sees_the_fleet)
+{
+    char company[40], person[40];
+    json_t *c, *fleet;
+
+    snprintf(company, sizeof company, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"company\",\"company_name\":\"Pflegedienst Sonne\"}"));
+    snprintf(person, sizeof person, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"salutation\":\"Frau\",\"family_name\":\"Fahr\"}"));
+    create_ok("/v1/vehicles", pathf("{\"make\":\"VW\",\"model\":\"up!\",\"plate\":\"M-PS 1\","
+                                    "\"owner_id\":\"%s\",\"main_driver_id\":\"%s\"}", company, person));
+    c = card("plate=M-PS%201");
+    ck_assert_str_eq(sget(c, "greeting"), "Guten Morgen, Frau Fahr");
+    fleet = json_array_get(json_object_get(c, "fleets"), 0);
+    ck_assert_str_eq(sget(fleet, "company_name"), "Pflegedienst Sonne");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(fleet, "roles"), 0)), "driver");
+    ck_assert_int_eq(json_integer_value(json_object_get(fleet, "fleet_size")), 1);
+    json_decref(c);
+}
+END_TEST
+
 static const char *const bad_queries[] = {
     "/v1/greeting",
     "/v1/greeting?plate=M-HW%202022&phone=0171%204432022",
@@ -316,6 +337,7 @@ greeting_suite(void)
     tcase_add_test(tc, shared_phone_is_300_with_candidates);
     tcase_add_test(tc, plate_that_changed_hands_prefers_the_active_car);
     tcase_add_test(tc, two_active_cars_with_one_plate_are_300);
+    tcase_add_test(tc, driver_of_a_company_car_sees_the_fleet);
     tcase_add_loop_test(tc, bad_query_is_400, 0, (int)(sizeof bad_queries / sizeof bad_queries[0]));
     suite_add_tcase(s, tc);
 
