@@ -370,52 +370,57 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
     return response_json(res, 200, out);
 }
 
+/* How the input was recognised, for the desk ("plate without spaces and hyphens"). */
+static json_t *
+recognized_by(const char *by, const char *input, const char *key)
+{
+    const char *how = !strcmp(by, "vin") && strlen(key) < 17 ? "VIN ends with these characters"
+                      : !strcmp(by, "plate")                 ? "plate without spaces and hyphens, upper case"
+                      : !strcmp(by, "phone")                 ? "phone number in E.164"
+                      : !strcmp(by, "email")                 ? "e-mail address, lower case"
+                                                             : "exact";
+    return json_pack("{s:s, s:s, s:s, s:s}", "by", by, "input", input, "normalized", key, "how", how);
+}
+
+/* 300 Multiple Choices: never a silent pick between several persons. */
+static int
+multiple_choices(struct request *req, struct response *res, const json_t *pairs)
+{
+    json_t *candidates;
+
+    if (store_greeting_candidates(req->db, pairs, &candidates, &res->problem) != 0)
+        return -1;
+    return response_json(res, 300, json_pack("{s:s, s:o}", "detail",
+                                              "several customers match; pick one and ask again "
+                                              "with customer_id",
+                                              "candidates", candidates));
+}
+
 HANDLER(greeting_get)
 {
     struct problem *p = &res->problem;
-    const char *by = NULL;
-    char key[NORMALIZE_EMAIL_MAX];
-    json_t *pairs, *recognized;
+    const char *by = NULL, *vid = NULL;
+    char key[NORMALIZE_EMAIL_MAX], id[UTIL_UUID_LEN + 1], vehicle[UTIL_UUID_LEN + 1];
+    json_t *pairs;
     size_t n;
+    int rc;
 
-    if (request_check_query(req, lookups, p) != 0 || lookup_key(req, &by, key, sizeof key, p) != 0)
-        return -1;
-    if (store_greeting_resolve(req->db, by, key, &pairs, p) != 0)
+    if (request_check_query(req, lookups, p) != 0 || lookup_key(req, &by, key, sizeof key, p) != 0 ||
+        store_greeting_resolve(req->db, by, key, &pairs, p) != 0)
         return -1;
     n = distinct_customers(pairs);
-    if (n == 0) {
-        not_found(p, by, request_query(req, by), key);
+    if (n != 1) {
+        rc = n ? multiple_choices(req, res, pairs) : (not_found(p, by, request_query(req, by), key), -1);
         json_decref(pairs);
-        return -1;
-    }
-    recognized = json_pack("{s:s, s:s, s:s, s:s}", "by", by, "input", request_query(req, by), "normalized", key,
-                           "how", !strcmp(by, "vin") && strlen(key) < 17 ? "VIN ends with these characters"
-                                  : !strcmp(by, "plate") ? "plate without spaces and hyphens, upper case"
-                                  : !strcmp(by, "phone") ? "phone number in E.164"
-                                  : !strcmp(by, "email") ? "e-mail address, lower case"
-                                                         : "exact");
-    if (n > 1) {
-        json_t *candidates;
-        json_decref(recognized);
-        if (store_greeting_candidates(req->db, pairs, &candidates, p) != 0) {
-            json_decref(pairs);
-            return -1;
-        }
-        json_decref(pairs);
-        return response_json(res, 300, json_pack("{s:s, s:o}", "detail",
-                                                  "several customers match; pick one and ask again with customer_id",
-                                                  "candidates", candidates));
-    }
-    {
-        json_t *first = json_array_get(pairs, 0);
-        char id[UTIL_UUID_LEN + 1], vid[UTIL_UUID_LEN + 1] = "";
-        int rc;
-        snprintf(id, sizeof id, "%s", str(first, "customer_id"));
-        for (size_t i = 0; i < json_array_size(pairs); i++)
-            if (str(json_array_get(pairs, i), "vehicle_id") && !vid[0])
-                snprintf(vid, sizeof vid, "%s", str(json_array_get(pairs, i), "vehicle_id"));
-        json_decref(pairs);
-        rc = card(req, res, id, vid[0] ? vid : NULL, recognized);
         return rc;
     }
+    snprintf(id, sizeof id, "%s", str(json_array_get(pairs, 0), "customer_id"));
+    for (size_t i = 0; i < json_array_size(pairs) && !vid; i++) {
+        if (str(json_array_get(pairs, i), "vehicle_id")) {
+            snprintf(vehicle, sizeof vehicle, "%s", str(json_array_get(pairs, i), "vehicle_id"));
+            vid = vehicle;
+        }
+    }
+    json_decref(pairs);
+    return card(req, res, id, vid, recognized_by(by, request_query(req, by), key));
 }
