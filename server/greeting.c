@@ -21,7 +21,8 @@
 #include "store_util.h"
 #include "salutation.h"
 
-#define GREETING_TOUCHPOINTS 10
+#define GREETING_TOUCHPOINTS 10 /* shown on the card */
+#define GREETING_DUE_SHOWN 20    /* fleet vehicles listed per company (all are counted) */
 
 static const char *const lookups[] = { "plate", "vin", "phone", "email", "customer_id", NULL };
 
@@ -181,6 +182,7 @@ fleets_section(const json_t *ctx, const char *today, const struct rules *r)
     json_array_foreach(out, i, f)
     {
         json_t *due = json_array();
+        json_int_t count = 0;
         json_array_foreach(json_object_get(ctx, "vehicles"), j, v)
         {
             char why[128] = "";
@@ -188,17 +190,20 @@ fleets_section(const json_t *ctx, const char *today, const struct rules *r)
             if (strcmp(str(v, "relation"), "fleet") ||
                 strcmp(str(json_object_get(v, "holder"), "customer_id"), str(f, "company_id")))
                 continue;
-            if (lease != LONG_MIN && lease - t <= 31L * r->lease_end_months)
+            if (lease != LONG_MIN && lease - t >= -31 && lease - t <= 31L * r->lease_end_months)
                 snprintf(why, sizeof why, "lease ends %s", str(v, "lease_end"));
             else if (service != LONG_MIN && service - t <= r->service_due_days)
                 snprintf(why, sizeof why, "service due %s", str(v, "next_service_due"));
             else
                 snprintf(why, sizeof why, "due for replacement (age or mileage)");
+            if (++count > GREETING_DUE_SHOWN)
+                continue; /* counted, not listed: a 2,000-car fleet stays readable */
             json_t *b = vehicle_brief(v);
             json_object_set_new(b, "why", json_string(why));
             json_array_append_new(due, b);
         }
         json_object_set_new(f, "due", due);
+        json_object_set_new(f, "due_count", json_integer(count));
     }
     return out;
 }
@@ -303,18 +308,45 @@ desk_vehicle(struct request *req, const json_t *ctx, const char *vehicle_id, str
 
 /* Outbound contact right now, per consent channel, for sales. */
 static json_t *
-contact_section(struct request *req, const char *id, const struct rules *r, struct problem *p)
+contact_section(const json_t *facts, const struct rules *r)
 {
     static const char *const channels[] = { "phone", "email", "sms", "post" };
-    json_t *facts, *out;
+    json_t *out = json_object();
 
-    if (store_contact_facts(req->db, id, r, &facts, p) != 0)
-        return NULL;
-    out = json_object();
     for (size_t i = 0; i < 4; i++)
         json_object_set_new(out, channels[i], contact_policy_evaluate(facts, channels[i], "sales", r));
-    json_decref(facts);
     return out;
+}
+
+/*
+ * The context the rules judge: the card's touchpoints plus poor
+ * experiences of the rules' window that are older than the ten shown,
+ * newest first, so an alert never depends on how busy the customer was.
+ */
+static json_t *
+evaluation_context(const json_t *ctx, const json_t *facts)
+{
+    json_t *eval = json_copy((json_t *)ctx), *all = json_array(), *tp;
+    size_t i, j;
+
+    json_array_extend(all, json_object_get(ctx, "touchpoints"));
+    json_array_foreach(json_object_get(facts, "poor"), i, tp)
+    {
+        json_t *seen;
+        int found = 0;
+        json_array_foreach(all, j, seen)
+            found |= str(seen, "id") && str(tp, "id") && !strcmp(str(seen, "id"), str(tp, "id"));
+        if (found)
+            continue;
+        /* insert by occurred_at, newest first (the lists are short) */
+        for (j = 0; j < json_array_size(all); j++)
+            if (str(json_array_get(all, j), "occurred_at") &&
+                strcmp(str(json_array_get(all, j), "occurred_at"), str(tp, "occurred_at")) < 0)
+                break;
+        json_array_insert(all, j, tp);
+    }
+    json_object_set_new(eval, "touchpoints", all);
+    return eval;
 }
 
 /* Local date and hour of the desk (TZ is set at start from --timezone). */
@@ -335,7 +367,7 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
 {
     const struct rules *r = rules_current();
     struct problem *p = &res->problem;
-    json_t *ctx = NULL, *person, *bday, *vehicle = NULL, *journey = NULL, *contact = NULL, *out;
+    json_t *ctx = NULL, *person, *bday, *vehicle = NULL, *journey = NULL, *facts = NULL, *eval, *out;
     char today[11], line[512];
     int hour;
 
@@ -347,7 +379,7 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
     if (store_greeting_context(req->db, id, r, today, GREETING_TOUCHPOINTS, &ctx, p) != 0 ||
         !(vehicle = desk_vehicle(req, ctx, vehicle_id, p)) ||
         store_journey_latest(req->db, id, &journey, p) != 0 ||
-        !(contact = contact_section(req, id, r, p))) {
+        store_contact_facts(req->db, id, r, &facts, p) != 0) {
         json_decref(ctx);
         json_decref(vehicle);
         json_decref(journey);
@@ -357,6 +389,7 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
     store_rollback(req->db); /* end the read snapshot */
     person = json_object_get(ctx, "person");
     bday = birthday_hint(str(person, "birthday"), today);
+    eval = evaluation_context(ctx, facts);
     salutation_greeting(person, hour, line, sizeof line);
     out = json_pack("{s:s, s:O, s:o, s:O, s:o, s:o, s:o, s:o, s:o, s:O, s:o, s:o, s:o, s:o}",
                     "greeting", line, "language", json_object_get(person, "language"),
@@ -364,8 +397,10 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
                     "relationship", relationship_section(ctx, today), "household",
                     household_section(ctx), "fleets", fleets_section(ctx, today, r), "touchpoints",
                     json_object_get(ctx, "touchpoints"), "journey", journey, "alerts",
-                    alerts_section(ctx, bday, r), "potential", potential_evaluate(ctx, r),
-                    "contact_policy", contact);
+                    alerts_section(eval, bday, r), "potential", potential_evaluate(eval, r),
+                    "contact_policy", contact_section(facts, r));
+    json_decref(eval);
+    json_decref(facts);
     json_decref(ctx);
     return response_json(res, 200, out);
 }

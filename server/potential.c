@@ -167,13 +167,16 @@ vehicle_ref(const json_t *v, int with_plate, char *out, size_t n)
 }
 
 /*
- * How reasons name a member: given_name, else preferred_name, else the
- * first word of name ("Petra Wessling" -> "Petra"), else "A household member".
+ * How reasons name a member: given_name, else preferred_name, else
+ * salutation and family_name ("Herr Wessling") or the family_name alone,
+ * else the first word of name ("Petra Wessling" -> "Petra"), else "A
+ * household member".
  */
 static void
 first_name(const json_t *member, const char *name, char *out, size_t n)
 {
     const char *given = str(member, "given_name"), *preferred = str(member, "preferred_name");
+    const char *family = str(member, "family_name"), *sal = str(member, "salutation");
     size_t k = 0;
 
     out[0] = '\0';
@@ -183,6 +186,14 @@ first_name(const json_t *member, const char *name, char *out, size_t n)
     }
     if (preferred && *preferred) {
         cat(out, n, preferred);
+        return;
+    }
+    if (family && *family) {
+        if (sal && (!strcmp(sal, "Herr") || !strcmp(sal, "Frau"))) {
+            cat(out, n, sal);
+            cat(out, n, " ");
+        }
+        cat(out, n, family);
         return;
     }
     while (name && *name == ' ')

@@ -44,7 +44,7 @@ static const char SQL_CANDIDATES[] =
 
 static const char SQL_HOUSEHOLD[] =
     "SELECT h.id, h.name, m.customer_id, m.role, " NAME_EXPR("c") ", c.given_name, c.preferred_name,"
-    " c.birthday, c.salutation, (SELECT count(*) FROM vehicles v WHERE v.status = 'active' AND"
+    " c.birthday, c.salutation, c.family_name, (SELECT count(*) FROM vehicles v WHERE v.status = 'active' AND"
     " (v.owner_id = c.id OR v.main_driver_id = c.id)) FROM household_members me JOIN households h ON h.id = me.household_id"
     " JOIN household_members m ON m.household_id = h.id JOIN customers c ON c.id = m.customer_id"
     " WHERE me.customer_id = :id ORDER BY m.since, m.customer_id";
@@ -199,7 +199,7 @@ build_fleet_due(unsigned variant, const void *arg, struct buf *b)
                 " OR coalesce(t.first_registration, t.model_year || '-01-01') <= :age_cutoff"
                 " OR t.mileage_km >= :km OR t.next_service_due <= :service_cutoff)"
                 " AND coalesce(t.main_driver_id, '') <> :id"
-                " ORDER BY t.lease_end IS NULL, t.lease_end, t.seq LIMIT 500");
+                " ORDER BY t.lease_end IS NULL, t.lease_end, t.seq LIMIT 2000");
 }
 
 static int
@@ -285,12 +285,14 @@ household(struct db *db, const char *id, json_t **out, struct problem *p)
                              "members", members);
         }
         json_array_append_new(members,
-                              json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I}", "customer_id",
-                                        col_text(st, 2), "role", col_text(st, 3), "name",
-                                        col_json_string(st, 4), "given_name", col_json_string(st, 5),
-                                        "preferred_name", col_json_string(st, 6), "birthday",
-                                        col_json_string(st, 7), "salutation", col_json_string(st, 8),
-                                        "vehicle_count", (json_int_t)sqlite3_column_int64(st, 9)));
+                              json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+                                        "customer_id", col_text(st, 2), "role", col_text(st, 3),
+                                        "name", col_json_string(st, 4), "given_name",
+                                        col_json_string(st, 5), "preferred_name",
+                                        col_json_string(st, 6), "birthday", col_json_string(st, 7),
+                                        "salutation", col_json_string(st, 8), "family_name",
+                                        col_json_string(st, 9), "vehicle_count",
+                                        (json_int_t)sqlite3_column_int64(st, 10)));
     }
     db_done(st);
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "household", NULL, p);

@@ -6,6 +6,7 @@
 
 Suite *customers_suite(void);
 Suite *greeting_suite(void);
+Suite *opportunities_suite(void);
 Suite *relations_suite(void);
 Suite *households_suite(void);
 Suite *vehicles_suite(void);

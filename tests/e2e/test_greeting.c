@@ -270,6 +270,27 @@ START_TEST(driver_of_a_company_car_sees_the_fleet)
 }
 END_TEST
 
+START_TEST(poor_visit_behind_many_newer_touchpoints_still_alerts)
+{
+    char id[40];
+    json_t *c;
+
+    snprintf(id, sizeof id, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"salutation\":\"Herr\",\"family_name\":\"Viel\"}"));
+    create_ok("/v1/touchpoints", pathf("{\"customer_id\":\"%s\",\"kind\":\"service_visit\",\"channel\":"
+                                       "\"in_person\",\"occurred_at\":\"2026-10-20T09:00:00Z\","
+                                       "\"satisfaction\":0.2}", id));
+    for (int i = 0; i < 12; i++)
+        create_ok("/v1/touchpoints", pathf("{\"customer_id\":\"%s\",\"kind\":\"email\",\"channel\":"
+                                           "\"email\",\"occurred_at\":\"2026-11-%02dT09:00:00Z\"}", id, i + 1));
+    c = card(pathf("customer_id=%s", id));
+    ck_assert_int_eq(json_array_size(json_object_get(c, "touchpoints")), 10);
+    ck_assert(has_alert(c, "poor_experience"));
+    ck_assert(has_opportunity(c, "retention_risk", "rated 0.2"));
+    json_decref(c);
+}
+END_TEST
+
 static const char *const bad_queries[] = {
     "/v1/greeting",
     "/v1/greeting?plate=M-HW%202022&phone=0171%204432022",
@@ -338,6 +359,7 @@ greeting_suite(void)
     tcase_add_test(tc, plate_that_changed_hands_prefers_the_active_car);
     tcase_add_test(tc, two_active_cars_with_one_plate_are_300);
     tcase_add_test(tc, driver_of_a_company_car_sees_the_fleet);
+    tcase_add_test(tc, poor_visit_behind_many_newer_touchpoints_still_alerts);
     tcase_add_loop_test(tc, bad_query_is_400, 0, (int)(sizeof bad_queries / sizeof bad_queries[0]));
     suite_add_tcase(s, tc);
 
