@@ -13,6 +13,7 @@ HANDLER(health_live);
 HANDLER(health_ready);
 
 HANDLER(greeting_get);
+HANDLER(rules_get);
 
 HANDLER(customers_create);
 HANDLER(customers_list);

@@ -11,6 +11,7 @@ const struct route routes[] = {
     { "GET", "/readyz", health_ready },
 
     { "GET", "/v1/greeting", greeting_get },
+    { "GET", "/v1/rules", rules_get },
 
     { "POST", "/v1/customers", customers_create },
     { "GET", "/v1/customers", customers_list },

@@ -291,6 +291,21 @@ START_TEST(poor_visit_behind_many_newer_touchpoints_still_alerts)
 }
 END_TEST
 
+START_TEST(rules_in_force_are_listed)
+{
+    json_t *r = fetch("/v1/rules");
+    struct reply bad;
+
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "replace_mileage_km")), 120000);
+    ck_assert_int_eq(json_integer_value(json_object_get(r, "contact_max")), 3);
+    ck_assert(json_real_value(json_object_get(r, "poor_satisfaction")) == 0.5);
+    json_decref(r);
+    http_get("/v1/rules?x=1", &bad);
+    assert_problem(&bad, 400, "bad-request");
+    reply_free(&bad);
+}
+END_TEST
+
 static const char *const bad_queries[] = {
     "/v1/greeting",
     "/v1/greeting?plate=M-HW%202022&phone=0171%204432022",
@@ -360,6 +375,7 @@ greeting_suite(void)
     tcase_add_test(tc, two_active_cars_with_one_plate_are_300);
     tcase_add_test(tc, driver_of_a_company_car_sees_the_fleet);
     tcase_add_test(tc, poor_visit_behind_many_newer_touchpoints_still_alerts);
+    tcase_add_test(tc, rules_in_force_are_listed);
     tcase_add_loop_test(tc, bad_query_is_400, 0, (int)(sizeof bad_queries / sizeof bad_queries[0]));
     suite_add_tcase(s, tc);
 
