@@ -71,7 +71,7 @@ not_found(struct problem *p, const char *by, const char *input, const char *key)
                 by, input, key,
                 !strcmp(by, "plate") || !strcmp(by, "vin")
                     ? " and register the car with POST /v1/vehicles (owner_id, plate, vin)"
-                    : " and add this contact to them");
+                    : !strcmp(by, "customer_id") ? "" : " and add this contact to them");
 }
 
 /* Distinct customer ids of the resolved pairs. */
@@ -103,6 +103,14 @@ day_number(const char *date)
                                                               : LONG_MIN;
 }
 
+/* 29 February is celebrated on the 28th in common years. */
+static int
+leap_day(int year, int m, int d)
+{
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return m == 2 && d == 29 && !leap ? 28 : d;
+}
+
 /* Birthday hint: {date, age, today, this_week (within the next 7 days), next} or null. */
 static json_t *
 birthday_hint(const char *birthday, const char *today)
@@ -114,11 +122,9 @@ birthday_hint(const char *birthday, const char *today)
     if (!birthday || datetime_parse_date(birthday, &by, &bm, &bd) || datetime_parse_date(today, &ty, &tm, &td))
         return json_null();
     t = datetime_days_from_civil(ty, tm, td);
-    if (bm == 2 && bd == 29)
-        bd = 28; /* celebrated on the 28th in common years */
-    next = datetime_days_from_civil(ty, bm, bd);
+    next = datetime_days_from_civil(ty, bm, leap_day(ty, bm, bd));
     if (next < t)
-        next = datetime_days_from_civil(ty + 1, bm, bd);
+        next = datetime_days_from_civil(ty + 1, bm, leap_day(ty + 1, bm, bd));
     datetime_format_date(next, next_s);
     return json_pack("{s:s, s:i, s:b, s:b, s:s}", "date", birthday, "turns",
                      (int)(next - t > 366 ? 0 : atoi(next_s) - by), "today", next == t, "this_week",
@@ -258,9 +264,12 @@ alerts_section(const json_t *ctx, const json_t *birthday, const struct rules *r)
 
         snprintf(day, sizeof day, "%s", str(tp, "occurred_at") ? str(tp, "occurred_at") : "");
         when = day_number(day);
-        if (!strcmp(str(tp, "kind"), "complaint") && json_is_object(fu) &&
-            !json_is_true(json_object_get(fu, "done"))) {
-            snprintf(msg, sizeof msg, "Unresolved complaint from %s: %.200s", day, str(fu, "text"));
+        if (!strcmp(str(tp, "kind"), "complaint") &&
+            (json_is_object(fu) ? !json_is_true(json_object_get(fu, "done")) : !fu || json_is_null(fu))) {
+            /* open until a follow-up is marked done, as the contact policy counts it */
+            const char *text = json_is_object(fu) ? str(fu, "text") : str(tp, "summary");
+            snprintf(msg, sizeof msg, "Unresolved complaint from %s: %.200s", day,
+                     text ? text : "no follow-up recorded");
             alert(alerts, "open_complaint", "critical", msg);
         }
         if (!poor_seen && when != LONG_MIN && t - when <= r->poor_experience_days &&

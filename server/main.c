@@ -91,7 +91,7 @@ main(int argc, char **argv)
     config_load(&cfg, argc, argv);
     block_signals(&set);
     if (set_timezone(cfg.timezone) != 0 || load_rules(&cfg) != 0)
-        return 1;
+        return 2; /* bad configuration, like a bad flag */
     if (prepare_database(&cfg) != 0)
         return 1;
     server = http_start(&cfg, routes, routes_count);

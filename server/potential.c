@@ -551,18 +551,17 @@ rule_fleets(struct eval *e, const json_t *fleets, const json_t *vehicles)
             size = n;
         if (size < e->r->fleet_min_vehicles)
             continue;
-        if (leases)
-            snprintf(what, sizeof what, ": %ld lease%s end%s%s", leases, leases == 1 ? "" : "s",
-                     leases == 1 ? "s" : "", due ? " and " : "");
+        /* The months belong to the leases: replacement is due now, not "in the next months". */
+        if (leases && e->r->lease_end_months == 1)
+            snprintf(what, sizeof what, ": %ld lease%s end%s in the next month", leases,
+                     plural(leases), leases == 1 ? "s" : "");
+        else if (leases)
+            snprintf(what, sizeof what, ": %ld lease%s end%s in the next %d months", leases,
+                     plural(leases), leases == 1 ? "s" : "", e->r->lease_end_months);
         if (due)
             snprintf(what + strlen(what), sizeof what - strlen(what),
-                     "%s%ld car%s %s due for replacement", leases ? "" : ": ", due, plural(due),
+                     "%s%ld car%s %s due for replacement", leases ? " and " : ": ", due, plural(due),
                      due == 1 ? "is" : "are");
-        if (leases && e->r->lease_end_months == 1)
-            cat(what, sizeof what, " in the next month");
-        else if (leases)
-            snprintf(what + strlen(what), sizeof what - strlen(what), " in the next %d months",
-                     e->r->lease_end_months);
         add_opp(e, "fleet", 40 + 5 * (leases + due), NULL, company, "%s %s (%ld vehicle%s)%s",
                 manager ? "Fleet manager of" : "Decision maker at", cname ? cname : "a company",
                 size, plural(size), what);
@@ -667,8 +666,14 @@ open_complaint(struct eval *e, const json_t *tp)
     char shown[COMPLAINT_CHARS * 4 + 4];
     size_t o = 0, chars = 0, total = 0;
 
-    if (!eq(str(tp, "kind"), "complaint") || !text || json_is_true(json_object_get(fu, "done")))
+    if (!eq(str(tp, "kind"), "complaint"))
         return;
+    if (!fu || json_is_null(fu)) {
+        /* No follow-up recorded: open until one is (as the contact policy counts it). */
+        text = str(tp, "summary") ? str(tp, "summary") : "no follow-up recorded";
+    } else if (!text || json_is_true(json_object_get(fu, "done"))) {
+        return;
+    }
     for (const char *c = text; *c; c++)
         total += ((unsigned char)*c & 0xC0) != 0x80;
     for (const char *c = text; *c; c++) {

@@ -28,9 +28,11 @@ static const char SQL_BY_VIN_TAIL[] =
     "SELECT coalesce(main_driver_id, owner_id), id, status = 'active' FROM vehicles"
     " WHERE substr(vin, 12) = substr(:key, -6) AND vin LIKE '%' || :key ORDER BY seq LIMIT 20";
 static const char SQL_BY_PHONE[] =
-    "SELECT customer_id, NULL, 1 FROM customer_keys WHERE kind = 'phone' AND key = :key";
+    "SELECT k.customer_id, NULL, 1 FROM customer_keys k JOIN customers c ON c.id = k.customer_id"
+    " WHERE k.kind = 'phone' AND k.key = :key ORDER BY c.seq";
 static const char SQL_BY_EMAIL[] =
-    "SELECT customer_id, NULL, 1 FROM customer_keys WHERE kind = 'email' AND key = :key";
+    "SELECT k.customer_id, NULL, 1 FROM customer_keys k JOIN customers c ON c.id = k.customer_id"
+    " WHERE k.kind = 'email' AND k.key = :key ORDER BY c.seq";
 static const char SQL_BY_ID[] = "SELECT id, NULL, 1 FROM customers WHERE id = :key";
 
 static const char SQL_CANDIDATES[] =
@@ -47,7 +49,7 @@ static const char SQL_HOUSEHOLD[] =
     " c.birthday, c.salutation, c.family_name, (SELECT count(*) FROM vehicles v WHERE v.status = 'active' AND"
     " (v.owner_id = c.id OR v.main_driver_id = c.id)) FROM household_members me JOIN households h ON h.id = me.household_id"
     " JOIN household_members m ON m.household_id = h.id JOIN customers c ON c.id = m.customer_id"
-    " WHERE me.customer_id = :id ORDER BY m.since, m.customer_id";
+    " WHERE me.customer_id = :id ORDER BY m.since, c.seq";
 
 /* Companies the person has a role at, or whose car the person mainly drives ("drives for"). */
 #define COMPANIES_OF_PERSON                                                                        \

@@ -32,11 +32,11 @@ static const char SQL_ROLE_ADD[] = "INSERT INTO company_people (company_id, pers
 static const char SQL_PEOPLE_OF_COMPANY[] =
     "SELECT person_id, json_group_array(role), min(since) FROM"
     " (SELECT * FROM company_people WHERE company_id = :id ORDER BY role)"
-    " GROUP BY person_id ORDER BY min(since), person_id";
+    " GROUP BY person_id ORDER BY min(since), (SELECT seq FROM customers WHERE id = person_id)";
 static const char SQL_COMPANIES_OF_PERSON[] =
     "SELECT company_id, json_group_array(role), min(since) FROM"
     " (SELECT * FROM company_people WHERE person_id = :id ORDER BY role)"
-    " GROUP BY company_id ORDER BY min(since), company_id";
+    " GROUP BY company_id ORDER BY min(since), (SELECT seq FROM customers WHERE id = company_id)";
 
 const struct store_filter store_household_filters[] = {
     { "name", "t.name = :name COLLATE NOCASE", store_norm_text, "1-1024 bytes of text" },

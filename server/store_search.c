@@ -38,7 +38,7 @@ static const char SQL_BACKFILL_INSERT[] =
 
 /* A vehicle's person at the desk: its main driver if set, else its owner. */
 static const char SQL_BY_PLATE[] =
-    "SELECT coalesce(v.main_driver_id, v.owner_id), v.id, v.plate FROM vehicles v"
+    "SELECT coalesce(v.main_driver_id, v.owner_id), v.id, v.plate, v.status = 'active' FROM vehicles v"
     " WHERE v.plate_normalized = :plate ORDER BY v.status <> 'active', v.seq LIMIT :limit";
 static const char SQL_BY_VIN[] =
     "SELECT coalesce(v.main_driver_id, v.owner_id), v.id, v.vin FROM vehicles v"
@@ -272,6 +272,9 @@ lookup_rows(struct db *db, sqlite3_stmt *st, struct hits *hs, const char *kind, 
     db_bind_int(st, ":limit", (long long)hs->limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         hit_from_row(&h, st, 1);
+        /* A fourth column says whether the car is active: a sold car's old keeper ranks below. */
+        h.score = sqlite3_column_count(st) > 3 && !sqlite3_column_int(st, 3) ? SCORE_IDENTIFIER - 10
+                                                                             : SCORE_IDENTIFIER;
         hits_add(hs, &h);
     }
     db_done(st);

@@ -291,6 +291,35 @@ START_TEST(poor_visit_behind_many_newer_touchpoints_still_alerts)
 }
 END_TEST
 
+START_TEST(complaint_without_follow_up_alerts)
+{
+    char id[40];
+    json_t *c;
+
+    snprintf(id, sizeof id, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"salutation\":\"Frau\",\"family_name\":\"Klage\"}"));
+    create_ok("/v1/touchpoints", pathf("{\"customer_id\":\"%s\",\"kind\":\"complaint\",\"channel\":\"phone\","
+                                       "\"summary\":\"Kratzer nach der Waesche\"}", id));
+    c = card(pathf("customer_id=%s", id));
+    ck_assert(has_alert(c, "open_complaint"));
+    ck_assert(has_opportunity(c, "retention_risk", "Kratzer nach der Waesche"));
+    json_decref(c);
+}
+END_TEST
+
+START_TEST(leap_day_birthday_in_a_common_year)
+{
+    /* 2027 is a common year: a 29 February birthday is celebrated on 28 February */
+    const char *id = create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Schalt\","
+                                                "\"birthday\":\"2000-02-29\"}");
+    json_t *c = card(pathf("customer_id=%s", id)), *b = json_object_get(c, "birthday");
+
+    ck_assert_str_eq(sget(b, "next"), "2027-02-28");
+    ck_assert_int_eq(json_integer_value(json_object_get(b, "turns")), 27);
+    json_decref(c);
+}
+END_TEST
+
 START_TEST(rules_in_force_are_listed)
 {
     json_t *r = fetch("/v1/rules");
@@ -376,6 +405,8 @@ greeting_suite(void)
     tcase_add_test(tc, driver_of_a_company_car_sees_the_fleet);
     tcase_add_test(tc, poor_visit_behind_many_newer_touchpoints_still_alerts);
     tcase_add_test(tc, rules_in_force_are_listed);
+    tcase_add_test(tc, complaint_without_follow_up_alerts);
+    tcase_add_test(tc, leap_day_birthday_in_a_common_year);
     tcase_add_loop_test(tc, bad_query_is_400, 0, (int)(sizeof bad_queries / sizeof bad_queries[0]));
     suite_add_tcase(s, tc);
 

@@ -589,8 +589,8 @@ static const struct fcase {
     { "[\"fleet_manager\"]", 3, 2, 0, 0,
       "Fleet manager of {co} (5 vehicles): 2 cars are due for replacement", 50 },
     { "[\"fleet_manager\"]", 3, 1, 1, 0,
-      "Fleet manager of {co} (5 vehicles): 1 lease ends and 1 car is due for replacement in the "
-      "next 6 months",
+      "Fleet manager of {co} (5 vehicles): 1 lease ends in the next 6 months and 1 car is due for "
+      "replacement",
       50 },
     { "[\"decision_maker\"]", 4, 0, 2, 0,
       "Decision maker at {co} (6 vehicles): 2 leases end in the next 6 months", 50 },

@@ -397,6 +397,28 @@ START_TEST(plates_in_any_spelling)
 }
 END_TEST
 
+START_TEST(sold_car_keeper_ranks_below_the_active_one)
+{
+    char t[TAG_LEN + 1], old_keeper[ID_LEN], new_keeper[ID_LEN], v1[ID_LEN], v2[ID_LEN];
+    char typed[16], other[20];
+    json_t *items;
+
+    new_tag(t);
+    new_plate(typed, other);
+    /* names chosen so that name order would put the old keeper first */
+    person(old_keeper, "\"family_name\":\"Aaltbesitzer%s\"", t);
+    person(new_keeper, "\"family_name\":\"Zneubesitzer%s\"", t);
+    vehicle(v1, old_keeper, NULL, typed, NULL, "sold");
+    vehicle(v2, new_keeper, NULL, typed, NULL, NULL);
+    items = search(other, NULL);
+    ck_assert_int_eq(json_array_size(items), 2);
+    ck_assert_int_eq(pos(items, new_keeper), 0);
+    assert_hit(items, new_keeper, "plate", 100, typed);
+    assert_hit(items, old_keeper, "plate", 90, typed);
+    json_decref(items);
+}
+END_TEST
+
 START_TEST(vin_full_and_tail)
 {
     char t[TAG_LEN + 1], owner[ID_LEN], v[ID_LEN], vin[18], lower[18], q[40];
@@ -792,6 +814,7 @@ search_suite(void)
     tcase_add_test(tc, umlaut_spellings_are_one_name);
     tcase_add_test(tc, strasse_and_company_names);
     tcase_add_test(tc, prefixes);
+    tcase_add_test(tc, sold_car_keeper_ranks_below_the_active_one);
     tcase_add_test(tc, names_that_sound_alike);
     tcase_add_test(tc, plates_in_any_spelling);
     tcase_add_test(tc, vin_full_and_tail);

@@ -276,8 +276,8 @@ static const struct rule_case rule_cases[] = {
                                           "'relation': 'fleet', 'mileage_km': 300000}"
                                           "]"),
      "fleet",
-     "Fleet manager of Wessling Logistik GmbH (40 vehicles): 2 leases end and 1 "
-     "car is due for replacement in the next 6 months",
+     "Fleet manager of Wessling Logistik GmbH (40 vehicles): 2 leases end in the next 6 months "
+     "and 1 car is due for replacement",
      55},
     {"fleet size from the vehicles",
      CTX("'fleets': [{'company_id': 'c', 'roles': "
@@ -420,6 +420,9 @@ static const struct rule_case rule_cases[] = {
          "'kind': 'complaint', 'vehicle_id': 'v1', "
          "'follow_up': {'text': 'Paint damage after the car wash', 'done': false}") "]"),
      "retention_risk", "Open complaint: Paint damage after the car wash", 80},
+    {"complaint without a follow-up is open",
+     CTX("'touchpoints': [" TP("'kind': 'complaint', 'summary': 'Kratzer nach der Wäsche'") "]"),
+     "retention_risk", "Open complaint: Kratzer nach der Wäsche", 80},
     {"resolved complaint",
      CTX("'touchpoints': [" TP("'kind': 'complaint', 'follow_up': "
                                "{'text': 'Paint damage', 'done': true}") "]"),
