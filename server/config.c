@@ -54,6 +54,8 @@ static const struct option_def options[] = {
       "JSON file overriding the recognition thresholds (default: built-in, see README)" },
     { "--timezone", "CRMD_TIMEZONE", OPT_STR, OFF(timezone), 0, 0,
       "time zone of the desk for greetings and dates (default Europe/Berlin)" },
+    { "--idempotency-ttl", "CRMD_IDEMPOTENCY_TTL", OPT_LL, OFF(idempotency_ttl), 1, 31536000,
+      "seconds a POST's Idempotency-Key and answer are kept (default 86400)" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -142,6 +144,7 @@ config_load(struct config *cfg, int argc, char **argv)
         .connection_timeout = 30,
         .max_connections = 1024,
         .timezone = "Europe/Berlin",
+        .idempotency_ttl = 86400,
     };
     for (size_t i = 0; i < NOPTIONS; i++) {
         const char *v = getenv(options[i].env);

@@ -23,6 +23,7 @@ struct config {
     int max_connections;
     const char *rules_path; /* JSON rules file, NULL = built-in defaults */
     const char *timezone;   /* IANA zone of the desk's local time */
+    long long idempotency_ttl; /* seconds an Idempotency-Key is remembered */
 };
 
 /*

@@ -8,6 +8,9 @@
 
 #define CURSOR_LEN 16 /* characters of an encoded cursor */
 
+/* Tags: 1-4 the resource lists (model_*.c .tag), 5 the change feed. */
+#define CURSOR_TAG_CHANGES 5
+
 /* Encode (tag, seq) as CURSOR_LEN base64url characters; out holds CURSOR_LEN + 1. */
 void cursor_encode(int tag, long long seq, char out[CURSOR_LEN + 1]);
 

@@ -114,6 +114,22 @@ current_version(struct db *db)
     return v;
 }
 
+/* 1 if migration version is recorded in schema_migrations. */
+static int
+applied(struct db *db, int version)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+
+    if (sqlite3_prepare_v2(db->conn, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int(st, 1, version);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
 static int
 apply(struct db *db, const struct db_migration *m)
 {
@@ -162,8 +178,9 @@ db_migrate(struct db *db)
                   have, db_schema_latest());
         return -1;
     }
+    /* Each one not yet recorded, also below the highest (one numbered lower may arrive later). */
     for (size_t i = 0; i < db_migrations_count; i++)
-        if (db_migrations[i].version > have && apply(db, &db_migrations[i]) != 0)
+        if (!applied(db, db_migrations[i].version) && apply(db, &db_migrations[i]) != 0)
             return -1;
     return db_schema_latest();
 }

@@ -52,4 +52,6 @@ HANDLER(metrics_experience);
 
 HANDLER(search_get);
 
+HANDLER(changes_list);
+
 #endif

@@ -2,7 +2,8 @@
  * households: families through the generic handlers, and their members:
  * PUT /v1/households/{id}/members/{customer} with {"role": ...} adds or
  * changes a member (?move=true moves a person from another household),
- * DELETE removes them. Responses carry the whole household.
+ * DELETE removes them. Responses carry the whole household and its ETag;
+ * If-Match on either names the household's ETag.
  */
 #include <string.h>
 
@@ -38,7 +39,24 @@ answer_household(struct request *req, struct response *res, const char *househol
         json_decref(out);
         return -1;
     }
+    resource_etag(res, &model_household, out);
     return response_json(res, status, out);
+}
+
+/* Inside the write transaction: the household exists (404) and If-Match holds (412). */
+static int
+household_precondition(struct request *req, const char *household, struct problem *p)
+{
+    json_t *cur;
+    int rc;
+
+    if (!req->if_match)
+        return 0;
+    if (store_get(req->db, &model_household, household, &cur, p) != 0)
+        return -1;
+    rc = resource_if_match(req, &model_household, cur, p);
+    json_decref(cur);
+    return rc;
 }
 
 HANDLER(households_members_put)
@@ -55,7 +73,7 @@ HANDLER(households_members_put)
         return -1;
     if (!(body = request_json_object(req, 0, p)) || jsonx_validate(member_fields, 1, body, NULL, p) != 0)
         return -1;
-    if (store_begin_write(req->db, p) != 0 ||
+    if (store_begin_write(req->db, p) != 0 || household_precondition(req, household, p) != 0 ||
         store_household_member_put(req->db, household, customer,
                                    json_string_value(json_object_get(body, "role")), move, &created,
                                    p) != 0)
@@ -73,7 +91,7 @@ HANDLER(households_members_delete)
         resource_id(req, 0, "household", household, p) != 0 ||
         resource_id(req, 1, "customer", customer, p) != 0)
         return -1;
-    if (store_begin_write(req->db, p) != 0)
+    if (store_begin_write(req->db, p) != 0 || household_precondition(req, household, p) != 0)
         return -1;
     if (store_exists(req->db, &model_household, household, p) != 1) {
         if (p->code == PROBLEM_NONE)

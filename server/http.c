@@ -10,9 +10,11 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "db.h"
@@ -36,6 +38,7 @@ struct http_ctx {
     struct response res;
     struct buf body;
     int too_large;
+    const char *bad_header; /* a copied header that is too long or repeated */
     int calls;
 };
 
@@ -80,6 +83,9 @@ ctx_free(struct http_ctx *c)
         free(c->req.query[i].value);
     }
     free(c->req.content_type);
+    free(c->req.if_match);
+    free(c->req.if_none_match);
+    free(c->req.idempotency_key);
     json_decref(c->req.json);
     buf_release(&c->body);
     json_decref(c->res.body);
@@ -125,6 +131,51 @@ collect_query(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_si
     req->query[req->nquery].key = query_text(key, key_size);
     req->query[req->nquery].value = query_text(value ? value : "", value ? value_size : 0);
     req->nquery++;
+    return MHD_YES;
+}
+
+/* Request headers handlers see: list headers (list = 1) repeated are joined with ", ". */
+static const struct {
+    const char *name;
+    size_t offset;
+    int list;
+} copied_headers[] = {
+    { "If-Match", offsetof(struct request, if_match), 1 },
+    { "If-None-Match", offsetof(struct request, if_none_match), 1 },
+    { "Idempotency-Key", offsetof(struct request, idempotency_key), 0 },
+};
+
+static enum MHD_Result
+collect_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+               const char *value, size_t value_size)
+{
+    struct http_ctx *c = cls;
+    (void)kind;
+    (void)key_size;
+
+    for (size_t i = 0; i < sizeof copied_headers / sizeof copied_headers[0]; i++) {
+        char **slot = (char **)((char *)&c->req + copied_headers[i].offset);
+        size_t have;
+        if (strcasecmp(key, copied_headers[i].name) != 0)
+            continue;
+        have = *slot ? strlen(*slot) : 0;
+        if ((*slot && !copied_headers[i].list) ||
+            (*slot ? have + 2 : 0) + value_size > REQUEST_HEADER_MAX) {
+            c->bad_header = copied_headers[i].name;
+            return MHD_NO;
+        }
+        if (!*slot) {
+            *slot = xstrndup(value ? value : "", value ? value_size : 0);
+        } else {
+            char *joined = xmalloc(have + 2 + value_size + 1);
+            memcpy(joined, *slot, have);
+            memcpy(joined + have, ", ", 2);
+            memcpy(joined + have + 2, value, value_size);
+            joined[have + 2 + value_size] = '\0';
+            free(*slot);
+            *slot = joined;
+        }
+    }
     return MHD_YES;
 }
 
@@ -176,6 +227,10 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
     add_common_headers(r, c);
     if (c->res.location && status < 300)
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, c->res.location);
+    if (c->res.etag[0] && (status < 300 || status == 304))
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, c->res.etag);
+    if (c->res.replayed && status < 300)
+        MHD_add_response_header(r, "Idempotent-Replayed", "true");
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     ret = MHD_queue_response(conn, (unsigned)status, r);
@@ -224,6 +279,13 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
     MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query, req);
     if (check_query_text(req, &res->problem) != 0)
         return queue_problem(conn, c, NULL);
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, collect_header, c);
+    if (c->bad_header) {
+        problem_set(&res->problem, PROBLEM_BAD_REQUEST,
+                    "header %s is longer than %d bytes%s", c->bad_header, REQUEST_HEADER_MAX,
+                    strcmp(c->bad_header, "Idempotency-Key") ? "" : " or given more than once");
+        return queue_problem(conn, c, NULL);
+    }
     req->body = c->body.data;
     req->body_len = c->body.len;
     req->config = s->cfg;
@@ -237,7 +299,9 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
     db_rollback(req->db); /* no-op after a commit; undoes a half-done write after -1 */
     if (rc != 0 || res->problem.code != PROBLEM_NONE)
         return queue_problem(conn, c, NULL);
-    return queue_json(conn, c, res->status, res->status == 204 ? NULL : res->body, JSON_TYPE, NULL);
+    /* 204 and 304 have no body; 304 still carries ETag and X-Request-Id */
+    return queue_json(conn, c, res->status,
+                      res->status == 204 || res->status == 304 ? NULL : res->body, JSON_TYPE, NULL);
 }
 
 static enum MHD_Result

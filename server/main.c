@@ -103,6 +103,7 @@ main(int argc, char **argv)
     log_info("try: curl -s http://%s:%d/v1/customers?limit=5", cfg.listen, port);
     sigwait(&set, &sig);
     log_info("received signal %d: finishing requests and stopping", sig);
+    store_changes_shutdown(); /* long-polling requests answer now */
     http_stop(server);
     db_close_all();
     log_info("stopped");

@@ -23,9 +23,13 @@ static const struct {
     [PROBLEM_NO_ROUTE] = { 404, "no-route", "No such endpoint" },
     [PROBLEM_METHOD_NOT_ALLOWED] = { 405, "method-not-allowed", "Method not allowed here" },
     [PROBLEM_CONFLICT] = { 409, "conflict", "Conflicts with existing data" },
+    [PROBLEM_PRECONDITION_FAILED] = { 412, "precondition-failed",
+                                      "The resource has changed since it was read" },
     [PROBLEM_TOO_LARGE] = { 413, "payload-too-large", "The body is too large" },
     [PROBLEM_UNSUPPORTED_MEDIA] = { 415, "unsupported-media-type", "Unsupported content type" },
     [PROBLEM_UNPROCESSABLE] = { 422, "unprocessable", "A reference cannot be resolved" },
+    [PROBLEM_KEY_REUSED] = { 422, "idempotency-key-reused",
+                             "The Idempotency-Key belongs to another request" },
     [PROBLEM_INTERNAL] = { 500, "internal", "Internal server error" },
     [PROBLEM_UNAVAILABLE] = { 503, "unavailable", "Service unavailable" },
 };

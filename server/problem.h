@@ -17,9 +17,11 @@ enum problem_code {
     PROBLEM_NO_ROUTE,           /* 404: no such path */
     PROBLEM_METHOD_NOT_ALLOWED, /* 405 + Allow */
     PROBLEM_CONFLICT,           /* 409 */
+    PROBLEM_PRECONDITION_FAILED, /* 412: If-Match no longer matches */
     PROBLEM_TOO_LARGE,          /* 413 */
     PROBLEM_UNSUPPORTED_MEDIA,  /* 415 */
     PROBLEM_UNPROCESSABLE,      /* 422: a reference points nowhere or to the wrong kind */
+    PROBLEM_KEY_REUSED,         /* 422: Idempotency-Key already used for another request */
     PROBLEM_INTERNAL,           /* 500: details only in the log */
     PROBLEM_UNAVAILABLE,        /* 503 */
     PROBLEM_COUNT_

@@ -14,6 +14,8 @@
 
 #define REQUEST_MAX_QUERY 32
 #define REQUEST_ID_MAX 64
+#define REQUEST_HEADER_MAX 256 /* longest If-Match, If-None-Match, Idempotency-Key accepted */
+#define RESPONSE_ETAG_MAX 47    /* longest ETag this server sends, quotes included */
 
 struct db;
 struct config;
@@ -31,6 +33,9 @@ struct request {
     size_t nquery;
     int query_overflow;   /* more parameters than REQUEST_MAX_QUERY */
     char *content_type;   /* NULL when absent */
+    char *if_match;       /* If-Match header as sent, NULL when absent */
+    char *if_none_match;  /* If-None-Match header, NULL when absent */
+    char *idempotency_key; /* Idempotency-Key header, NULL when absent */
     char *body;           /* NUL-terminated copy of the body, or NULL */
     size_t body_len;
     json_t *json;         /* parsed body after request_json() */
@@ -43,6 +48,8 @@ struct response {
     int status;
     json_t *body;   /* owned; rendered as application/json */
     char *location; /* owned; Location header */
+    char etag[RESPONSE_ETAG_MAX + 1]; /* ETag header on 2xx and 304 ("" = none) */
+    int replayed;   /* answer of an earlier request with the same Idempotency-Key */
     struct problem problem;
 };
 

@@ -3,6 +3,8 @@
  * BEGIN IMMEDIATE transaction; PATCH reads, merges (RFC 7396),
  * re-validates the whole result and writes under a version check, all
  * inside that transaction, so two patches never lose each other.
+ * If-Match is compared there too; Idempotency-Key answers are looked up
+ * and remembered in the transaction of the create.
  */
 #include "resource.h"
 
@@ -10,7 +12,30 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "etag.h"
+#include "idempotency.h"
 #include "util.h"
+
+_Static_assert(ETAG_MAX == RESPONSE_ETAG_MAX, "an ETag fits the response's slot");
+
+void
+resource_etag(struct response *res, const struct model *m, const json_t *doc)
+{
+    etag_of(m, doc, res->etag);
+}
+
+int
+resource_if_match(const struct request *req, const struct model *m, const json_t *cur,
+                  struct problem *p)
+{
+    char etag[ETAG_MAX + 1];
+
+    if (!req->if_match)
+        return 0;
+    etag_of(m, cur, etag);
+    return etag_check_if_match(req->if_match, etag,
+                               json_integer_value(json_object_get(cur, "version")), m->name, p);
+}
 
 int
 resource_id(const struct request *req, size_t i, const char *what, char *out, struct problem *p)
@@ -59,8 +84,9 @@ resource_create(struct request *req, struct response *res, const struct resource
     struct problem *p = &res->problem;
     char id[UTIL_UUID_LEN + 1];
     json_t *doc, *out;
+    int rc;
 
-    if (request_check_query(req, allowed, p) != 0)
+    if (request_check_query(req, allowed, p) != 0 || idempotency_check_key(req, p) != 0)
         return -1;
     if (!(doc = request_json_object(req, 0, p)))
         return -1;
@@ -70,14 +96,17 @@ resource_create(struct request *req, struct response *res, const struct resource
     stamp(doc, id, 1);
     if (store_begin_write(req->db, p) != 0)
         return -1;
+    if ((rc = idempotency_replay(req, res)) != 0)
+        return rc < 0 ? -1 : store_commit(req->db, p);
     if (write_doc(req, r, doc, 0, p) != 0 || store_get(req->db, r->model, id, &out, p) != 0)
         return -1;
-    if (store_commit(req->db, p) != 0) {
-        json_decref(out);
-        return -1;
-    }
     response_set_location(res, "%s/%s", r->model->path, id);
-    return response_json(res, 201, out);
+    resource_etag(res, r->model, out);
+    response_json(res, 201, out);
+    /* the answer is remembered in the create's transaction: both commit or neither */
+    if (idempotency_record(req, res) != 0 || store_commit(req->db, p) != 0)
+        return -1;
+    return 0;
 }
 
 int
@@ -92,6 +121,15 @@ resource_get(struct request *req, struct response *res, const struct resource *r
         return -1;
     if (store_get(req->db, r->model, id, &out, &res->problem) != 0)
         return -1;
+    resource_etag(res, r->model, out);
+    switch (etag_check_if_none_match(req->if_none_match, res->etag, &res->problem)) {
+    case 1:
+        json_decref(out);
+        return response_json(res, 304, NULL);
+    case -1:
+        json_decref(out);
+        return -1;
+    }
     return response_json(res, 200, out);
 }
 
@@ -185,13 +223,15 @@ resource_patch(struct request *req, struct response *res, const struct resource 
         return -1;
     if (store_begin_write(req->db, p) != 0)
         return -1;
-    if (store_get(req->db, r->model, id, &old, p) != 0)
+    if (store_get(req->db, r->model, id, &old, p) != 0 ||
+        resource_if_match(req, r->model, old, p) != 0)
         goto out;
     doc = jsonx_merge_patch(old, patch);
     if (model_validate(r->model, doc, old, p) != 0)
         goto out;
     if (unchanged(r->model, doc, old)) {
         /* Nothing changes: no write, no new version. */
+        resource_etag(res, r->model, old);
         rc = response_json(res, 200, json_incref(old));
         goto out;
     }
@@ -200,6 +240,7 @@ resource_patch(struct request *req, struct response *res, const struct resource 
     if (write_doc(req, r, doc, version, p) != 0 || store_get(req->db, r->model, id, &out, p) != 0 ||
         store_commit(req->db, p) != 0)
         goto out;
+    resource_etag(res, r->model, out);
     rc = response_json(res, 200, out);
     out = NULL;
 out:
@@ -224,8 +265,15 @@ resource_delete(struct request *req, struct response *res, const struct resource
         return -1;
     if (store_begin_write(req->db, p) != 0)
         return -1;
-    rc = store_exists(req->db, r->model, id, p);
-    if (rc <= 0) {
+    if (req->if_match) {
+        json_t *cur;
+        if (store_get(req->db, r->model, id, &cur, p) != 0)
+            return -1;
+        rc = resource_if_match(req, r->model, cur, p);
+        json_decref(cur);
+        if (rc != 0)
+            return -1;
+    } else if ((rc = store_exists(req->db, r->model, id, p)) <= 0) {
         if (rc == 0)
             problem_set(p, PROBLEM_NOT_FOUND, "no %s with id %s", r->model->name, id);
         return -1;

@@ -32,6 +32,17 @@ int resource_list(struct request *req, struct response *res, const struct resour
 int resource_patch(struct request *req, struct response *res, const struct resource *r);
 int resource_delete(struct request *req, struct response *res, const struct resource *r);
 
+/* Set the ETag of res to that of representation doc of m (etag_of). */
+void resource_etag(struct response *res, const struct model *m, const json_t *doc);
+
+/*
+ * The request's If-Match against cur, the current representation of m,
+ * read inside the write transaction: absent or matching → 0; malformed →
+ * -1 (400); stale → -1 (412 with current_version and current_etag).
+ */
+int resource_if_match(const struct request *req, const struct model *m, const json_t *cur,
+                      struct problem *p);
+
 /*
  * Path capture i as a canonical (lower-case) id into out; a capture that
  * is not a UUID → 404 "no <what> with id ...". Returns 0 or -1.

@@ -48,6 +48,7 @@ const struct route routes[] = {
     { "GET", "/v1/journeys/{id}", journeys_get },
     { "GET", "/v1/metrics/experience", metrics_experience },
     { "GET", "/v1/search", search_get },
+    { "GET", "/v1/changes", changes_list },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -159,6 +159,8 @@ bind_doc(sqlite3_stmt *st, const struct model *m, const json_t *doc)
 int
 store_begin_write(struct db *db, struct problem *p)
 {
+    if (store_changes_arm(db, p) != 0)
+        return -1;
     return db_begin_write(db, p);
 }
 
@@ -171,7 +173,18 @@ store_begin_read(struct db *db, struct problem *p)
 int
 store_commit(struct db *db, struct problem *p)
 {
-    return db_commit(db, p);
+    /* The change records join the transaction they describe, so they commit in its order. */
+    int recorded = store_changes_flush(db, p);
+
+    if (recorded < 0) {
+        db_rollback(db);
+        return -1;
+    }
+    if (db_commit(db, p) != 0)
+        return -1;
+    if (recorded > 0)
+        store_changes_notify();
+    return 0;
 }
 
 void

@@ -3,12 +3,14 @@
  * SQL; a second backend (PostgreSQL) would implement the same header.
  * Representations travel as jansson objects shaped by model.h. Every
  * function returns 0, or -1 with p filled (404, 409, 422, 500, 503).
- * Writes must run inside store_begin_write() ... store_commit().
+ * Writes must run inside store_begin_write() ... store_commit(), which
+ * also records them in the change feed (store_changes.c).
  */
 #ifndef CRMD_STORE_H
 #define CRMD_STORE_H
 
 #include <jansson.h>
+#include <time.h>
 
 #include "model.h"
 #include "problem.h"
@@ -233,6 +235,45 @@ int store_search_index_customer(struct db *db, const json_t *doc, struct problem
  * Runs its own write transaction. Returns the number indexed, or -1 (logged).
  */
 long long store_search_backfill(struct db *db);
+
+/* ---- the change feed (store_changes.c) ---- */
+
+/*
+ * Change types, NULL-terminated: customer, household, vehicle, touchpoint
+ * (the resources) and company_people (the people list of a company, id =
+ * the company's id, version NULL). Every write transaction records one
+ * change per record it created, updated or deleted, when it commits
+ * (store_commit), with the representation GET shows at that version.
+ */
+extern const char *const store_change_types[];
+
+struct store_change_page {
+    long long after; /* seq of the last change already seen (0 = from the start) */
+    unsigned types;  /* bit i: store_change_types[i] wanted; 0 = every type */
+    int limit;
+    json_t *items;   /* out: new array of {seq, type, id, operation, version, at, data} */
+    long long last;  /* out: seq of the last item, or after when there is none */
+};
+
+/* Changes after page->after in commit order (seq order), at most page->limit. */
+int store_changes_list(struct db *db, struct store_change_page *page, struct problem *p);
+
+/* A number that changes after each commit that recorded changes (in this process). */
+unsigned long long store_changes_generation(void);
+
+/* Take one of at most max slots for a waiting reader: 1 taken, 0 all busy or shutting down. */
+int store_changes_park(int max);
+void store_changes_unpark(void);
+
+/*
+ * Sleep until the generation differs from gen, for at most 5 seconds, or
+ * until deadline (CLOCK_MONOTONIC). Returns 0 (read the feed again), or 1
+ * when the deadline has passed or the server is stopping.
+ */
+int store_changes_wait(unsigned long long gen, const struct timespec *deadline);
+
+/* Wake every waiting reader and refuse new waits (before stopping HTTP). */
+void store_changes_shutdown(void);
 
 /* 1 if the database answers. */
 int store_ping(struct db *db);

@@ -40,4 +40,15 @@ int store_norm_external_ref(const char *in, char *out, size_t outsz);
 int store_norm_id(const char *in, char *out, size_t outsz);
 int store_norm_time(const char *in, char *out, size_t outsz);
 
+/*
+ * Change feed plumbing (store_changes.c) for store.c: arm installs this
+ * connection's TEMP triggers once (before a write transaction); flush
+ * turns the rows noted by them into change records inside the write
+ * transaction and returns how many (-1 on error; 0 outside a write
+ * transaction); notify wakes waiting readers after the COMMIT.
+ */
+int store_changes_arm(struct db *db, struct problem *p);
+int store_changes_flush(struct db *db, struct problem *p);
+void store_changes_notify(void);
+
 #endif

@@ -27,6 +27,8 @@ main(void)
     srunner_add_suite(sr, search_suite());
     srunner_add_suite(sr, errors_suite());
     srunner_add_suite(sr, lifecycle_suite());
+    srunner_add_suite(sr, changes_suite());
+    srunner_add_suite(sr, concurrency_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

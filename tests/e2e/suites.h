@@ -16,5 +16,7 @@ Suite *journeys_suite(void);
 Suite *search_suite(void);
 Suite *errors_suite(void);
 Suite *lifecycle_suite(void);
+Suite *changes_suite(void);
+Suite *concurrency_suite(void);
 
 #endif

@@ -21,6 +21,7 @@ main(void)
     srunner_add_suite(sr, contact_policy_suite());
     srunner_add_suite(sr, journey_suite());
     srunner_add_suite(sr, search_norm_suite());
+    srunner_add_suite(sr, etag_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -14,5 +14,6 @@ Suite *potential_suite(void);
 Suite *contact_policy_suite(void);
 Suite *journey_suite(void);
 Suite *search_norm_suite(void);
+Suite *etag_suite(void);
 
 #endif

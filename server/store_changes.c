@@ -1,0 +1,451 @@
+/*
+ * store_changes: the change feed. TEMP triggers on this connection note
+ * every row written to a resource table (whatever SQL wrote it, foreign
+ * key cascades included); store_commit() turns the notes into change
+ * records, built with store_get() as GET builds them, just before COMMIT.
+ * Also the in-process notification long-polling readers sleep on.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "store.h"
+#include "store_util.h"
+
+/* Change types; the order is the bit order of store_change_page.types. */
+const char *const store_change_types[] = { "customer", "household", "vehicle", "touchpoint",
+                                           "company_people", NULL };
+
+/* The model of each type (NULL: company_people, the people list of a company). */
+static const struct model *const type_models[] = { &model_customer, &model_household,
+                                                   &model_vehicle, &model_touchpoint, NULL };
+
+#define NTYPES (sizeof type_models / sizeof type_models[0])
+#define RECHECK_SECONDS 5 /* longest sleep of a waiting reader between two reads */
+
+static const char SQL_ARMED[] =
+    "SELECT count(*) FROM temp.sqlite_master WHERE type = 'table' AND name = 'change_pending'";
+static const char SQL_PENDING[] =
+    "SELECT type, id, max(op = 'create'), max(op = 'delete'),"
+    " max(CASE WHEN op = 'delete' THEN version END)"
+    " FROM temp.change_pending GROUP BY type, id ORDER BY min(n)";
+static const char SQL_PENDING_CLEAR[] = "DELETE FROM temp.change_pending";
+static const char SQL_CHANGE_ADD[] = "INSERT INTO changes (type, res_id, op, version, at, data)"
+                                     " VALUES (:type, :id, :op, :version, :at, :data)";
+
+/* ---- noting writes: the TEMP schema of a writing connection ---- */
+
+static void
+trigger(struct buf *b, const char *table, const char *event, const char *type, const char *row,
+        const char *op, const char *version)
+{
+    char name[64];
+
+    /* change_<table>_<event>_<row>, e.g. change_customers_INSERT_new_id */
+    snprintf(name, sizeof name, "change_%s_%s_%s", table, event, row);
+    name[strcspn(name, ".")] = '_';
+    buf_printf(b,
+               "CREATE TEMP TRIGGER %s AFTER %s ON main.%s BEGIN"
+               " INSERT INTO change_pending (type, id, op, version)"
+               " VALUES ('%s', %s, '%s', %s); END;\n",
+               name, event, table, type, row, op, version);
+}
+
+/* The TEMP table and triggers; built from the models so no table is forgotten. */
+static void
+arm_sql(struct buf *b)
+{
+    buf_puts(b, "CREATE TEMP TABLE change_pending (n INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+                " id TEXT NOT NULL, op TEXT NOT NULL, version INTEGER);\n");
+    for (size_t i = 0; type_models[i]; i++) {
+        const char *t = type_models[i]->table, *type = store_change_types[i];
+        trigger(b, t, "INSERT", type, "new.id", "create", "new.version");
+        trigger(b, t, "UPDATE", type, "new.id", "update", "new.version");
+        trigger(b, t, "DELETE", type, "old.id", "delete", "old.version");
+    }
+    /*
+     * Membership shows in the customer's computed "household" (the
+     * household's "members" change with a new household version, written
+     * by the store): an update of the customer, whose version stays.
+     */
+    trigger(b, "household_members", "INSERT", "customer", "new.customer_id", "update", "NULL");
+    trigger(b, "household_members", "UPDATE", "customer", "new.customer_id", "update", "NULL");
+    trigger(b, "household_members", "DELETE", "customer", "old.customer_id", "update", "NULL");
+    /* A person's roles at a company belong to the company's people list. */
+    trigger(b, "company_people", "INSERT", "company_people", "new.company_id", "update", "NULL");
+    trigger(b, "company_people", "UPDATE", "company_people", "old.company_id", "update", "NULL");
+    trigger(b, "company_people", "UPDATE", "company_people", "new.company_id", "update", "NULL");
+    trigger(b, "company_people", "DELETE", "company_people", "old.company_id", "update", "NULL");
+}
+
+int
+store_changes_arm(struct db *db, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_ARMED, p);
+    struct buf sql = { 0 };
+    char *err = NULL;
+    int rc, armed;
+
+    if (!st)
+        return -1;
+    rc = sqlite3_step(st);
+    armed = rc == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    db_done(st);
+    if (rc != SQLITE_ROW)
+        return db_fail(db, rc, "changes armed", NULL, p);
+    if (armed)
+        return 0;
+    arm_sql(&sql);
+    rc = sqlite3_exec(db_handle(db), sql.data, NULL, NULL, &err);
+    buf_release(&sql);
+    if (rc != SQLITE_OK) {
+        problem_internal(p, "changes arm: %s", err ? err : sqlite3_errstr(rc));
+        sqlite3_free(err);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- recording: notes → change records, inside the write transaction ---- */
+
+struct note {
+    size_t type;
+    char id[UTIL_UUID_LEN + 1];
+    int created, deleted;
+    long long version; /* of the deleted row */
+};
+
+/*
+ * The notes of this transaction into *out (NULL when none), one per
+ * record in the order it was first written; *n of them. Returns 0 or -1.
+ */
+static int
+read_notes(struct db *db, struct note **out, size_t *n, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_PENDING, p);
+    struct note *notes = NULL;
+    size_t cap = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(st, 0);
+        struct note *nt;
+        size_t t;
+
+        for (t = 0; t < NTYPES && strcmp(store_change_types[t], type); t++)
+            ;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            notes = xrealloc(notes, cap * sizeof *notes);
+        }
+        nt = &notes[(*n)++];
+        nt->type = t;
+        snprintf(nt->id, sizeof nt->id, "%s", (const char *)sqlite3_column_text(st, 1));
+        nt->created = sqlite3_column_int(st, 2);
+        nt->deleted = sqlite3_column_int(st, 3);
+        nt->version = sqlite3_column_int64(st, 4);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        free(notes);
+        *n = 0;
+        return db_fail(db, rc, "change notes", NULL, p);
+    }
+    *out = notes;
+    return 0;
+}
+
+/*
+ * The representation of a noted record as GET shows it now (new
+ * reference), or NULL with *gone = 1 when it no longer exists.
+ */
+static json_t *
+represent(struct db *db, const struct note *nt, int *gone, struct problem *p)
+{
+    struct problem sub = { .request_id = p->request_id };
+    json_t *out = NULL, *items;
+    int rc;
+
+    *gone = 0;
+    if (type_models[nt->type]) {
+        if (store_get(db, type_models[nt->type], nt->id, &out, &sub) == 0)
+            return out;
+    } else {
+        /* company_people: GET /v1/customers/{company}/people of a company still there */
+        rc = store_exists(db, &model_customer, nt->id, &sub);
+        if (rc == 0)
+            problem_set(&sub, PROBLEM_NOT_FOUND, "company gone");
+        else if (rc == 1 && store_company_people(db, nt->id, 1, &items, &sub) == 0)
+            return json_pack("{s:o}", "items", items);
+    }
+    if (sub.code == PROBLEM_NOT_FOUND)
+        *gone = 1;
+    else
+        problem_set(p, sub.code, "%s", sub.detail);
+    problem_release(&sub);
+    return NULL;
+}
+
+static int
+add_change(struct db *db, const struct note *nt, const char *op, const json_t *doc,
+           const char *at, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_CHANGE_ADD, p);
+    char *text = NULL;
+    int rc;
+
+    if (!st)
+        return -1;
+    db_bind_text(st, ":type", store_change_types[nt->type]);
+    db_bind_text(st, ":id", nt->id);
+    db_bind_text(st, ":op", op);
+    if (doc && type_models[nt->type])
+        db_bind_int(st, ":version", json_integer_value(json_object_get(doc, "version")));
+    else if (!doc && type_models[nt->type])
+        db_bind_int(st, ":version", nt->version);
+    else
+        db_bind_null(st, ":version");
+    db_bind_text(st, ":at", at);
+    if (doc) {
+        /* 17 significant digits: a real reads back as the same double GET renders */
+        text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(17));
+        db_bind_text(st, ":data", text);
+    } else {
+        db_bind_null(st, ":data");
+    }
+    rc = sqlite3_step(st);
+    db_done(st);
+    free(text);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "change add", NULL, p);
+}
+
+int
+store_changes_flush(struct db *db, struct problem *p)
+{
+    char at[UTIL_TIME_LEN + 1];
+    struct note *notes;
+    sqlite3_stmt *st;
+    size_t n, i;
+    int recorded = 0, gone, rc;
+
+    /* Only a write transaction (store_begin_write armed it) can hold notes. */
+    if (sqlite3_txn_state(db_handle(db), "main") != SQLITE_TXN_WRITE)
+        return 0;
+    if (read_notes(db, &notes, &n, p) != 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    util_format_time(util_now(), at);
+    for (i = 0; i < n; i++) {
+        const struct note *nt = &notes[i];
+        json_t *doc;
+
+        if (nt->type >= NTYPES) {
+            problem_internal(p, "change note of unknown type");
+            break;
+        }
+        doc = represent(db, nt, &gone, p);
+        if (!doc && !gone)
+            break;
+        /* A record created and deleted in one transaction was never seen: nothing to say. */
+        if (doc || (nt->deleted && !nt->created)) {
+            const char *op = !doc ? "delete" : nt->created ? "create" : "update";
+            if (add_change(db, nt, op, doc, at, p) != 0) {
+                json_decref(doc);
+                break;
+            }
+            recorded++;
+        }
+        json_decref(doc);
+    }
+    free(notes);
+    if (i < n)
+        return -1;
+    if (!(st = db_stmt(db, SQL_PENDING_CLEAR, p)))
+        return -1;
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? recorded : db_fail(db, rc, "change notes clear", NULL, p);
+}
+
+/* ---- reading the feed ---- */
+
+static void
+build_list(unsigned types, const void *arg, struct buf *b)
+{
+    int n = 0, several = types & (types - 1);
+    (void)arg;
+
+    buf_puts(b, "SELECT seq, type, res_id, op, version, at, data FROM changes WHERE seq > :after");
+    if (types) {
+        /*
+         * One type: a range of the (type, seq) index. Several: walk seq and
+         * skip the others ("+type" keeps the planner from gathering and
+         * sorting every match of the index when the cursor is far behind).
+         */
+        buf_printf(b, " AND %stype IN (", several ? "+" : "");
+        for (size_t i = 0; i < NTYPES; i++)
+            if (types & (1u << i))
+                buf_printf(b, "%s'%s'", n++ ? ", " : "", store_change_types[i]);
+        buf_puts(b, ")");
+    }
+    buf_puts(b, " ORDER BY seq LIMIT :limit");
+}
+
+static json_t *
+change_json(sqlite3_stmt *st)
+{
+    const char *id = (const char *)sqlite3_column_text(st, 2);
+    json_t *data;
+
+    if (sqlite3_column_type(st, 6) == SQLITE_NULL) {
+        data = json_pack("{s:s}", "id", id);
+    } else {
+        data = json_loadb((const char *)sqlite3_column_text(st, 6),
+                          (size_t)sqlite3_column_bytes(st, 6), 0, NULL);
+        if (!data)
+            data = json_null();
+    }
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:o}", "seq",
+                     (json_int_t)sqlite3_column_int64(st, 0), "type",
+                     (const char *)sqlite3_column_text(st, 1), "id", id, "operation",
+                     (const char *)sqlite3_column_text(st, 3), "version",
+                     sqlite3_column_type(st, 4) == SQLITE_NULL
+                         ? json_null()
+                         : json_integer(sqlite3_column_int64(st, 4)),
+                     "at", (const char *)sqlite3_column_text(st, 5), "data", data);
+}
+
+int
+store_changes_list(struct db *db, struct store_change_page *page, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt_variant(db, store_change_types, page->types, build_list, NULL, p);
+    int rc;
+
+    page->items = NULL;
+    page->last = page->after;
+    if (!st)
+        return -1;
+    db_bind_int(st, ":after", page->after);
+    db_bind_int(st, ":limit", page->limit);
+    page->items = json_array();
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_array_append_new(page->items, change_json(st));
+        page->last = sqlite3_column_int64(st, 0);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(page->items);
+        page->items = NULL;
+        return db_fail(db, rc, "changes list", NULL, p);
+    }
+    return 0;
+}
+
+/* ---- commit notification for long-polling readers ---- */
+
+static pthread_mutex_t hub_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t hub_once = PTHREAD_ONCE_INIT;
+static pthread_cond_t hub_cond;
+static unsigned long long hub_generation;
+static int hub_waiters, hub_closed;
+
+static void
+hub_init(void)
+{
+    pthread_condattr_t a;
+
+    /* The monotonic clock: a wall clock step must not cut a wait short or stretch it. */
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&hub_cond, &a);
+    pthread_condattr_destroy(&a);
+}
+
+void
+store_changes_notify(void)
+{
+    pthread_once(&hub_once, hub_init);
+    pthread_mutex_lock(&hub_lock);
+    hub_generation++;
+    pthread_cond_broadcast(&hub_cond);
+    pthread_mutex_unlock(&hub_lock);
+}
+
+unsigned long long
+store_changes_generation(void)
+{
+    unsigned long long g;
+
+    pthread_mutex_lock(&hub_lock);
+    g = hub_generation;
+    pthread_mutex_unlock(&hub_lock);
+    return g;
+}
+
+int
+store_changes_park(int max)
+{
+    int ok;
+
+    pthread_mutex_lock(&hub_lock);
+    ok = !hub_closed && hub_waiters < max;
+    if (ok)
+        hub_waiters++;
+    pthread_mutex_unlock(&hub_lock);
+    return ok;
+}
+
+void
+store_changes_unpark(void)
+{
+    pthread_mutex_lock(&hub_lock);
+    hub_waiters--;
+    pthread_mutex_unlock(&hub_lock);
+}
+
+static int
+before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+int
+store_changes_wait(unsigned long long gen, const struct timespec *deadline)
+{
+    struct timespec now, until;
+    int rc = 0;
+
+    pthread_once(&hub_once, hub_init);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!before(&now, deadline))
+        return 1;
+    /* Commits of another crmd process on this file signal nothing here: look again now and then. */
+    until = now;
+    until.tv_sec += RECHECK_SECONDS;
+    if (before(deadline, &until))
+        until = *deadline;
+    pthread_mutex_lock(&hub_lock);
+    while (!hub_closed && hub_generation == gen && rc == 0)
+        rc = pthread_cond_timedwait(&hub_cond, &hub_lock, &until);
+    rc = hub_closed;
+    pthread_mutex_unlock(&hub_lock);
+    return rc;
+}
+
+void
+store_changes_shutdown(void)
+{
+    pthread_once(&hub_once, hub_init);
+    pthread_mutex_lock(&hub_lock);
+    hub_closed = 1;
+    pthread_cond_broadcast(&hub_cond);
+    pthread_mutex_unlock(&hub_lock);
+    log_debug("change feed: waiting readers released for shutdown");
+}
