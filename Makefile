@@ -2,7 +2,7 @@
 # `make help` lists the targets.
 
 CC      ?= gcc
-PKGS     = libmicrohttpd jansson sqlite3 uuid
+PKGS     = libmicrohttpd jansson sqlite3 uuid libcrypto
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
           -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
           -Wformat=2 -fno-common -MMD -MP -g -Iserver
