@@ -67,7 +67,7 @@ ctx_new(struct MHD_Connection *conn, const char *method, const char *url)
     if (rid && valid_request_id(rid))
         snprintf(c->req.id, sizeof c->req.id, "%s", rid);
     else
-        util_uuid(c->req.id);
+        util_request_uuid(c->req.id);
     c->req.method = method;
     c->req.path = url;
     c->req.content_type = ct ? xstrdup(ct) : NULL;

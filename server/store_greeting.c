@@ -188,7 +188,12 @@ build_circle(unsigned variant, const void *arg, struct buf *b)
                 " ORDER BY t.status = 'active' DESC, t.acquired_at DESC, t.seq");
 }
 
-/* Fleet vehicles that are due: lease ending, old, high mileage or service due; one query. */
+/*
+ * Fleet vehicles that are due (lease ending, old, high mileage or service
+ * due) of the companies the person decides on; one query. Drivers and
+ * employees do not get them: they are not whom the fleet is sold to, and a
+ * driver of a 2,000-car fleet would otherwise carry the whole fleet.
+ */
 static void
 build_fleet_due(unsigned variant, const void *arg, struct buf *b)
 {
@@ -196,7 +201,8 @@ build_fleet_due(unsigned variant, const void *arg, struct buf *b)
     buf_puts(b, "SELECT ");
     store_select_list(arg, b);
     buf_puts(b, ", 'fleet', t.owner_id, (SELECT company_name FROM customers c WHERE c.id = t.owner_id)"
-                " FROM vehicles t WHERE t.owner_id IN " COMPANIES_OF_PERSON
+                " FROM vehicles t WHERE t.owner_id IN (SELECT company_id FROM company_people"
+                " WHERE person_id = :id AND role IN ('fleet_manager', 'decision_maker'))"
                 " AND t.status = 'active' AND (t.lease_end <= :lease_cutoff"
                 " OR coalesce(t.first_registration, t.model_year || '-01-01') <= :age_cutoff"
                 " OR t.mileage_km >= :km OR t.next_service_due <= :service_cutoff)"

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,41 @@ util_uuid(char out[UTIL_UUID_LEN + 1])
     uuid_t u;
     uuid_generate_random(u);
     uuid_unparse_lower(u, out);
+}
+
+void
+util_request_uuid(char out[UTIL_UUID_LEN + 1])
+{
+    static _Thread_local uint64_t state[2];
+    static const char hex[] = "0123456789abcdef";
+    unsigned char b[16];
+    size_t o = 0;
+
+    if (!state[0] && !state[1]) {
+        uuid_t seed;
+        uuid_generate_random(seed);
+        memcpy(state, seed, sizeof state);
+        state[0] |= 1; /* never the all-zero state */
+    }
+    for (int half = 0; half < 2; half++) {
+        /* xorshift128+ */
+        uint64_t x = state[0], y = state[1], r;
+        state[0] = y;
+        x ^= x << 23;
+        state[1] = x ^ y ^ (x >> 17) ^ (y >> 26);
+        r = state[1] + y;
+        for (int i = 0; i < 8; i++)
+            b[half * 8 + i] = (unsigned char)(r >> (8 * i));
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[b[i] >> 4];
+        out[o++] = hex[b[i] & 15];
+    }
+    out[o] = '\0';
 }
 
 int

@@ -20,6 +20,13 @@ char *xstrndup(const char *s, size_t n);
 /* Write a new random (v4) UUID in lower-case text form; out holds 37 bytes. */
 void util_uuid(char out[UTIL_UUID_LEN + 1]);
 
+/*
+ * A version-4-shaped UUID from a per-thread xorshift generator seeded once
+ * from libuuid: for request ids only (cheap: no system call per id; not
+ * for anything that must be unguessable).
+ */
+void util_request_uuid(char out[UTIL_UUID_LEN + 1]);
+
 /* 1 if s is a UUID in canonical 8-4-4-4-12 hex form (either case), else 0. */
 int util_is_uuid(const char *s);
 
