@@ -329,18 +329,26 @@ fts_term(struct buf *b, const char *col, const char *token, int prefix)
 
 /*
  * The FTS5 expression of a name tier: 0 every token equal, 1 every token
- * a prefix (single letters only next to other tokens: "H Wessling"),
+ * a prefix (single letters only next to other tokens, "H Wessling", and
+ * not in queries with digits),
  * 2 tokens by sound where search_norm_by_sound() allows, the others as prefixes.
  * Returns 0 when the tier has nothing to add.
  */
 static int
 fts_tier(const struct store_search_terms *t, int tier, struct buf *b)
 {
-    int useful = 0;
+    int useful = 0, digits = 0;
 
+    /*
+     * A query with digits is a plate, phone or VIN more than a name: its
+     * single letters ("M" of "M-AB 123") stay exact, since a one-letter
+     * prefix walks every indexed term with that letter.
+     */
+    for (size_t i = 0; i < t->ntokens; i++)
+        digits |= strpbrk(t->tokens[i].loose, "0123456789") != NULL;
     for (size_t i = 0; i < t->ntokens; i++) {
         const struct search_norm_token *k = &t->tokens[i];
-        int prefix = strlen(k->loose) >= 2 || t->ntokens > 1;
+        int prefix = strlen(k->loose) >= 2 || (t->ntokens > 1 && !digits);
         if (tier == 2 && search_norm_by_sound(k)) {
             fts_term(b, "phonetic", k->code, 0);
             useful = 1;
