@@ -95,8 +95,33 @@ asan: | $(DEPS_OK)
 run: $(B)/crmd
 	$(B)/crmd --demo --db $${CRMD_DB:-crmd-demo.db} $(ARGS)
 
-bench: $(B)/crmd
-	./bench/run.sh $(B)/crmd
+# ---- bench: bench/README.md. `make bench` runs at BENCH_SCALE (0.1 = 100,000 customers);
+# `BENCH_SCALE=1 make bench` is the full data set. Generated data is cached in build/bench/data.
+BENCH_SCALE  ?= 0.1
+BENCH_SECS   ?= 3
+BENCH_ROUNDS ?= 5
+BENCH_GEN_OBJ = $(addprefix $(B)/bench/,gen.o gen_rows.o gen_vehicles.o gen_touch.o gen_data.o \
+                gen_verify.o)
+
+$(B)/bench/%.o: bench/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -Ibench -c $< -o $@
+
+$(B)/bench/gen: $(BENCH_GEN_OBJ) $(LIBOBJ)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
+
+$(B)/bench/inproc: $(B)/bench/inproc.o $(LIBOBJ)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
+
+$(B)/bench/bare: $(B)/bench/bare.o
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
+
+bench: $(B)/crmd $(B)/bench/gen $(B)/bench/inproc $(B)/bench/bare
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_SECS=$(BENCH_SECS) BENCH_ROUNDS=$(BENCH_ROUNDS) ./bench/run.sh $(B)
 
 clean:
 	rm -rf build
