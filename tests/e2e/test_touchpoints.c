@@ -66,16 +66,6 @@ getf(struct reply *r, const char *fmt, ...)
     http_get(path, r);
 }
 
-static void
-assert_json_ok(const struct reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "status %ld, want %ld: %s", r->status, status, r->body);
-    ck_assert_ptr_nonnull(r->content_type);
-    ck_assert_msg(strncmp(r->content_type, "application/json", 16) == 0, "content type %s",
-                  r->content_type);
-    ck_assert_ptr_nonnull(r->json);
-}
-
 /*
  * Ids of the listed items joined by ',' into out, e.g. "a,b" (the
  * touchpoints' summaries name them, so a failure reads well).
@@ -89,7 +79,7 @@ listed(const char *path, char *out, size_t outsz)
 
     out[0] = '\0';
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     json_array_foreach(json_object_get(r.json, "items"), i, item)
     {
         if (i)
@@ -106,7 +96,7 @@ count_for(const char *customer)
     size_t n;
 
     getf(&r, "/v1/touchpoints?customer_id=%s", customer);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     n = json_array_size(json_object_get(r.json, "items"));
     reply_free(&r);
     return n;
@@ -130,7 +120,7 @@ START_TEST(create_with_every_field)
              "\"follow_up\":{\"text\":\"Book the inspection for next week\"}}",
              cust, veh);
     http_json("POST", "/v1/touchpoints", body, &r);
-    assert_json_ok(&r, 201);
+    assert_json(&r, 201);
     ck_assert_str_eq(jstr(&r, "customer_id"), cust);
     ck_assert_str_eq(jstr(&r, "vehicle_id"), veh);
     ck_assert_str_eq(jstr(&r, "kind"), "phone_call");
@@ -157,7 +147,7 @@ START_TEST(create_with_every_field)
     reply_free(&r);
 
     http_get(loc, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_str_eq(jstr(&r, "occurred_at"), "2026-03-10T13:30:00Z");
     ck_assert(json_is_false(json_object_get(json_object_get(r.json, "follow_up"), "done")));
     reply_free(&r);
@@ -178,7 +168,7 @@ START_TEST(defaults_inbound_and_now)
     http_json("POST", "/v1/touchpoints", body, &r);
     t = time(NULL);
     strftime(after, sizeof after, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-    assert_json_ok(&r, 201);
+    assert_json(&r, 201);
     ck_assert_str_eq(jstr(&r, "direction"), "inbound");
     at = jstr(&r, "occurred_at");
     ck_assert_ptr_nonnull(at);
@@ -427,14 +417,14 @@ START_TEST(patch_follow_up_done)
     snprintf(path, sizeof path, "/v1/touchpoints/%s", create_ok("/v1/touchpoints", body));
 
     http("PATCH", path, "application/merge-patch+json", "{\"follow_up\":{\"done\":true}}", NULL, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     fu = json_object_get(r.json, "follow_up");
     ck_assert_str_eq(json_string_value(json_object_get(fu, "text")), "Call back about the noise");
     ck_assert(json_is_true(json_object_get(fu, "done")));
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 2);
     reply_free(&r);
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert(json_is_true(json_object_get(json_object_get(r.json, "follow_up"), "done")));
     reply_free(&r);
 
@@ -448,13 +438,13 @@ START_TEST(patch_follow_up_done)
     assert_field_error(&r, "purpose");
     reply_free(&r);
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 2);
     ck_assert_str_eq(jstr(&r, "direction"), "inbound");
     reply_free(&r);
 
     http_json("PATCH", path, "{\"follow_up\":null,\"satisfaction\":1}", &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert(json_is_null(json_object_get(r.json, "follow_up")));
     ck_assert_double_eq_tol(json_number_value(json_object_get(r.json, "satisfaction")), 1.0, 1e-9);
     reply_free(&r);
@@ -475,7 +465,7 @@ START_TEST(patch_unknown_vehicle_is_unprocessable)
     assert_problem(&r, 422, "unprocessable");
     reply_free(&r);
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert(json_is_null(json_object_get(r.json, "vehicle_id")));
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 1);
     reply_free(&r);

@@ -128,16 +128,6 @@ item_id(const struct reply *r, size_t i)
     return json_string_value(json_object_get(json_array_get(json_object_get(r->json, "items"), i), "id"));
 }
 
-static void
-assert_json_ok(const struct reply *r, long status)
-{
-    ck_assert_msg(r->status == status, "status %ld, want %ld: %s", r->status, status, r->body);
-    ck_assert_ptr_nonnull(r->content_type);
-    ck_assert_msg(strncmp(r->content_type, "application/json", 16) == 0, "content type %s",
-                  r->content_type);
-    ck_assert_ptr_nonnull(r->json);
-}
-
 /* POST a vehicle for owner with plate (may be NULL) and vin (may be NULL); returns its id. */
 static void
 new_vehicle(const char *owner, const char *plate, const char *vin, const char *extra, char out[ID_LEN])
@@ -166,7 +156,7 @@ START_TEST(create_normalises_plate_and_vin)
              "\"mileage_at\":\"2026-01-15\",\"acquisition\":\"bought_new\"}",
              owner, lower);
     http_json("POST", "/v1/vehicles", body, &r);
-    assert_json_ok(&r, 201);
+    assert_json(&r, 201);
     ck_assert_str_eq(jstr(&r, "plate"), "M-HW 2022");
     ck_assert_str_eq(jstr(&r, "plate_normalized"), "MHW2022");
     ck_assert_str_eq(jstr(&r, "vin"), vin);
@@ -182,7 +172,7 @@ START_TEST(create_normalises_plate_and_vin)
     reply_free(&r);
 
     http_get(loc, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_str_eq(jstr(&r, "plate_normalized"), "MHW2022");
     ck_assert_str_eq(jstr(&r, "vin"), vin);
     ck_assert_str_eq(jstr(&r, "owner_id"), owner);
@@ -202,7 +192,7 @@ START_TEST(plate_lookup_in_any_spelling)
     new_person(owner);
     new_vehicle(owner, "M-HW 2022", NULL, NULL, id);
     getf(&r, "/v1/vehicles?plate=%s&owner_id=%s", plate_spellings[_i], owner);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
     ck_assert_str_eq(item_id(&r, 0), id);
     ck_assert(json_is_null(json_object_get(r.json, "next_cursor")));
@@ -221,7 +211,7 @@ START_TEST(vin_lookup_in_lower_case)
         lower[i] = (char)(vin[i] >= 'A' && vin[i] <= 'Z' ? vin[i] + 32 : vin[i]);
     new_vehicle(owner, NULL, vin, NULL, id);
     getf(&r, "/v1/vehicles?vin=%s", lower);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
     ck_assert_str_eq(item_id(&r, 0), id);
     ck_assert(json_is_null(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "plate")));
@@ -251,13 +241,13 @@ START_TEST(owner_and_driver_filters)
     new_vehicle(b, p3, NULL, extra, v3);
 
     getf(&r, "/v1/vehicles?owner_id=%s", a);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 2);
     ck_assert_str_eq(item_id(&r, 0), v1); /* creation order */
     ck_assert_str_eq(item_id(&r, 1), v2);
     reply_free(&r);
     getf(&r, "/v1/vehicles?driver_id=%s", d);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 2);
     ck_assert_str_eq(item_id(&r, 0), v1);
     ck_assert_str_eq(item_id(&r, 1), v3);
@@ -285,17 +275,17 @@ START_TEST(status_filter)
     new_vehicle(owner, p, NULL, "\"status\":\"scrapped\"", v3);
 
     getf(&r, "/v1/vehicles?owner_id=%s&status=sold", owner);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
     ck_assert_str_eq(item_id(&r, 0), v2);
     reply_free(&r);
     getf(&r, "/v1/vehicles?owner_id=%s&status=active", owner);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
     ck_assert_str_eq(item_id(&r, 0), v1);
     reply_free(&r);
     getf(&r, "/v1/vehicles?owner_id=%s&status=scrapped", owner);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_str_eq(item_id(&r, 0), v3);
     reply_free(&r);
     getf(&r, "/v1/vehicles?owner_id=%s&status=lost", owner);
@@ -395,7 +385,7 @@ START_TEST(patch_to_taken_vin_conflicts)
     ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), v1));
     reply_free(&r);
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_str_eq(jstr(&r, "vin"), vin2);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 1);
     reply_free(&r);
@@ -467,7 +457,7 @@ START_TEST(plate_change_keeps_history)
 
     snprintf(body, sizeof body, "{\"plate\":\"%s\"}", p2);
     http("PATCH", path, "application/merge-patch+json", body, NULL, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_str_eq(jstr(&r, "plate"), p2);
     ck_assert_str_eq(jstr(&r, "plate_normalized"), n2);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 2);
@@ -488,14 +478,14 @@ START_TEST(plate_change_keeps_history)
         lower[i] = (char)(n2[i] >= 'A' && n2[i] <= 'Z' ? n2[i] + 32 : n2[i]);
     snprintf(body, sizeof body, "{\"plate\":\"%s\"}", lower);
     http_json("PATCH", path, body, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_str_eq(jstr(&r, "plate"), lower);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "plate_history")), 1);
     reply_free(&r);
 
     snprintf(body, sizeof body, "{\"plate\":\"%s\"}", p3);
     http_json("PATCH", path, body, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     hist = json_object_get(r.json, "plate_history");
     ck_assert_int_eq(json_array_size(hist), 2);
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(hist, 0), "plate_normalized")), n1);
@@ -527,7 +517,7 @@ START_TEST(server_owned_fields_cannot_be_patched)
         reply_free(&r);
     }
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_str_eq(jstr(&r, "plate_normalized"), n);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 1);
     reply_free(&r);
@@ -545,13 +535,13 @@ START_TEST(get_and_patch_round_trip)
     new_vehicle(owner, p, NULL, "\"mileage_km\":5000,\"mileage_at\":\"2026-02-01\"", id);
     snprintf(path, sizeof path, "/v1/vehicles/%s", id);
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     json_object_set_new(r.json, "mileage_km", json_integer(6000));
     doc = json_dumps(r.json, JSON_COMPACT);
     reply_free(&r);
     http_json("PATCH", path, doc, &r);
     free(doc);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "mileage_km")), 6000);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 2);
     reply_free(&r);
@@ -561,7 +551,7 @@ START_TEST(get_and_patch_round_trip)
     assert_field_error(&r, "mileage_at");
     reply_free(&r);
     http_json("PATCH", path, "{\"mileage_km\":null,\"mileage_at\":null}", &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert(json_is_null(json_object_get(r.json, "mileage_km")));
     ck_assert(json_is_null(json_object_get(r.json, "mileage_at")));
     reply_free(&r);
@@ -579,20 +569,20 @@ START_TEST(plate_may_pass_to_another_vehicle)
     new_vehicle(a, p, NULL, NULL, v1);
     snprintf(path, sizeof path, "/v1/vehicles/%s", v1);
     http_json("PATCH", path, "{\"status\":\"sold\"}", &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     reply_free(&r);
     /* the new car carries the same plate, written another way */
     snprintf(second, sizeof second, "%.2s-%s", n, n + 2);
     new_vehicle(b, second, NULL, NULL, v2);
 
     getf(&r, "/v1/vehicles?plate=%s", n);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 2);
     ck_assert_str_eq(item_id(&r, 0), v1);
     ck_assert_str_eq(item_id(&r, 1), v2);
     reply_free(&r);
     getf(&r, "/v1/vehicles?plate=%s&status=active", second);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
     ck_assert_str_eq(item_id(&r, 0), v2);
     reply_free(&r);
@@ -654,7 +644,7 @@ START_TEST(delete_vehicle_with_touchpoint_needs_cascade)
                      1);
     reply_free(&r);
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     reply_free(&r);
 
     /* cascade belongs to DELETE only, and takes true or false */
@@ -671,7 +661,7 @@ START_TEST(delete_vehicle_with_touchpoint_needs_cascade)
     assert_problem(&r, 409, "conflict");
     reply_free(&r);
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     reply_free(&r);
 
     snprintf(query, sizeof query, "%s?cascade=true", path);
@@ -682,7 +672,7 @@ START_TEST(delete_vehicle_with_touchpoint_needs_cascade)
     assert_problem(&r, 404, "not-found");
     reply_free(&r);
     http_get(tpath, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert(json_is_null(json_object_get(r.json, "vehicle_id")));
     ck_assert_str_eq(jstr(&r, "customer_id"), owner);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 2);
@@ -716,12 +706,12 @@ START_TEST(external_refs_are_unique)
     assert_problem(&r, 409, "conflict");
     reply_free(&r);
     http_get(path, &r);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert(json_is_null(json_object_get(r.json, "external_refs")));
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "version")), 1);
     reply_free(&r);
     getf(&r, "/v1/vehicles?external_ref=dms:%s", ref);
-    assert_json_ok(&r, 200);
+    assert_json(&r, 200);
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "items")), 1);
     ck_assert_str_eq(item_id(&r, 0), v1);
     reply_free(&r);
