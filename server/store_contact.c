@@ -9,6 +9,7 @@
 
 #include "contact_policy.h"
 #include "db.h"
+#include "store_util.h"
 #include "rules.h"
 #include "store.h"
 
@@ -34,31 +35,6 @@ static const char SQL_COUNTS[] =
     " (SELECT max(occurred_at) FROM touchpoints"
     "  WHERE customer_id = :customer AND direction = 'inbound')";
 
-static json_t *
-text_or_null(sqlite3_stmt *st, int col)
-{
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return json_null();
-    return json_stringn((const char *)sqlite3_column_text(st, col),
-                        (size_t)sqlite3_column_bytes(st, col));
-}
-
-static json_t *
-real_or_null(sqlite3_stmt *st, int col)
-{
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return json_null();
-    return json_real(sqlite3_column_double(st, col));
-}
-
-static json_t *
-int_or_null(sqlite3_stmt *st, int col)
-{
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return json_null();
-    return json_integer(sqlite3_column_int64(st, col));
-}
-
 /*
  * Outbound attempts newest first while they are inside the window or the
  * let-go streak is still undecided (fewer than let_go_unanswered attempts
@@ -80,9 +56,9 @@ outbound(struct db *db, const char *customer, const char *since, const struct ru
             break;
         with_outcome += sqlite3_column_type(st, 3) != SQLITE_NULL;
         json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:o}", "occurred_at",
-                                             text_or_null(st, 0), "channel", text_or_null(st, 1),
-                                             "purpose", text_or_null(st, 2), "outcome",
-                                             text_or_null(st, 3)));
+                                             store_col_text(st, 0), "channel", store_col_text(st, 1),
+                                             "purpose", store_col_text(st, 2), "outcome",
+                                             store_col_text(st, 3)));
     }
     db_done(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -103,10 +79,10 @@ poor(struct db *db, const char *customer, const char *since, const struct rules 
     db_bind_text(st, ":since", since);
     sqlite3_bind_double(st, sqlite3_bind_parameter_index(st, ":poor"), r->poor_satisfaction);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", text_or_null(st, 0),
-                                             "occurred_at", text_or_null(st, 1), "kind",
-                                             text_or_null(st, 2), "satisfaction",
-                                             real_or_null(st, 3), "nps", int_or_null(st, 4)));
+        json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", store_col_text(st, 0),
+                                             "occurred_at", store_col_text(st, 1), "kind",
+                                             store_col_text(st, 2), "satisfaction",
+                                             store_col_real(st, 3), "nps", store_col_int(st, 4)));
     db_done(st);
     if (rc != SQLITE_DONE)
         return db_fail(db, rc, "contact poor", NULL, p);
@@ -125,7 +101,7 @@ counts(struct db *db, const char *customer, json_t *facts, struct problem *p)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         json_object_set_new(facts, "open_complaints", json_integer(sqlite3_column_int64(st, 0)));
-        json_object_set_new(facts, "last_inbound_at", text_or_null(st, 1));
+        json_object_set_new(facts, "last_inbound_at", store_col_text(st, 1));
     }
     db_done(st);
     if (rc != SQLITE_ROW)

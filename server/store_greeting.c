@@ -84,12 +84,6 @@ col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-static json_t *
-col_json_string(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() : json_string(col_text(st, i));
-}
-
 int
 store_greeting_resolve(struct db *db, const char *by, const char *key, json_t **out,
                        struct problem *p)
@@ -111,7 +105,7 @@ store_greeting_resolve(struct db *db, const char *by, const char *key, json_t **
     active = json_array();
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *pair = json_pack("{s:s, s:o}", "customer_id", col_text(st, 0), "vehicle_id",
-                                 col_json_string(st, 1));
+                                 store_col_text(st, 1));
         if (sqlite3_column_int(st, 2))
             json_array_append(active, pair);
         json_array_append_new(all, pair);
@@ -149,16 +143,16 @@ store_greeting_candidates(struct db *db, const json_t *pairs, json_t **out, stru
     *out = json_array();
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *c = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "customer_id", col_text(st, 0), "kind",
-                              col_text(st, 1), "name", col_json_string(st, 2), "city",
-                              col_json_string(st, 3), "birthday", col_json_string(st, 4), "household",
-                              col_json_string(st, 5));
+                              col_text(st, 1), "name", store_col_text(st, 2), "city",
+                              store_col_text(st, 3), "birthday", store_col_text(st, 4), "household",
+                              store_col_text(st, 5));
         json_object_set_new(c, "vehicle",
                             sqlite3_column_type(st, 6) == SQLITE_NULL
                                 ? json_null()
                                 : json_pack("{s:s, s:o, s:o, s:o, s:o}", "id", col_text(st, 6), "plate",
-                                            col_json_string(st, 7), "make", col_json_string(st, 8),
-                                            "model", col_json_string(st, 9), "status",
-                                            col_json_string(st, 10)));
+                                            store_col_text(st, 7), "make", store_col_text(st, 8),
+                                            "model", store_col_text(st, 9), "status",
+                                            store_col_text(st, 10)));
         json_array_append_new(*out, c);
     }
     db_done(st);
@@ -219,8 +213,8 @@ vehicles_into(struct db *db, sqlite3_stmt *st, json_t *vehicles, struct problem 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *v = store_row_json(st, &model_vehicle);
         json_object_set_new(v, "relation", json_string(col_text(st, (int)n)));
-        json_object_set_new(v, "holder", json_pack("{s:o, s:o}", "customer_id", col_json_string(st, (int)n + 1),
-                                                   "name", col_json_string(st, (int)n + 2)));
+        json_object_set_new(v, "holder", json_pack("{s:o, s:o}", "customer_id", store_col_text(st, (int)n + 1),
+                                                   "name", store_col_text(st, (int)n + 2)));
         json_array_append_new(vehicles, v);
     }
     db_done(st);
@@ -295,11 +289,11 @@ household(struct db *db, const char *id, json_t **out, struct problem *p)
         json_array_append_new(members,
                               json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
                                         "customer_id", col_text(st, 2), "role", col_text(st, 3),
-                                        "name", col_json_string(st, 4), "given_name",
-                                        col_json_string(st, 5), "preferred_name",
-                                        col_json_string(st, 6), "birthday", col_json_string(st, 7),
-                                        "salutation", col_json_string(st, 8), "family_name",
-                                        col_json_string(st, 9), "vehicle_count",
+                                        "name", store_col_text(st, 4), "given_name",
+                                        store_col_text(st, 5), "preferred_name",
+                                        store_col_text(st, 6), "birthday", store_col_text(st, 7),
+                                        "salutation", store_col_text(st, 8), "family_name",
+                                        store_col_text(st, 9), "vehicle_count",
                                         (json_int_t)sqlite3_column_int64(st, 10)));
     }
     db_done(st);
@@ -324,7 +318,7 @@ fleets(struct db *db, const char *id, json_t **out, struct problem *p)
             roles = json_pack("[s]", "driver");
         }
         json_array_append_new(*out, json_pack("{s:s, s:o, s:o, s:I}", "company_id", col_text(st, 0),
-                                              "company_name", col_json_string(st, 1), "roles",
+                                              "company_name", store_col_text(st, 1), "roles",
                                               roles ? roles : json_array(), "fleet_size",
                                               (json_int_t)sqlite3_column_int64(st, 3)));
     }
@@ -381,7 +375,7 @@ relationship(struct db *db, const char *id, json_t **out, struct problem *p)
                 since = t;
         }
         *out = json_pack("{s:s%, s:I, s:o}", "customer_since", since, (size_t)10, "cars_bought_here",
-                         (json_int_t)sqlite3_column_int64(st, 3), "last_visit", col_json_string(st, 4));
+                         (json_int_t)sqlite3_column_int64(st, 3), "last_visit", store_col_text(st, 4));
     }
     db_done(st);
     if (rc != SQLITE_ROW)

@@ -5,6 +5,7 @@
 #include "store_idempotency.h"
 
 #include "db.h"
+#include "store_util.h"
 
 static const char SQL_EXPIRE[] = "DELETE FROM idempotency_keys WHERE created_at < :cutoff";
 static const char SQL_GET[] = "SELECT method, path, body_sha256, status, location, etag, response"
@@ -29,15 +30,6 @@ store_idempotency_expire(struct db *db, const char *cutoff, struct problem *p)
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "idempotency expire", NULL, p);
 }
 
-static json_t *
-text_or_null(sqlite3_stmt *st, int col)
-{
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return json_null();
-    return json_stringn((const char *)sqlite3_column_text(st, col),
-                        (size_t)sqlite3_column_bytes(st, col));
-}
-
 int
 store_idempotency_get(struct db *db, const char *key, json_t **out, struct problem *p)
 {
@@ -51,13 +43,13 @@ store_idempotency_get(struct db *db, const char *key, json_t **out, struct probl
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *out = json_object();
-        json_object_set_new(*out, "method", text_or_null(st, 0));
-        json_object_set_new(*out, "path", text_or_null(st, 1));
-        json_object_set_new(*out, "body_sha256", text_or_null(st, 2));
+        json_object_set_new(*out, "method", store_col_text(st, 0));
+        json_object_set_new(*out, "path", store_col_text(st, 1));
+        json_object_set_new(*out, "body_sha256", store_col_text(st, 2));
         json_object_set_new(*out, "status", json_integer(sqlite3_column_int(st, 3)));
-        json_object_set_new(*out, "location", text_or_null(st, 4));
-        json_object_set_new(*out, "etag", text_or_null(st, 5));
-        json_object_set_new(*out, "response", text_or_null(st, 6));
+        json_object_set_new(*out, "location", store_col_text(st, 4));
+        json_object_set_new(*out, "etag", store_col_text(st, 5));
+        json_object_set_new(*out, "response", store_col_text(st, 6));
     }
     db_done(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, rc, "idempotency get", NULL, p);

@@ -280,13 +280,6 @@ metrics_stmt(struct db *db, const char *key, db_build_fn build,
     return st;
 }
 
-static json_t *
-real_or_null(sqlite3_stmt *st, int col)
-{
-    return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
-                                                       : json_real(sqlite3_column_double(st, col));
-}
-
 /* nps and satisfaction members of out from the stats query. */
 static int
 read_stats(struct db *db, const struct store_experience_query *q, json_t *out, struct problem *p)
@@ -304,7 +297,7 @@ read_stats(struct db *db, const struct store_experience_query *q, json_t *out, s
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *group = (const char *)sqlite3_column_text(st, 0);
-        json_t *avg = real_or_null(st, 2);
+        json_t *avg = store_col_real(st, 2);
         json_int_t count = sqlite3_column_int64(st, 3);
         if (strcmp(group, "all") == 0) {
             json_object_set_new(sat, "average", avg);
@@ -349,7 +342,7 @@ read_journeys(struct db *db, const struct store_experience_query *q, json_t *out
                             json_pack("{s:I, s:I, s:o}", "count",
                                       (json_int_t)sqlite3_column_int64(st, 0), "scored",
                                       (json_int_t)sqlite3_column_int64(st, 1), "average_score",
-                                      real_or_null(st, 2)));
+                                      store_col_real(st, 2)));
     db_done(st);
     return rc == SQLITE_ROW ? 0 : db_fail(db, rc, "experience journeys", NULL, p);
 }

@@ -17,6 +17,27 @@ static const char SQL_REF_OWNER[] =
 static const char SQL_REF_ADD[] =
     "INSERT INTO external_refs (resource, ref_key, res_id) VALUES (:resource, :key, :id)";
 
+json_t *
+store_col_text(sqlite3_stmt *st, int col)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return json_null();
+    return json_stringn((const char *)sqlite3_column_text(st, col), (size_t)sqlite3_column_bytes(st, col));
+}
+
+json_t *
+store_col_real(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null() : json_real(sqlite3_column_double(st, col));
+}
+
+json_t *
+store_col_int(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
+                                                       : json_integer(sqlite3_column_int64(st, col));
+}
+
 int
 store_exec_id(struct db *db, const char *sql, const char *id, struct problem *p)
 {

@@ -23,6 +23,11 @@ void store_select_list(const struct model *m, struct buf *b);
 /* The representation from a row selected with store_select_list (columns from 0). */
 json_t *store_row_json(sqlite3_stmt *st, const struct model *m);
 
+/* Column col as a JSON string / real / integer, or null when the column is NULL. */
+json_t *store_col_text(sqlite3_stmt *st, int col);
+json_t *store_col_real(sqlite3_stmt *st, int col);
+json_t *store_col_int(sqlite3_stmt *st, int col);
+
 /* Run a statement that takes only :id to completion. */
 int store_exec_id(struct db *db, const char *sql, const char *id, struct problem *p);
 
