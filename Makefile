@@ -2,7 +2,7 @@
 # `make help` lists the targets.
 
 CC      ?= gcc
-PKGS     = libmicrohttpd jansson sqlite3 uuid libcrypto
+PKGS     = libmicrohttpd jansson sqlite3 uuid libcrypto libcurl
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
           -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
           -Wformat=2 -fno-common -MMD -MP -g -Iserver
@@ -18,7 +18,7 @@ EXTRA    = $(OPT)
 endif
 
 SRC      = $(wildcard server/*.c)
-OBJ      = $(SRC:server/%.c=$(B)/server/%.o) $(B)/gen/schema.o
+OBJ      = $(SRC:server/%.c=$(B)/server/%.o) $(B)/gen/schema.o $(B)/gen/apidocs.o
 LIBOBJ   = $(filter-out $(B)/server/main.o,$(OBJ))
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -26,14 +26,23 @@ E2E_SRC  = $(wildcard tests/e2e/*.c)
 
 DEPS_OK  = build/.deps-ok
 
-.PHONY: all deps run test unit e2e asan bench clean help
+# API tooling (tools/api: Redocly CLI, ajv), installed with npm ci when the lock file changes.
+SPEC     = api-docs/openapi.yaml
+API_OK   = tools/api/node_modules/.crmd-installed
+REDOCLY  = REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+           tools/api/node_modules/.bin/redocly
+CONTRACT_LOG = $(B)/contract.jsonl
+
+.PHONY: all deps run test unit e2e contract lint asan bench clean help
 all: $(B)/crmd
 
 help:
 	@echo "make run     build and start crmd on :8080 with the demo database (crmd-demo.db)"
-	@echo "make test    build and run every test (unit + end-to-end)"
+	@echo "make test    build and run every test (lint, unit, end-to-end + contract check)"
 	@echo "make unit    Check unit tests only"
-	@echo "make e2e     end-to-end tests only (real server, real SQLite, HTTP)"
+	@echo "make e2e     end-to-end tests (real server, real SQLite, HTTP), then the contract check"
+	@echo "make lint    lint api-docs/openapi.yaml (Redocly CLI), test the contract checker"
+	@echo "make contract  check the responses of the last e2e run against the spec"
 	@echo "make asan    every test under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make bench   the benchmarks in bench/ (prints figures)"
 	@echo "make clean   remove build/"
@@ -62,6 +71,29 @@ $(B)/gen/schema.c: $(SCHEMA) tools/embed-schema.sh
 $(B)/gen/schema.o: $(B)/gen/schema.c
 	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
 
+$(API_OK): tools/api/package-lock.json | $(DEPS_OK)
+	@./tools/api/install.sh
+
+# /openapi.json and /docs: generated from the spec, compiled into the binary.
+$(B)/api/openapi.json: $(SPEC) $(API_OK)
+	@mkdir -p $(dir $@)
+	@out=$$($(REDOCLY) bundle $(SPEC) --ext json --lint-config off -o $@ 2>&1) || \
+	    { echo "$$out"; exit 1; }
+	@echo "GEN $@"
+
+$(B)/api/docs.html: $(SPEC) tools/api/build-docs.js $(API_OK)
+	@mkdir -p $(dir $@)
+	@node tools/api/build-docs.js $(SPEC) $@
+	@echo "GEN $@"
+
+$(B)/gen/apidocs.c: $(B)/api/openapi.json $(B)/api/docs.html tools/embed-files.sh
+	@mkdir -p $(dir $@)
+	@./tools/embed-files.sh $@ apidocs_openapi_json=$(B)/api/openapi.json \
+	    apidocs_docs_html=$(B)/api/docs.html
+
+$(B)/gen/apidocs.o: $(B)/gen/apidocs.c
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+
 $(B)/crmd: $(OBJ)
 	@echo "LD $@"
 	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
@@ -82,11 +114,25 @@ $(B)/e2e_tests: $(E2E_SRC:tests/%.c=$(B)/tests/%.o)
 unit: $(B)/unit_tests
 	$(B)/unit_tests
 
-e2e: $(B)/e2e_tests $(B)/crmd
-	CRMD_BIN=$(B)/crmd $(B)/e2e_tests
+# The harness logs every exchange to $(CONTRACT_LOG); contract checks them against the spec.
+e2e: $(B)/e2e_tests $(B)/crmd $(B)/api/openapi.json
+	@rm -f $(CONTRACT_LOG)
+	CRMD_BIN=$(B)/crmd CRMD_CONTRACT_LOG=$(CONTRACT_LOG) $(B)/e2e_tests
+	node tools/api/contract-check.js $(B)/api/openapi.json $(CONTRACT_LOG) server/routes.c
+
+contract: $(B)/api/openapi.json
+	node tools/api/contract-check.js $(B)/api/openapi.json $(CONTRACT_LOG) server/routes.c
+
+# lint: the spec (Redocly CLI, recommended rules) and the contract checker's own tests.
+lint: | $(API_OK)
+	$(REDOCLY) lint $(SPEC) --config tools/api/redocly.yaml --format stylish
+	@mkdir -p $(B)
+	@node --test tools/api/contract-check.test.js >$(B)/api-test.log 2>&1 || \
+	    { cat $(B)/api-test.log; exit 1; }
+	@echo "tools/api/contract-check.test.js: $$(grep -c '^ok' $(B)/api-test.log) passed"
 
 test: | $(DEPS_OK)
-	$(MAKE) --no-print-directory FLAVOR=debug unit e2e
+	$(MAKE) --no-print-directory FLAVOR=debug lint unit e2e
 
 asan: | $(DEPS_OK)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -120,7 +166,11 @@ $(B)/bench/bare: $(B)/bench/bare.o
 	@echo "LD $@"
 	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
 
-bench: $(B)/crmd $(B)/bench/gen $(B)/bench/inproc $(B)/bench/bare
+$(B)/bench/import_gen: $(B)/bench/import_gen.o $(B)/bench/gen_data.o
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $^ -o $@
+
+bench: $(B)/crmd $(B)/bench/gen $(B)/bench/inproc $(B)/bench/bare $(B)/bench/import_gen
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_SECS=$(BENCH_SECS) BENCH_ROUNDS=$(BENCH_ROUNDS) ./bench/run.sh $(B)
 
 clean:

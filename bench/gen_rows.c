@@ -641,6 +641,11 @@ gen_rows(struct gen *g)
         gen_die("search index backfill failed");
     g->rows += before;
     report("search index (store_search_backfill)", before, t);
+    t = seconds();
+    before = store_duplicates_backfill(g->db);
+    if (before < 0)
+        gen_die("duplicate candidates backfill failed");
+    report("duplicate candidates (store_duplicates_backfill)", before, t);
 
     sqlite3_finalize(S.customer);
     sqlite3_finalize(S.key);

@@ -3,7 +3,8 @@
 # Usage: bench/run.sh BUILD_DIR   (make bench calls it with build/<flavour>)
 # Environment (defaults): BENCH_SCALE (0.1 = 100,000 customers; 1 = the full
 # 1,000,000), BENCH_SECS per scenario and round (3), BENCH_ROUNDS (5),
-# BENCH_CONNS (64), BENCH_DATA (build/bench/data), BENCH_OLD=0 skips table 2.
+# BENCH_CONNS (64), BENCH_DATA (build/bench/data), BENCH_OLD=0 skips table 2,
+# BENCH_IMPORT=0 skips table 3 (the bulk import, bench/import.sh).
 # 1. generates the data set once per scale (cached, keyed by the generator's and
 #    the schema's sources);
 # 2. table 1, in short interleaved rounds so that a busy neighbour on a shared
@@ -230,6 +231,11 @@ if [ "${BENCH_OLD:-1}" != 0 ]; then
     if [ -n "$VID" ]; then summary byid "GET /v1/vehicles/{id}"; fi
     summary post_full "POST /v1/customers (sync=FULL)"
     summary post_normal "POST /v1/customers (sync=NORMAL)"
+fi
+# ---- table 3: the bulk import (bench/import.sh), 100,000 x scale customers ----
+if [ "${BENCH_IMPORT:-1}" != 0 ]; then
+    echo
+    "$HERE/import.sh" "$B" "$(awk -v s="$SCALE" 'BEGIN {printf "%d", 100000 * s}')"
 fi
 echo
 echo "bench done in $(($(date +%s) - T0)) s"

@@ -39,6 +39,8 @@ static const struct option_def options[] = {
     { "--demo", "CRMD_DEMO", OPT_BOOL, OFF(demo), 0, 1, "load the demo data set into an empty database" },
     { "--max-body", "CRMD_MAX_BODY", OPT_SIZE, OFF(max_body), 1024, 1LL << 30,
       "largest request body in bytes (default 1048576)" },
+    { "--max-import", "CRMD_MAX_IMPORT", OPT_SIZE, OFF(max_import), 1024, 1LL << 40,
+      "largest POST /v1/import body in bytes, streamed (default 1073741824)" },
     { "--synchronous", "CRMD_SYNCHRONOUS", OPT_STR, OFF(synchronous), 0, 0,
       "SQLite synchronous mode: FULL (default, survives power loss) or NORMAL" },
     { "--busy-timeout", "CRMD_BUSY_TIMEOUT", OPT_INT, OFF(busy_timeout_ms), 0, 600000,
@@ -56,6 +58,17 @@ static const struct option_def options[] = {
       "time zone of the desk for greetings and dates (default Europe/Berlin)" },
     { "--idempotency-ttl", "CRMD_IDEMPOTENCY_TTL", OPT_LL, OFF(idempotency_ttl), 1, 31536000,
       "seconds a POST's Idempotency-Key and answer are kept (default 86400)" },
+    { "--webhooks", "CRMD_WEBHOOKS", OPT_BOOL, OFF(webhooks), 0, 1,
+      "deliver webhooks from this process (default on; on in one process per database)" },
+    { "--webhook-timeout", "CRMD_WEBHOOK_TIMEOUT", OPT_INT, OFF(webhook_timeout), 1, 300,
+      "seconds a webhook delivery may take in all (default 10)" },
+    { "--webhook-connect-timeout", "CRMD_WEBHOOK_CONNECT_TIMEOUT", OPT_INT,
+      OFF(webhook_connect_timeout), 1, 300, "seconds to connect to a webhook receiver (default 5)" },
+    { "--webhook-backoff-ms", "CRMD_WEBHOOK_BACKOFF_MS", OPT_LL, OFF(webhook_backoff_ms), 1,
+      3600000, "first retry delay of a failed webhook delivery in ms (default 1000)" },
+    { "--webhook-backoff-max-ms", "CRMD_WEBHOOK_BACKOFF_MAX_MS", OPT_LL,
+      OFF(webhook_backoff_max_ms), 1, 86400000,
+      "longest retry delay of a webhook delivery in ms (default 3600000)" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -137,6 +150,7 @@ config_load(struct config *cfg, int argc, char **argv)
         .port = 8080,
         .threads = cores > 0 ? (int)cores : 2,
         .max_body = 1 << 20,
+        .max_import = 1LL << 30,
         .synchronous = "FULL",
         .busy_timeout_ms = 5000,
         .mmap_size = 256LL << 20,
@@ -145,6 +159,11 @@ config_load(struct config *cfg, int argc, char **argv)
         .max_connections = 1024,
         .timezone = "Europe/Berlin",
         .idempotency_ttl = 86400,
+        .webhooks = 1,
+        .webhook_timeout = 10,
+        .webhook_connect_timeout = 5,
+        .webhook_backoff_ms = 1000,
+        .webhook_backoff_max_ms = 3600000,
     };
     for (size_t i = 0; i < NOPTIONS; i++) {
         const char *v = getenv(options[i].env);

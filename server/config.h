@@ -15,6 +15,7 @@ struct config {
     int threads;           /* worker threads, default = cores */
     int demo;              /* load demo data into an empty database */
     size_t max_body;       /* bytes */
+    size_t max_import;     /* bytes of a POST /v1/import body (streamed) */
     const char *synchronous; /* FULL or NORMAL */
     int busy_timeout_ms;
     long long mmap_size;
@@ -24,6 +25,11 @@ struct config {
     const char *rules_path; /* JSON rules file, NULL = built-in defaults */
     const char *timezone;   /* IANA zone of the desk's local time */
     long long idempotency_ttl; /* seconds an Idempotency-Key is remembered */
+    int webhooks;                /* deliver webhooks from this process */
+    int webhook_timeout;         /* seconds a webhook delivery may take in all */
+    int webhook_connect_timeout; /* seconds to connect to a webhook receiver */
+    long long webhook_backoff_ms;     /* first retry delay after a failed delivery */
+    long long webhook_backoff_max_ms; /* longest retry delay (the delay doubles up to it) */
 };
 
 /*

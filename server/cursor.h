@@ -10,6 +10,9 @@
 
 /* Tags: 1-4 the resource lists (model_*.c .tag), 5 the change feed. */
 #define CURSOR_TAG_CHANGES 5
+#define CURSOR_TAG_WEBHOOKS 21           /* GET /v1/webhooks */
+#define CURSOR_TAG_WEBHOOK_DELIVERIES 22 /* GET /v1/webhooks/{id}/deliveries */
+#define CURSOR_TAG_DUPLICATES 23         /* GET /v1/customers/duplicates */
 
 /* Encode (tag, seq) as CURSOR_LEN base64url characters; out holds CURSOR_LEN + 1. */
 void cursor_encode(int tag, long long seq, char out[CURSOR_LEN + 1]);

@@ -9,18 +9,18 @@
 #include "handlers.h"
 #include "resource.h"
 
-static const struct resource customers = {
+const struct resource resource_customers = {
     .model = &model_customer,
     .filters = store_customer_filters,
     .after_write = store_customer_after_write,
     .before_delete = store_customer_before_delete,
 };
 
-HANDLER(customers_create) { return resource_create(req, res, &customers); }
-HANDLER(customers_list) { return resource_list(req, res, &customers); }
-HANDLER(customers_get) { return resource_get(req, res, &customers); }
-HANDLER(customers_patch) { return resource_patch(req, res, &customers); }
-HANDLER(customers_delete) { return resource_delete(req, res, &customers); }
+HANDLER(customers_create) { return resource_create(req, res, &resource_customers); }
+HANDLER(customers_list) { return resource_list(req, res, &resource_customers); }
+HANDLER(customers_get) { return resource_get(req, res, &resource_customers); }
+HANDLER(customers_patch) { return resource_patch(req, res, &resource_customers); }
+HANDLER(customers_delete) { return resource_delete(req, res, &resource_customers); }
 
 static const char *const roles_allowed[] = { "fleet_manager", "decision_maker", "driver", "employee",
                                              NULL };

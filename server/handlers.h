@@ -11,6 +11,8 @@
 
 HANDLER(health_live);
 HANDLER(health_ready);
+HANDLER(apidocs_openapi); /* apidocs.c */
+HANDLER(apidocs_html);
 
 HANDLER(greeting_get);
 HANDLER(rules_get);
@@ -25,6 +27,8 @@ HANDLER(customers_companies_list);
 HANDLER(customers_people_put);
 HANDLER(customers_people_delete);
 HANDLER(customers_contact_policy); /* contact_policy_api.c */
+HANDLER(customers_duplicates);     /* duplicates.c */
+HANDLER(customers_merge);          /* merge.c */
 
 HANDLER(households_create);
 HANDLER(households_list);
@@ -53,5 +57,15 @@ HANDLER(metrics_experience);
 HANDLER(search_get);
 
 HANDLER(changes_list);
+
+HANDLER(import_post); /* import.c; its body streams through import_sink (handler import_post) */
+extern const struct route_sink import_sink;
+
+HANDLER(webhooks_create); /* webhooks.c */
+HANDLER(webhooks_list);
+HANDLER(webhooks_get);
+HANDLER(webhooks_patch);
+HANDLER(webhooks_delete);
+HANDLER(webhooks_deliveries_list);
 
 #endif

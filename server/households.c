@@ -10,16 +10,17 @@
 #include "handlers.h"
 #include "resource.h"
 
-static const struct resource households = {
+const struct resource resource_households = {
     .model = &model_household,
     .filters = store_household_filters,
+    .after_write = store_household_after_write,
 };
 
-HANDLER(households_create) { return resource_create(req, res, &households); }
-HANDLER(households_list) { return resource_list(req, res, &households); }
-HANDLER(households_get) { return resource_get(req, res, &households); }
-HANDLER(households_patch) { return resource_patch(req, res, &households); }
-HANDLER(households_delete) { return resource_delete(req, res, &households); }
+HANDLER(households_create) { return resource_create(req, res, &resource_households); }
+HANDLER(households_list) { return resource_list(req, res, &resource_households); }
+HANDLER(households_get) { return resource_get(req, res, &resource_households); }
+HANDLER(households_patch) { return resource_patch(req, res, &resource_households); }
+HANDLER(households_delete) { return resource_delete(req, res, &resource_households); }
 
 static const char *const member_roles[] = { "head", "partner", "child", "parent", "other", NULL };
 

@@ -21,6 +21,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "request.h"
+#include "routes.h"
 #include "util.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
@@ -40,6 +41,11 @@ struct http_ctx {
     int too_large;
     const char *bad_header; /* a copied header that is too long or repeated */
     int calls;
+    enum router_result rr;        /* matched on the first call */
+    const struct route_sink *sink; /* the route streams its body */
+    size_t received;              /* body bytes so far */
+    int prepared;                 /* query, headers and db are set */
+    int sink_failed;              /* the sink refused: drop the rest, answer its problem */
 };
 
 static int
@@ -78,6 +84,8 @@ ctx_new(struct MHD_Connection *conn, const char *method, const char *url)
 static void
 ctx_free(struct http_ctx *c)
 {
+    if (c->sink)
+        c->sink->close(&c->req);
     for (size_t i = 0; i < c->req.nquery; i++) {
         free(c->req.query[i].key);
         free(c->req.query[i].value);
@@ -205,7 +213,25 @@ static void
 add_common_headers(struct MHD_Response *r, const struct http_ctx *c)
 {
     MHD_add_response_header(r, "X-Request-Id", c->req.id);
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Cache-Control",
+                            c->res.cache_control ? c->res.cache_control : "no-store");
+}
+
+/* A static body (res.raw: the API documents) with its own content type and ETag. */
+static enum MHD_Result
+queue_raw(struct MHD_Connection *conn, struct http_ctx *c)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(c->res.raw_len, (void *)c->res.raw, MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ret;
+
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->res.raw_type);
+    add_common_headers(r, c);
+    if (c->res.etag[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, c->res.etag);
+    ret = MHD_queue_response(conn, (unsigned)c->res.status, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 static enum MHD_Result
@@ -253,55 +279,110 @@ queue_problem(struct MHD_Connection *conn, struct http_ctx *c, const char *allow
     return ret;
 }
 
-static enum MHD_Result
-dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
+/* The body limit of the request's route: streaming routes have their own. */
+static size_t
+body_limit(const struct http_server *s, const struct http_ctx *c)
+{
+    return c->sink ? s->cfg->max_import : s->cfg->max_body;
+}
+
+/* Query, copied headers and the thread's connection for the handler; 0 or -1 (problem set). */
+static int
+prepare(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
 {
     struct request *req = &c->req;
     struct response *res = &c->res;
-    enum router_result rr;
-    int rc;
 
-    if (c->too_large) {
-        problem_set(&res->problem, PROBLEM_TOO_LARGE, "the request body exceeds the limit of %zu bytes",
-                    s->cfg->max_body);
-        return queue_problem(conn, c, NULL);
-    }
-    rr = router_match(s->routes, s->nroutes, req->method, req->path, &req->match);
-    if (rr == ROUTER_NO_ROUTE) {
-        problem_set(&res->problem, PROBLEM_NO_ROUTE, "no endpoint at this path; see /v1 routes in the API documentation");
-        return queue_problem(conn, c, NULL);
-    }
-    if (rr == ROUTER_NO_METHOD) {
-        problem_set(&res->problem, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s",
-                    req->method, req->match.allow);
-        return queue_problem(conn, c, req->match.allow);
-    }
+    c->prepared = 1;
     MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query, req);
     if (check_query_text(req, &res->problem) != 0)
-        return queue_problem(conn, c, NULL);
+        return -1;
     MHD_get_connection_values_n(conn, MHD_HEADER_KIND, collect_header, c);
     if (c->bad_header) {
         problem_set(&res->problem, PROBLEM_BAD_REQUEST,
                     "header %s is longer than %d bytes%s", c->bad_header, REQUEST_HEADER_MAX,
                     strcmp(c->bad_header, "Idempotency-Key") ? "" : " or given more than once");
-        return queue_problem(conn, c, NULL);
+        return -1;
     }
-    req->body = c->body.data;
-    req->body_len = c->body.len;
     req->config = s->cfg;
     req->db = db_thread(s->cfg);
     if (!req->db) {
         problem_set(&res->problem, PROBLEM_UNAVAILABLE, "the database cannot be opened");
+        return -1;
+    }
+    return 0;
+}
+
+static enum MHD_Result
+dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
+{
+    struct request *req = &c->req;
+    struct response *res = &c->res;
+    int rc;
+
+    if (c->too_large) {
+        problem_set(&res->problem, PROBLEM_TOO_LARGE, "the request body exceeds the limit of %zu bytes%s",
+                    body_limit(s, c), c->sink ? " (--max-import)" : "");
         return queue_problem(conn, c, NULL);
     }
+    if (c->rr == ROUTER_NO_ROUTE) {
+        problem_set(&res->problem, PROBLEM_NO_ROUTE, "no endpoint at this path; see /v1 routes in the API documentation");
+        return queue_problem(conn, c, NULL);
+    }
+    if (c->rr == ROUTER_NO_METHOD) {
+        problem_set(&res->problem, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s",
+                    req->method, req->match.allow);
+        return queue_problem(conn, c, req->match.allow);
+    }
+    if (c->sink_failed || (!c->prepared && prepare(s, conn, c) != 0))
+        return queue_problem(conn, c, NULL);
+    req->body = c->body.data;
+    req->body_len = c->body.len;
     res->status = 200;
     rc = req->match.route->handler(req, res);
     db_rollback(req->db); /* no-op after a commit; undoes a half-done write after -1 */
     if (rc != 0 || res->problem.code != PROBLEM_NONE)
         return queue_problem(conn, c, NULL);
+    if (res->raw && res->status == 200)
+        return queue_raw(conn, c);
     /* 204 and 304 have no body; 304 still carries ETag and X-Request-Id */
     return queue_json(conn, c, res->status,
                       res->status == 204 || res->status == 304 ? NULL : res->body, JSON_TYPE, NULL);
+}
+
+/* First call: match the route; a streaming route's sink opens before the body arrives. */
+static enum MHD_Result
+begin(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+    c->rr = router_match(s->routes, s->nroutes, c->req.method, c->req.path, &c->req.match);
+    for (size_t i = 0; c->rr == ROUTER_MATCH && routes_sinks[i]; i++)
+        if (routes_sinks[i]->handler == c->req.match.route->handler)
+            c->sink = routes_sinks[i];
+    if (cl && strtoull(cl, NULL, 10) > body_limit(s, c)) {
+        /* Refuse before reading the body; the connection closes. */
+        c->too_large = 1;
+        return dispatch(s, conn, c);
+    }
+    if (c->sink && (prepare(s, conn, c) != 0 || c->sink->open(&c->req, &c->res) != 0))
+        c->sink_failed = 1;
+    return MHD_YES;
+}
+
+/* An upload call: buffer the chunk, or hand it to the route's sink. */
+static void
+take_body(struct http_server *s, struct http_ctx *c, const char *data, size_t n)
+{
+    if (c->too_large || c->received + n > body_limit(s, c)) {
+        c->too_large = 1;
+        return;
+    }
+    c->received += n;
+    if (!c->sink)
+        buf_append(&c->body, data, n);
+    else if (!c->sink_failed && c->sink->feed(&c->req, &c->res, data, n) != 0)
+        c->sink_failed = 1;
 }
 
 static enum MHD_Result
@@ -314,22 +395,13 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
     (void)version;
 
     if (!c) {
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         c = ctx_new(conn, method, url);
         *con_cls = c;
-        if (cl && strtoull(cl, NULL, 10) > s->cfg->max_body) {
-            /* Refuse before reading the body; the connection closes. */
-            c->too_large = 1;
-            return dispatch(s, conn, c);
-        }
-        return MHD_YES;
+        return begin(s, conn, c);
     }
     c->calls++;
     if (*upload_data_size) {
-        if (!c->too_large && c->body.len + *upload_data_size <= s->cfg->max_body)
-            buf_append(&c->body, upload_data, *upload_data_size);
-        else
-            c->too_large = 1;
+        take_body(s, c, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -347,7 +419,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 struct http_server *
-http_start(const struct config *cfg, const struct route *routes, size_t n)
+http_start(const struct config *cfg, const struct route *table, size_t n)
 {
     struct http_server *s = xcalloc(1, sizeof *s);
     struct sockaddr_in6 a6 = { 0 };
@@ -356,7 +428,7 @@ http_start(const struct config *cfg, const struct route *routes, size_t n)
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
 
     s->cfg = cfg;
-    s->routes = routes;
+    s->routes = table;
     s->nroutes = n;
     if (inet_pton(AF_INET, cfg->listen, &a4.sin_addr) == 1) {
         a4.sin_family = AF_INET;

@@ -1,7 +1,9 @@
 /*
  * http: the only user of microhttpd.h. Accumulates bodies under a hard
- * limit, assigns request ids, dispatches through the router and renders
- * responses and problems. Handlers never see libmicrohttpd.
+ * limit (or feeds them to a streaming route's sink, struct route_sink,
+ * under --max-import), assigns request ids, dispatches through the
+ * router and renders responses and problems. Handlers never see
+ * libmicrohttpd.
  */
 #ifndef CRMD_HTTP_H
 #define CRMD_HTTP_H

@@ -2,6 +2,7 @@
  * main: flags → config, open and migrate the database, load demo data
  * when asked, start HTTP, wait for SIGINT/SIGTERM, shut down cleanly.
  */
+#include <curl/curl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "routes.h"
 #include "rules.h"
 #include "store.h"
+#include "webhooks_worker.h"
 
 /* Block the stop signals in every thread; the main thread waits for them. */
 static void
@@ -40,7 +42,7 @@ prepare_database(const struct config *cfg)
     if (!db)
         return -1;
     version = db_migrate(db);
-    if (version < 0 || store_search_backfill(db) < 0)
+    if (version < 0 || store_search_backfill(db) < 0 || store_duplicates_backfill(db) < 0)
         rc = -1;
     else if (cfg->demo && demo_load(db) != 0)
         rc = -1;
@@ -102,9 +104,23 @@ main(int argc, char **argv)
         return 2; /* bad configuration, like a bad flag */
     if (prepare_database(&cfg) != 0)
         return 1;
-    server = http_start(&cfg, routes, routes_count);
-    if (!server)
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        log_error("libcurl cannot be initialised (webhook deliveries need it)");
         return 1;
+    }
+    if (!cfg.webhooks)
+        log_info("webhook deliveries are off in this process (--webhooks=false)");
+    else if (webhooks_worker_start(&cfg) != 0) {
+        curl_global_cleanup();
+        return 1;
+    }
+    server = http_start(&cfg, routes, routes_count);
+    if (!server) {
+        webhooks_worker_stop();
+        db_close_all();
+        curl_global_cleanup();
+        return 1;
+    }
     port = http_port(server);
     log_info("crmd listening on http://%s:%d/ (port %d) with %d worker threads, database %s%s",
              cfg.listen, port, port, cfg.threads, cfg.db_path, cfg.demo ? " (demo data)" : "");
@@ -112,8 +128,10 @@ main(int argc, char **argv)
     sigwait(&set, &sig);
     log_info("received signal %d: finishing requests and stopping", sig);
     store_changes_shutdown(); /* long-polling requests answer now */
+    webhooks_worker_stop();   /* deliveries under way are abandoned, sent again after a restart */
     http_stop(server);
     db_close_all();
+    curl_global_cleanup();
     log_info("stopped");
     return 0;
 }

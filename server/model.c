@@ -88,6 +88,24 @@ valid_system(const char *s)
 }
 
 int
+model_check_external_ref(const json_t *ref, const char *fname, struct problem *p)
+{
+    json_t *sys = json_object_get(ref, "system"), *id = json_object_get(ref, "id");
+    size_t before = problem_field_count(p);
+
+    if (!json_is_object(ref) || json_object_size(ref) != 2 || !json_is_string(sys) ||
+        !json_is_string(id)) {
+        problem_add_field(p, fname, "must be an object with exactly the strings system and id");
+        return -1;
+    }
+    if (!valid_system(json_string_value(sys)))
+        problem_add_field(p, fname, "system must be 1-32 characters from a-z, 0-9, '_', '-', '.'");
+    if (jsonx_text_error(json_string_value(id), 128, 0))
+        problem_add_field(p, fname, "id must be 1-128 bytes of text without control characters");
+    return problem_field_count(p) > before ? -1 : 0;
+}
+
+int
 model_check_external_refs(json_t **v, const char *name, const json_t *old, struct problem *p)
 {
     size_t i, before = problem_field_count(p);
@@ -101,17 +119,9 @@ model_check_external_refs(json_t **v, const char *name, const json_t *old, struc
     }
     json_array_foreach(*v, i, ref)
     {
-        json_t *sys = json_object_get(ref, "system"), *id = json_object_get(ref, "id");
         snprintf(fname, sizeof fname, "%s[%zu]", name, i);
-        if (!json_is_object(ref) || json_object_size(ref) != 2 || !json_is_string(sys) ||
-            !json_is_string(id)) {
-            problem_add_field(p, fname, "must be an object with exactly the strings system and id");
+        if (model_check_external_ref(ref, fname, p) != 0)
             continue;
-        }
-        if (!valid_system(json_string_value(sys)))
-            problem_add_field(p, fname, "system must be 1-32 characters from a-z, 0-9, '_', '-', '.'");
-        if (jsonx_text_error(json_string_value(id), 128, 0))
-            problem_add_field(p, fname, "id must be 1-128 bytes of text without control characters");
         for (size_t j = 0; j < i; j++) {
             if (json_equal(json_array_get(*v, j), ref)) {
                 problem_add_field(p, fname, "is listed twice");
@@ -120,6 +130,35 @@ model_check_external_refs(json_t **v, const char *name, const json_t *old, struc
         }
     }
     return problem_field_count(p) > before ? -1 : 0;
+}
+
+int
+model_check_company_roles(json_t **v, const char *name, const json_t *old, struct problem *p)
+{
+    static const char *const allowed[] = { "fleet_manager", "decision_maker", "driver", "employee",
+                                           NULL };
+    json_t *r;
+    size_t i;
+    (void)old;
+
+    if (!json_is_array(*v) || json_array_size(*v) == 0 || json_array_size(*v) > 4) {
+        problem_add_field(p, name, "must be a non-empty array of fleet_manager, decision_maker, driver, employee");
+        return -1;
+    }
+    json_array_foreach(*v, i, r)
+    {
+        const char *const *a;
+        for (a = allowed; *a && !(json_is_string(r) && !strcmp(*a, json_string_value(r))); a++)
+            ;
+        for (size_t j = 0; *a && j < i; j++)
+            if (json_equal(json_array_get(*v, j), r))
+                a = allowed + 4;
+        if (!*a) {
+            problem_add_field(p, name, "each role once, from fleet_manager, decision_maker, driver, employee");
+            return -1;
+        }
+    }
+    return 0;
 }
 
 void

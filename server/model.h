@@ -44,6 +44,12 @@ int model_validate(const struct model *m, json_t *doc, const json_t *old, struct
 int model_check_address(json_t **v, const char *name, const json_t *old, struct problem *p);
 int model_check_external_refs(json_t **v, const char *name, const json_t *old, struct problem *p);
 
+/* One external reference {system, id}; field errors name fname. Returns 0 or -1. */
+int model_check_external_ref(const json_t *ref, const char *fname, struct problem *p);
+
+/* A person's roles at a company: 1-4 distinct of fleet_manager, decision_maker, driver, employee. */
+int model_check_company_roles(json_t **v, const char *name, const json_t *old, struct problem *p);
+
 /* Key "system:id" of one external reference object (valid after the check); out ≥ 200 bytes. */
 void model_external_ref_key(const json_t *ref, char *out, size_t outsz);
 

@@ -8,6 +8,7 @@ static const struct field fields[] = {
     JSONX_SERVER_FIELDS,
     { "name", FIELD_TEXT, FIELD_REQUIRED, 0, 0, NULL, NULL },
     { "address", FIELD_JSON, 0, 0, 0, NULL, model_check_address },
+    { "external_refs", FIELD_JSON, 0, 0, 0, NULL, model_check_external_refs },
     { "notes", FIELD_NOTE, 0, 0, 0, NULL, NULL },
 };
 

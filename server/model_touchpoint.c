@@ -81,6 +81,7 @@ static const struct field fields[] = {
     { "nps", FIELD_INT, 0, 0, 10, NULL, NULL },
     { "journey_id", FIELD_ID, 0, 0, 0, NULL, NULL },
     { "follow_up", FIELD_JSON, 0, 0, 0, NULL, check_follow_up },
+    { "external_refs", FIELD_JSON, 0, 0, 0, NULL, model_check_external_refs },
     /* why an outbound contact the contact policy refuses is recorded anyway (store_contact.c) */
     { "override_reason", FIELD_TEXT, 0, 0, 0, NULL, NULL },
 };

@@ -30,6 +30,8 @@ static const struct {
     [PROBLEM_UNPROCESSABLE] = { 422, "unprocessable", "A reference cannot be resolved" },
     [PROBLEM_KEY_REUSED] = { 422, "idempotency-key-reused",
                              "The Idempotency-Key belongs to another request" },
+    [PROBLEM_IMPORT_REJECTED] = { 422, "import-rejected",
+                                  "Lines of an atomic import have errors; nothing was written" },
     [PROBLEM_INTERNAL] = { 500, "internal", "Internal server error" },
     [PROBLEM_UNAVAILABLE] = { 503, "unavailable", "Service unavailable" },
 };

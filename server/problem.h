@@ -22,6 +22,7 @@ enum problem_code {
     PROBLEM_UNSUPPORTED_MEDIA,  /* 415 */
     PROBLEM_UNPROCESSABLE,      /* 422: a reference points nowhere or to the wrong kind */
     PROBLEM_KEY_REUSED,         /* 422: Idempotency-Key already used for another request */
+    PROBLEM_IMPORT_REJECTED,    /* 422: an atomic import had line errors; nothing was written */
     PROBLEM_INTERNAL,           /* 500: details only in the log */
     PROBLEM_UNAVAILABLE,        /* 503 */
     PROBLEM_COUNT_

@@ -138,6 +138,16 @@ response_json(struct response *res, int status, json_t *body)
     return 0;
 }
 
+int
+response_raw(struct response *res, const char *body, size_t len, const char *type)
+{
+    res->status = 200;
+    res->raw = body;
+    res->raw_len = len;
+    res->raw_type = type;
+    return 0;
+}
+
 void
 response_set_location(struct response *res, const char *fmt, ...)
 {

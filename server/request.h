@@ -39,6 +39,7 @@ struct request {
     char *body;           /* NUL-terminated copy of the body, or NULL */
     size_t body_len;
     json_t *json;         /* parsed body after request_json() */
+    void *sink_state;     /* a streaming route's own state (struct route_sink) */
     struct db *db;        /* this worker thread's connection */
     const struct config *config;
     char id[REQUEST_ID_MAX + 1];
@@ -50,6 +51,10 @@ struct response {
     char *location; /* owned; Location header */
     char etag[RESPONSE_ETAG_MAX + 1]; /* ETag header on 2xx and 304 ("" = none) */
     int replayed;   /* answer of an earlier request with the same Idempotency-Key */
+    const char *raw;      /* static body sent as is instead of body (borrowed, never freed) */
+    size_t raw_len;
+    const char *raw_type; /* Content-Type of raw */
+    const char *cache_control; /* Cache-Control header; NULL = "no-store" */
     struct problem problem;
 };
 
@@ -86,6 +91,12 @@ json_t *request_json_object(struct request *req, int merge_patch, struct problem
 
 /* Set status and body (steals body). Returns 0 for "return response_json(...)". */
 int response_json(struct response *res, int status, json_t *body);
+
+/*
+ * Answer 200 with a static body of len bytes and Content-Type type, sent
+ * as is (not JSON-encoded). body must outlive the response (a constant).
+ */
+int response_raw(struct response *res, const char *body, size_t len, const char *type);
 
 /* Set the Location header from a printf format. */
 void response_set_location(struct response *res, const char *fmt, ...)

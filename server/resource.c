@@ -66,15 +66,15 @@ stamp(json_t *doc, const char *id, long long version)
 
 /* Write doc (insert when expected == 0) with the resource's rules; in a transaction. */
 static int
-write_doc(struct request *req, const struct resource *r, json_t *doc, long long expected,
+write_doc(struct db *db, const struct resource *r, json_t *doc, long long expected,
           struct problem *p)
 {
-    if (r->before_write && r->before_write(req->db, doc, p) != 0)
+    if (r->before_write && r->before_write(db, doc, p) != 0)
         return -1;
-    if ((expected ? store_update(req->db, r->model, doc, expected, p)
-                  : store_insert(req->db, r->model, doc, p)) != 0)
+    if ((expected ? store_update(db, r->model, doc, expected, p)
+                  : store_insert(db, r->model, doc, p)) != 0)
         return -1;
-    return r->after_write ? r->after_write(req->db, doc, p) : 0;
+    return r->after_write ? r->after_write(db, doc, p) : 0;
 }
 
 int
@@ -98,7 +98,7 @@ resource_create(struct request *req, struct response *res, const struct resource
         return -1;
     if ((rc = idempotency_replay(req, res)) != 0)
         return rc < 0 ? -1 : store_commit(req->db, p);
-    if (write_doc(req, r, doc, 0, p) != 0 || store_get(req->db, r->model, id, &out, p) != 0)
+    if (write_doc(req->db, r, doc, 0, p) != 0 || store_get(req->db, r->model, id, &out, p) != 0)
         return -1;
     response_set_location(res, "%s/%s", r->model->path, id);
     resource_etag(res, r->model, out);
@@ -237,8 +237,8 @@ resource_patch(struct request *req, struct response *res, const struct resource 
     }
     version = json_integer_value(json_object_get(old, "version"));
     stamp(doc, id, version + 1);
-    if (write_doc(req, r, doc, version, p) != 0 || store_get(req->db, r->model, id, &out, p) != 0 ||
-        store_commit(req->db, p) != 0)
+    if (write_doc(req->db, r, doc, version, p) != 0 ||
+        store_get(req->db, r->model, id, &out, p) != 0 || store_commit(req->db, p) != 0)
         goto out;
     resource_etag(res, r->model, out);
     rc = response_json(res, 200, out);
@@ -283,4 +283,39 @@ resource_delete(struct request *req, struct response *res, const struct resource
         return -1;
     res->status = 204;
     return 0;
+}
+
+int
+resource_upsert(struct db *db, const struct resource *r, const char *id, json_t *fields,
+                enum resource_outcome *outcome, char *out_id, struct problem *p)
+{
+    json_t *old = NULL, *doc;
+    long long version;
+    int rc = -1;
+
+    if (!id) {
+        if (model_validate(r->model, fields, NULL, p) != 0)
+            return -1;
+        util_uuid(out_id);
+        stamp(fields, out_id, 1);
+        *outcome = RESOURCE_CREATED;
+        return write_doc(db, r, fields, 0, p);
+    }
+    snprintf(out_id, UTIL_UUID_LEN + 1, "%s", id);
+    if (store_get(db, r->model, id, &old, p) != 0)
+        return -1;
+    doc = jsonx_merge_patch(old, fields);
+    if (model_validate(r->model, doc, old, p) != 0)
+        goto out;
+    *outcome = unchanged(r->model, doc, old) ? RESOURCE_UNCHANGED : RESOURCE_UPDATED;
+    rc = 0;
+    if (*outcome == RESOURCE_UNCHANGED)
+        goto out;
+    version = json_integer_value(json_object_get(old, "version"));
+    stamp(doc, id, version + 1);
+    rc = write_doc(db, r, doc, version, p);
+out:
+    json_decref(old);
+    json_decref(doc);
+    return rc;
 }

@@ -26,11 +26,31 @@ struct resource {
     int (*before_delete)(struct db *db, const char *id, int cascade, struct problem *p);
 };
 
+/* The resources (customers.c, households.c, vehicles.c, touchpoints.c). */
+extern const struct resource resource_customers;
+extern const struct resource resource_households;
+extern const struct resource resource_vehicles;
+extern const struct resource resource_touchpoints;
+/* Touchpoints that already happened (import): the rules without the contact policy. */
+extern const struct resource resource_touchpoints_history;
+
 int resource_create(struct request *req, struct response *res, const struct resource *r);
 int resource_get(struct request *req, struct response *res, const struct resource *r);
 int resource_list(struct request *req, struct response *res, const struct resource *r);
 int resource_patch(struct request *req, struct response *res, const struct resource *r);
 int resource_delete(struct request *req, struct response *res, const struct resource *r);
+
+enum resource_outcome { RESOURCE_CREATED, RESOURCE_UPDATED, RESOURCE_UNCHANGED };
+
+/*
+ * Inside the caller's write transaction: create a record of r from fields
+ * (id NULL), or apply fields to record id as a JSON Merge Patch (RFC 7396)
+ * would, with the same validation and store rules as POST and PATCH.
+ * Writes nothing when the result equals the stored record. Takes fields
+ * (may modify it). Fills *outcome and out_id (37 bytes). Returns 0 or -1.
+ */
+int resource_upsert(struct db *db, const struct resource *r, const char *id, json_t *fields,
+                    enum resource_outcome *outcome, char *out_id, struct problem *p);
 
 /* Set the ETag of res to that of representation doc of m (etag_of). */
 void resource_etag(struct response *res, const struct model *m, const json_t *doc);

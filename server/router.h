@@ -23,6 +23,22 @@ struct route {
     router_handler handler;
 };
 
+/*
+ * A route whose handler takes its body as it arrives instead of http.c
+ * buffering it (up to --max-import instead of --max-body); routes.c
+ * lists them by handler. open runs before the first byte, with query,
+ * headers and db set; feed for every chunk; a -1 from either
+ * (res->problem filled) makes http.c read and drop the rest of the body
+ * and answer that problem. close frees req->sink_state when the request
+ * ends, whatever happened. The handler runs after the last chunk.
+ */
+struct route_sink {
+    router_handler handler;
+    int (*open)(struct request *req, struct response *res);
+    int (*feed)(struct request *req, struct response *res, const char *data, size_t len);
+    void (*close)(struct request *req);
+};
+
 enum router_result { ROUTER_MATCH, ROUTER_NO_ROUTE, ROUTER_NO_METHOD };
 
 struct router_match {

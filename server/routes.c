@@ -9,12 +9,15 @@
 const struct route routes[] = {
     { "GET", "/healthz", health_live },
     { "GET", "/readyz", health_ready },
+    { "GET", "/openapi.json", apidocs_openapi },
+    { "GET", "/docs", apidocs_html },
 
     { "GET", "/v1/greeting", greeting_get },
     { "GET", "/v1/rules", rules_get },
 
     { "POST", "/v1/customers", customers_create },
     { "GET", "/v1/customers", customers_list },
+    { "GET", "/v1/customers/duplicates", customers_duplicates },
     { "GET", "/v1/customers/{id}", customers_get },
     { "PATCH", "/v1/customers/{id}", customers_patch },
     { "DELETE", "/v1/customers/{id}", customers_delete },
@@ -22,6 +25,7 @@ const struct route routes[] = {
     { "GET", "/v1/customers/{id}/companies", customers_companies_list },
     { "GET", "/v1/customers/{id}/journeys", customers_journeys_list },
     { "GET", "/v1/customers/{id}/contact-policy", customers_contact_policy },
+    { "POST", "/v1/customers/{id}/merge", customers_merge },
     { "PUT", "/v1/customers/{company_id}/people/{person_id}", customers_people_put },
     { "DELETE", "/v1/customers/{company_id}/people/{person_id}", customers_people_delete },
 
@@ -49,6 +53,16 @@ const struct route routes[] = {
     { "GET", "/v1/metrics/experience", metrics_experience },
     { "GET", "/v1/search", search_get },
     { "GET", "/v1/changes", changes_list },
+    { "POST", "/v1/import", import_post }, /* body streamed: routes_sinks */
+
+    { "POST", "/v1/webhooks", webhooks_create },
+    { "GET", "/v1/webhooks", webhooks_list },
+    { "GET", "/v1/webhooks/{id}", webhooks_get },
+    { "PATCH", "/v1/webhooks/{id}", webhooks_patch },
+    { "DELETE", "/v1/webhooks/{id}", webhooks_delete },
+    { "GET", "/v1/webhooks/{id}/deliveries", webhooks_deliveries_list },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
+
+const struct route_sink *const routes_sinks[] = { &import_sink, NULL };

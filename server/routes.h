@@ -9,4 +9,7 @@
 extern const struct route routes[];
 extern const size_t routes_count;
 
+/* The routes whose body streams (by handler), NULL-terminated; http.c feeds them. */
+extern const struct route_sink *const routes_sinks[];
+
 #endif

@@ -98,6 +98,10 @@ int store_touchpoint_before_write(struct db *db, const json_t *doc, struct probl
  */
 int store_touchpoint_before_write_policy(struct db *db, const json_t *doc, struct problem *p);
 
+/* Keep the external references of a household / touchpoint (unique per resource, else 409). */
+int store_household_after_write(struct db *db, const json_t *doc, struct problem *p);
+int store_touchpoint_after_write(struct db *db, const json_t *doc, struct problem *p);
+
 /* ---- contact policy (store_contact.c) ---- */
 
 /*
@@ -274,6 +278,75 @@ int store_changes_wait(unsigned long long gen, const struct timespec *deadline);
 
 /* Wake every waiting reader and refuse new waits (before stopping HTTP). */
 void store_changes_shutdown(void);
+
+/*
+ * Call fn (NULL: nobody) after every commit that recorded changes, under
+ * the notification lock: fn must only signal (the webhook worker's wake-up).
+ */
+void store_changes_listen(void (*fn)(void));
+
+/* ---- bulk import (store_import.c) ---- */
+
+/* Around an import: a larger page cache for this connection (on = 1), and back (on = 0). */
+void store_import_session(struct db *db, int on);
+
+/* Inside a write transaction: open a savepoint for one line; end it keeping or undoing its writes. */
+int store_line_begin(struct db *db, struct problem *p);
+int store_line_end(struct db *db, int keep, struct problem *p);
+
+/*
+ * The id of the resource ("customer", "household", "vehicle",
+ * "touchpoint") holding external reference key ("system:id") into id
+ * (37 bytes): 1 found, 0 none, -1 error.
+ */
+int store_external_ref_find(struct db *db, const char *resource, const char *key, char *id,
+                            struct problem *p);
+
+/* ---- duplicates and merge (store_duplicates.c, store_merge.c) ---- */
+
+/*
+ * Recompute the name keys and the duplicate pairs of customer doc
+ * (same-kind customers sharing an e-mail, a phone, name + birthday or
+ * name + address; dupe.h); inside the write transaction (after_write).
+ */
+int store_duplicates_index_customer(struct db *db, const json_t *doc, struct problem *p);
+
+/*
+ * Index the customers not yet indexed (written before migration 008 or
+ * with plain SQL). Runs its own write transaction. Returns how many, or -1 (logged).
+ */
+long long store_duplicates_backfill(struct db *db);
+
+struct store_duplicates_page {
+    const char *customer_id; /* only pairs of this customer, or NULL */
+    int min_score;           /* thousandths, 0..1000 */
+    long long after;         /* position of the last pair already seen (0 = start) */
+    int limit;
+    json_t *items;           /* out: new array of {customers [2], score, reasons} */
+    long long last;          /* out: position of the last pair returned */
+    int more;                /* out: 1 if pairs follow */
+};
+
+/* Candidate pairs by score (highest first), then by when the pair was first found. */
+int store_duplicates_list(struct db *db, struct store_duplicates_page *page, struct problem *p);
+
+/*
+ * Move everything that refers to customer from onto customer into (same
+ * kind, both existing): vehicles (owner, main driver), touchpoints,
+ * household membership (only when into has none; else from's ends with
+ * it), company roles in both directions (roles into already has are
+ * kept as they are) and external reference rows. Counts go into summary.
+ * Inside the write transaction, before into is rewritten and from deleted.
+ */
+int store_merge_move(struct db *db, const char *into, const char *from, json_t *summary,
+                     struct problem *p);
+
+/*
+ * Delete customer from (whose references were moved) and note in the
+ * change feed that it was merged into `into`: its delete change carries
+ * data {"id", "merged_into"}.
+ */
+int store_merge_delete(struct db *db, const char *into, const char *from, struct problem *p);
 
 /* 1 if the database answers. */
 int store_ping(struct db *db);

@@ -32,6 +32,11 @@ static const char SQL_PENDING[] =
     " max(CASE WHEN op = 'delete' THEN version END)"
     " FROM temp.change_pending GROUP BY type, id ORDER BY min(n)";
 static const char SQL_PENDING_CLEAR[] = "DELETE FROM temp.change_pending";
+/* Customers merged into another in this transaction (store_changes_note_merge). */
+static const char SQL_MERGED_ADD[] =
+    "INSERT OR REPLACE INTO temp.change_merged (id, into_id) VALUES (:id, :into)";
+static const char SQL_MERGED_GET[] = "SELECT into_id FROM temp.change_merged WHERE id = :id";
+static const char SQL_MERGED_CLEAR[] = "DELETE FROM temp.change_merged";
 static const char SQL_CHANGE_ADD[] = "INSERT INTO changes (type, res_id, op, version, at, data)"
                                      " VALUES (:type, :id, :op, :version, :at, :data)";
 
@@ -59,6 +64,7 @@ arm_sql(struct buf *b)
 {
     buf_puts(b, "CREATE TEMP TABLE change_pending (n INTEGER PRIMARY KEY, type TEXT NOT NULL,"
                 " id TEXT NOT NULL, op TEXT NOT NULL, version INTEGER);\n");
+    buf_puts(b, "CREATE TEMP TABLE change_merged (id TEXT PRIMARY KEY, into_id TEXT NOT NULL);\n");
     for (size_t i = 0; type_models[i]; i++) {
         const char *t = type_models[i]->table, *type = store_change_types[i];
         trigger(b, t, "INSERT", type, "new.id", "create", "new.version");
@@ -192,16 +198,64 @@ represent(struct db *db, const struct note *nt, int *gone, struct problem *p)
     return NULL;
 }
 
-static int
-add_change(struct db *db, const struct note *nt, const char *op, const json_t *doc,
-           const char *at, struct problem *p)
+int
+store_changes_note_merge(struct db *db, const char *from, const char *into, struct problem *p)
 {
-    sqlite3_stmt *st = db_stmt(db, SQL_CHANGE_ADD, p);
-    char *text = NULL;
+    sqlite3_stmt *st = db_stmt(db, SQL_MERGED_ADD, p);
     int rc;
 
     if (!st)
         return -1;
+    db_bind_text(st, ":id", from);
+    db_bind_text(st, ":into", into);
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "change merge note", NULL, p);
+}
+
+/* The data of a delete: {"id", "merged_into"} for a merged customer, else NULL (*failed on error). */
+static json_t *
+tombstone(struct db *db, const struct note *nt, int *failed, struct problem *p)
+{
+    sqlite3_stmt *st;
+    json_t *out = NULL;
+    int rc;
+
+    *failed = 0;
+    if (type_models[nt->type] != &model_customer)
+        return NULL;
+    if (!(st = db_stmt(db, SQL_MERGED_GET, p))) {
+        *failed = 1;
+        return NULL;
+    }
+    db_bind_text(st, ":id", nt->id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        out = json_pack("{s:s, s:s}", "id", nt->id, "merged_into",
+                        (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *failed = 1;
+        db_fail(db, rc, "change merge note", NULL, p);
+    }
+    return out;
+}
+
+static int
+add_change(struct db *db, const struct note *nt, const char *op, const json_t *doc,
+           const char *at, struct problem *p)
+{
+    json_t *tomb = NULL;
+    sqlite3_stmt *st;
+    char *text = NULL;
+    int rc;
+
+    if (!doc && (tomb = tombstone(db, nt, &rc, p)) == NULL && rc)
+        return -1;
+    if (!(st = db_stmt(db, SQL_CHANGE_ADD, p))) {
+        json_decref(tomb);
+        return -1;
+    }
     db_bind_text(st, ":type", store_change_types[nt->type]);
     db_bind_text(st, ":id", nt->id);
     db_bind_text(st, ":op", op);
@@ -216,12 +270,16 @@ add_change(struct db *db, const struct note *nt, const char *op, const json_t *d
         /* 17 significant digits: a real reads back as the same double GET renders */
         text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(17));
         db_bind_text(st, ":data", text);
+    } else if (tomb) {
+        text = json_dumps(tomb, JSON_COMPACT);
+        db_bind_text(st, ":data", text);
     } else {
         db_bind_null(st, ":data");
     }
     rc = sqlite3_step(st);
     db_done(st);
     free(text);
+    json_decref(tomb);
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "change add", NULL, p);
 }
 
@@ -271,6 +329,12 @@ store_changes_flush(struct db *db, struct problem *p)
         return -1;
     rc = sqlite3_step(st);
     db_done(st);
+    if (rc == SQLITE_DONE && (st = db_stmt(db, SQL_MERGED_CLEAR, p)) != NULL) {
+        rc = sqlite3_step(st);
+        db_done(st);
+    } else if (rc == SQLITE_DONE) {
+        return -1;
+    }
     return rc == SQLITE_DONE ? recorded : db_fail(db, rc, "change notes clear", NULL, p);
 }
 
@@ -368,6 +432,8 @@ hub_init(void)
     pthread_condattr_destroy(&a);
 }
 
+static void (*hub_listener)(void); /* the webhook worker's wake-up, or NULL */
+
 void
 store_changes_notify(void)
 {
@@ -375,6 +441,16 @@ store_changes_notify(void)
     pthread_mutex_lock(&hub_lock);
     hub_generation++;
     pthread_cond_broadcast(&hub_cond);
+    if (hub_listener)
+        hub_listener();
+    pthread_mutex_unlock(&hub_lock);
+}
+
+void
+store_changes_listen(void (*fn)(void))
+{
+    pthread_mutex_lock(&hub_lock);
+    hub_listener = fn;
     pthread_mutex_unlock(&hub_lock);
 }
 

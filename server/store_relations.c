@@ -40,8 +40,18 @@ static const char SQL_COMPANIES_OF_PERSON[] =
 
 const struct store_filter store_household_filters[] = {
     { "name", "t.name = :name COLLATE NOCASE", store_norm_text, "1-1024 bytes of text" },
+    { "external_ref",
+      "t.id IN (SELECT res_id FROM external_refs WHERE resource = 'household' AND ref_key = :external_ref)",
+      store_norm_external_ref, "system:id, e.g. dms:H-300" },
     { NULL, NULL, NULL, NULL },
 };
+
+int
+store_household_after_write(struct db *db, const json_t *doc, struct problem *p)
+{
+    return store_refs_replace(db, "household", json_string_value(json_object_get(doc, "id")),
+                              json_object_get(doc, "external_refs"), p);
+}
 
 /* Kind of customer id: "person", "company", or NULL (p set to 404/500). */
 static const char *

@@ -31,8 +31,22 @@ const struct store_filter store_touchpoint_filters[] = {
     { "department", "t.department = :department", norm_word, "a department such as service" },
     { "from", "t.occurred_at >= :from", store_norm_time, "an RFC 3339 timestamp" },
     { "to", "t.occurred_at < :to", store_norm_time, "an RFC 3339 timestamp" },
+    { "external_ref",
+      "t.id IN (SELECT res_id FROM external_refs WHERE resource = 'touchpoint' AND ref_key = :external_ref)",
+      store_norm_external_ref, "system:id, e.g. dms:T-9001" },
     { NULL, NULL, NULL, NULL },
 };
+
+int
+store_touchpoint_after_write(struct db *db, const json_t *doc, struct problem *p)
+{
+    /* most touchpoints have none: skip the three statements of a replace on create */
+    if (!json_object_get(doc, "external_refs") &&
+        json_integer_value(json_object_get(doc, "version")) == 1)
+        return 0;
+    return store_refs_replace(db, "touchpoint", json_string_value(json_object_get(doc, "id")),
+                              json_object_get(doc, "external_refs"), p);
+}
 
 int
 store_touchpoint_before_write(struct db *db, const json_t *doc, struct problem *p)

@@ -56,4 +56,7 @@ int store_changes_arm(struct db *db, struct problem *p);
 int store_changes_flush(struct db *db, struct problem *p);
 void store_changes_notify(void);
 
+/* Note that customer from was merged into `into` in this write transaction (its delete change says so). */
+int store_changes_note_merge(struct db *db, const char *from, const char *into, struct problem *p);
+
 #endif

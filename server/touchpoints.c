@@ -6,14 +6,23 @@
 #include "handlers.h"
 #include "resource.h"
 
-static const struct resource touchpoints = {
+const struct resource resource_touchpoints = {
     .model = &model_touchpoint,
     .filters = store_touchpoint_filters,
     .before_write = store_touchpoint_before_write_policy, /* + the contact policy on create */
+    .after_write = store_touchpoint_after_write,
 };
 
-HANDLER(touchpoints_create) { return resource_create(req, res, &touchpoints); }
-HANDLER(touchpoints_list) { return resource_list(req, res, &touchpoints); }
-HANDLER(touchpoints_get) { return resource_get(req, res, &touchpoints); }
-HANDLER(touchpoints_patch) { return resource_patch(req, res, &touchpoints); }
-HANDLER(touchpoints_delete) { return resource_delete(req, res, &touchpoints); }
+/* Contacts that already happened (bulk import): the same rules without the contact policy. */
+const struct resource resource_touchpoints_history = {
+    .model = &model_touchpoint,
+    .filters = store_touchpoint_filters,
+    .before_write = store_touchpoint_before_write,
+    .after_write = store_touchpoint_after_write,
+};
+
+HANDLER(touchpoints_create) { return resource_create(req, res, &resource_touchpoints); }
+HANDLER(touchpoints_list) { return resource_list(req, res, &resource_touchpoints); }
+HANDLER(touchpoints_get) { return resource_get(req, res, &resource_touchpoints); }
+HANDLER(touchpoints_patch) { return resource_patch(req, res, &resource_touchpoints); }
+HANDLER(touchpoints_delete) { return resource_delete(req, res, &resource_touchpoints); }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <uuid/uuid.h>
 
 static void
@@ -63,8 +64,23 @@ xstrndup(const char *s, size_t n)
 void
 util_uuid(char out[UTIL_UUID_LEN + 1])
 {
+    /* random bytes fetched 64 ids at a time: one system call per 64 records, not per record */
+    static _Thread_local unsigned char pool[64 * 16];
+    static _Thread_local size_t used = sizeof pool;
     uuid_t u;
-    uuid_generate_random(u);
+
+    if (used == sizeof pool) {
+        if (getrandom(pool, sizeof pool, 0) != (ssize_t)sizeof pool) {
+            uuid_generate_random(u);
+            uuid_unparse_lower(u, out);
+            return;
+        }
+        used = 0;
+    }
+    memcpy(u, pool + used, 16);
+    used += 16;
+    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     uuid_unparse_lower(u, out);
 }
 

@@ -5,7 +5,7 @@
 #include "handlers.h"
 #include "resource.h"
 
-static const struct resource vehicles = {
+const struct resource resource_vehicles = {
     .model = &model_vehicle,
     .filters = store_vehicle_filters,
     .before_write = store_vehicle_before_write,
@@ -13,8 +13,8 @@ static const struct resource vehicles = {
     .before_delete = store_vehicle_before_delete,
 };
 
-HANDLER(vehicles_create) { return resource_create(req, res, &vehicles); }
-HANDLER(vehicles_list) { return resource_list(req, res, &vehicles); }
-HANDLER(vehicles_get) { return resource_get(req, res, &vehicles); }
-HANDLER(vehicles_patch) { return resource_patch(req, res, &vehicles); }
-HANDLER(vehicles_delete) { return resource_delete(req, res, &vehicles); }
+HANDLER(vehicles_create) { return resource_create(req, res, &resource_vehicles); }
+HANDLER(vehicles_list) { return resource_list(req, res, &resource_vehicles); }
+HANDLER(vehicles_get) { return resource_get(req, res, &resource_vehicles); }
+HANDLER(vehicles_patch) { return resource_patch(req, res, &resource_vehicles); }
+HANDLER(vehicles_delete) { return resource_delete(req, res, &resource_vehicles); }

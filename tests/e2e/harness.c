@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -186,7 +187,61 @@ on_header(char *line, size_t size, size_t n, void *ud)
     take_header(&r->location, line, len, "Location");
     take_header(&r->allow, line, len, "Allow");
     take_header(&r->request_id, line, len, "X-Request-Id");
+    take_header(&r->etag, line, len, "ETag");
+    take_header(&r->cache_control, line, len, "Cache-Control");
     return len;
+}
+
+/* path with bytes outside ASCII percent-encoded (as a URL carries them) into out; its length. */
+static size_t
+ascii_path_len(const char *path, char out[3 * 4096 + 1])
+{
+    size_t n = 0;
+
+    for (const unsigned char *p = (const unsigned char *)path; *p && n < 3 * 4096; p++) {
+        if (*p < 0x80)
+            out[n++] = (char)*p;
+        else
+            n += (size_t)snprintf(out + n, 4, "%%%02X", *p);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+void
+harness_log_exchange(const char *method, const char *path, const char *req_type, long status,
+                     const char *content_type, const char *body)
+{
+    const char *file = getenv("CRMD_CONTRACT_LOG");
+    char ascii_path[3 * 4096 + 1];
+    json_t *line;
+    char *text;
+    size_t n, plen;
+    int fd;
+
+    if (!file || !*file)
+        return;
+    plen = ascii_path_len(path, ascii_path);
+    line = json_pack("{s:s, s:s%, s:I}", "method", method, "path", ascii_path, plen, "status",
+                     (json_int_t)status);
+    ck_assert_msg(line != NULL, "harness: cannot log %s %s", method, path);
+    /* json_string() is NULL for text that is not UTF-8: the member is left out */
+    json_object_set_new(line, "request_content_type", req_type ? json_string(req_type) : json_null());
+    json_object_set_new(line, "content_type", content_type ? json_string(content_type) : json_null());
+    /* a body that is not UTF-8 cannot be a JSON string: the checker reports body_invalid */
+    if (json_object_set_new(line, "body", json_string(body ? body : "")) != 0)
+        json_object_set_new(line, "body_invalid", json_true());
+    text = json_dumps(line, JSON_COMPACT);
+    json_decref(line);
+    n = strlen(text);
+    text[n] = '\n'; /* replaces the NUL: the length is passed */
+    fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0 || write(fd, text, n + 1) != (ssize_t)(n + 1))
+        fprintf(stderr, "harness: cannot append to %s: the contract check will miss %s %s\n", file,
+                method, path);
+    if (fd >= 0)
+        close(fd);
+    free(text);
 }
 
 void
@@ -227,6 +282,8 @@ http(const char *method, const char *path, const char *content_type, const char 
     curl_easy_cleanup(c);
     r->body = sink.data ? sink.data : strdup("");
     r->json = r->body[0] ? json_loads(r->body, JSON_DECODE_ANY, NULL) : NULL;
+    harness_log_exchange(method, path, body ? (content_type ? content_type : "application/json") : NULL,
+                         r->status, r->content_type, r->body);
 }
 
 void
@@ -248,6 +305,8 @@ reply_free(struct reply *r)
     free(r->location);
     free(r->allow);
     free(r->request_id);
+    free(r->etag);
+    free(r->cache_control);
     free(r->body);
     json_decref(r->json);
     memset(r, 0, sizeof *r);

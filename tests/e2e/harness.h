@@ -24,6 +24,8 @@ struct reply {
     char *location;
     char *allow;
     char *request_id;
+    char *etag;
+    char *cache_control;
     char *body;         /* NUL-terminated, "" if none */
     json_t *json;       /* parsed body or NULL */
 };
@@ -47,6 +49,15 @@ int server_stop(struct server *s);
  */
 void http(const char *method, const char *path, const char *content_type, const char *body,
           const char *const *headers, struct reply *r);
+/*
+ * Append one exchange as a JSON line to $CRMD_CONTRACT_LOG (when set) for
+ * the contract check (tools/api/contract-check.js): one write() in O_APPEND
+ * mode, so forked tests and threads may call it. http() calls it; clients
+ * of their own in a test file must too. req_type NULL when no body was sent.
+ */
+void harness_log_exchange(const char *method, const char *path, const char *req_type, long status,
+                          const char *content_type, const char *body);
+
 /* Shorthands with content type application/json. */
 void http_get(const char *path, struct reply *r);
 void http_json(const char *method, const char *path, const char *body, struct reply *r);

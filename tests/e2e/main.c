@@ -28,7 +28,12 @@ main(void)
     srunner_add_suite(sr, errors_suite());
     srunner_add_suite(sr, lifecycle_suite());
     srunner_add_suite(sr, changes_suite());
+    srunner_add_suite(sr, import_suite());
+    srunner_add_suite(sr, duplicates_suite());
+    srunner_add_suite(sr, merge_suite());
     srunner_add_suite(sr, concurrency_suite());
+    srunner_add_suite(sr, webhooks_suite());
+    srunner_add_suite(sr, apidocs_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

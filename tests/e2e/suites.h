@@ -17,6 +17,11 @@ Suite *search_suite(void);
 Suite *errors_suite(void);
 Suite *lifecycle_suite(void);
 Suite *changes_suite(void);
+Suite *import_suite(void);
+Suite *duplicates_suite(void);
+Suite *merge_suite(void);
 Suite *concurrency_suite(void);
+Suite *webhooks_suite(void);
+Suite *apidocs_suite(void);
 
 #endif

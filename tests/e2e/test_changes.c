@@ -273,6 +273,7 @@ raw(const char *method, const char *path, const char *body, const char *rid, str
     CURL *c = curl_easy_init();
     struct curl_slist *h = NULL;
     char url[512], hdr[128];
+    const char *type = NULL; /* owned by c */
     long status = -1;
 
     out->data = NULL;
@@ -295,10 +296,13 @@ raw(const char *method, const char *path, const char *body, const char *rid, str
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     if (curl_easy_perform(c) == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
+    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
     if (!out->data)
         out->data = strdup("");
+    if (status >= 0)
+        harness_log_exchange(method, path, body ? "application/json" : NULL, status, type, out->data);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
     return status;
 }
 

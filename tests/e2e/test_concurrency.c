@@ -129,6 +129,12 @@ xsend(const char *method, const char *path, const char *body, const char *const 
     curl_easy_cleanup(c);
     r->body = sink.data ? sink.data : strdup("");
     r->json = r->body[0] ? json_loads(r->body, JSON_DECODE_ANY, NULL) : NULL;
+    if (rc == CURLE_OK)
+        harness_log_exchange(method, path,
+                             body ? (strcmp(method, "PATCH") == 0 ? "application/merge-patch+json"
+                                                                  : "application/json")
+                                  : NULL,
+                             r->status, r->content_type[0] ? r->content_type : NULL, r->body);
     return rc == CURLE_OK ? 0 : -1;
 }
 

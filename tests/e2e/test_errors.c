@@ -112,6 +112,8 @@ static const struct {
     { "GET", "/v1/customers?family_name=Err%00x", NULL, NULL, 400, "bad-request", NULL, "control" },
     { "GET", "/v1/customers?family_name%00x=Err", NULL, NULL, 400, "bad-request", NULL, "control" },
     { "GET", "/v1/customers?limit=abc", NULL, NULL, 400, "bad-request", NULL, "limit" },
+    { "GET", "/healthz?verbose=1", NULL, NULL, 400, "bad-request", NULL, "verbose" },
+    { "GET", "/readyz?x=%FF", NULL, NULL, 400, "bad-request", NULL, "UTF-8" },
 };
 
 START_TEST(refused_request)

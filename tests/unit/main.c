@@ -22,6 +22,10 @@ main(void)
     srunner_add_suite(sr, journey_suite());
     srunner_add_suite(sr, search_norm_suite());
     srunner_add_suite(sr, etag_suite());
+    srunner_add_suite(sr, dupe_suite());
+    srunner_add_suite(sr, merge_rules_suite());
+    srunner_add_suite(sr, webhook_suite());
+    srunner_add_suite(sr, import_parse_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

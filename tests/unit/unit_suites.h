@@ -15,5 +15,9 @@ Suite *contact_policy_suite(void);
 Suite *journey_suite(void);
 Suite *search_norm_suite(void);
 Suite *etag_suite(void);
+Suite *dupe_suite(void);
+Suite *merge_rules_suite(void);
+Suite *webhook_suite(void);
+Suite *import_parse_suite(void);
 
 #endif

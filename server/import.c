@@ -1,0 +1,493 @@
+/*
+ * import: POST /v1/import. The body streams in (route sink): NDJSON
+ * lines or CSV rows are parsed as they arrive, checked for type and
+ * identity (a record once per request) and spooled to one temporary
+ * file per type, so memory holds one line, not the body. The handler
+ * then applies the spools in dependency order (customers, households,
+ * vehicles, memberships, company roles, touchpoints: references to lines
+ * later in the body resolve), each line in its own savepoint, and
+ * answers with a per-line report. import_apply.c writes the lines.
+ */
+#include "import.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "handlers.h"
+#include "import_parse.h"
+#include "store.h"
+#include "util.h"
+
+#define IMPORT_BATCH 10000 /* lines per transaction by default: other writers get turns */
+
+enum { OUTCOME_CREATED, OUTCOME_UPDATED, OUTCOME_UNCHANGED, OUTCOME_ERROR, NOUTCOMES };
+static const char *const outcome_names[NOUTCOMES] = { "created", "updated", "unchanged", "error" };
+
+struct result {
+    unsigned long line;
+    int type; /* enum import_type, or -1 when unknown */
+    int outcome;
+    char id[UTIL_UUID_LEN + 1];
+    json_t *problem; /* errors only */
+};
+
+struct import {
+    int csv, atomic, errors_only;
+    enum import_type csv_type;
+    struct import_lines lines;
+    struct import_csv csvp;
+    char *cols[IMPORT_CSV_MAX_FIELDS]; /* the CSV header */
+    size_t ncols;
+    FILE *spool[IMPORT_NTYPES];
+    /* identities seen: 64-bit hashes (open addressing, 0 = empty) and their lines */
+    uint64_t *seen;
+    unsigned long *seen_line;
+    size_t seen_cap, nseen;
+    struct result *results;
+    size_t nresults, cap;
+    unsigned long counts[NOUTCOMES], nlines;
+    const char *request_id;
+    struct problem *fatal; /* the request's problem: a failure that stops the feed */
+};
+
+/* ---- the report ---- */
+
+static void
+add_result(struct import *im, unsigned long line, int type, int outcome, const char *id,
+           json_t *problem)
+{
+    struct result *r;
+
+    im->counts[outcome]++;
+    if (im->errors_only && outcome != OUTCOME_ERROR) {
+        json_decref(problem);
+        return;
+    }
+    if (im->nresults == im->cap) {
+        im->cap = im->cap ? im->cap * 2 : 64;
+        im->results = xrealloc(im->results, im->cap * sizeof *im->results);
+    }
+    r = &im->results[im->nresults++];
+    r->line = line;
+    r->type = type;
+    r->outcome = outcome;
+    snprintf(r->id, sizeof r->id, "%s", id ? id : "");
+    r->problem = problem;
+}
+
+/* A line's error: the problem the single-record endpoint would answer. */
+static void
+add_error(struct import *im, unsigned long line, int type, struct problem *sub)
+{
+    add_result(im, line, type, OUTCOME_ERROR, NULL, problem_to_json(sub));
+    problem_release(sub);
+}
+
+static int
+by_line(const void *a, const void *b)
+{
+    const struct result *x = a, *y = b;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static json_t *
+report_items(struct import *im)
+{
+    json_t *items = json_array();
+
+    if (im->nresults > 1)
+        qsort(im->results, im->nresults, sizeof *im->results, by_line);
+    for (size_t i = 0; i < im->nresults; i++) {
+        struct result *r = &im->results[i];
+        json_t *it = json_pack("{s:I, s:o, s:s}", "line", (json_int_t)r->line, "type",
+                               r->type < 0 ? json_null() : json_string(import_type_names[r->type]),
+                               "outcome", outcome_names[r->outcome]);
+        if (r->outcome == OUTCOME_ERROR) {
+            json_object_set_new(it, "problem", r->problem);
+            r->problem = NULL;
+        } else {
+            json_object_set_new(it, "id", json_string(r->id));
+        }
+        json_array_append_new(items, it);
+    }
+    return items;
+}
+
+static json_t *
+report_totals(const struct import *im)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "lines", (json_int_t)im->nlines, "created",
+                     (json_int_t)im->counts[OUTCOME_CREATED], "updated",
+                     (json_int_t)im->counts[OUTCOME_UPDATED], "unchanged",
+                     (json_int_t)im->counts[OUTCOME_UNCHANGED], "errors",
+                     (json_int_t)im->counts[OUTCOME_ERROR]);
+}
+
+/* ---- spooling: identity check, then one temporary file per type ---- */
+
+static uint64_t
+hash_key(int type, const char *key)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)type;
+
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 1099511628211ull;
+    h ^= h >> 29;
+    return h ? h : 1;
+}
+
+/* 0 if the identity is new (remembered), else the line that had it. */
+static unsigned long
+seen_before(struct import *im, uint64_t h, unsigned long line)
+{
+    size_t i;
+
+    if (2 * (im->nseen + 1) > im->seen_cap) {
+        size_t cap = im->seen_cap ? im->seen_cap * 2 : 1024;
+        uint64_t *keys = xcalloc(cap, sizeof *keys);
+        unsigned long *lines = xcalloc(cap, sizeof *lines);
+        for (i = 0; i < im->seen_cap; i++) {
+            size_t j;
+            if (!im->seen[i])
+                continue;
+            for (j = im->seen[i] & (cap - 1); keys[j]; j = (j + 1) & (cap - 1))
+                ;
+            keys[j] = im->seen[i];
+            lines[j] = im->seen_line[i];
+        }
+        free(im->seen);
+        free(im->seen_line);
+        im->seen = keys;
+        im->seen_line = lines;
+        im->seen_cap = cap;
+    }
+    for (i = h & (im->seen_cap - 1); im->seen[i]; i = (i + 1) & (im->seen_cap - 1))
+        if (im->seen[i] == h)
+            return im->seen_line[i];
+    im->seen[i] = h;
+    im->seen_line[i] = line;
+    im->nseen++;
+    return 0;
+}
+
+static int
+spool_write(struct import *im, enum import_type t, unsigned long line, const char *text, size_t len)
+{
+    uint64_t head[2] = { line, len };
+
+    if (!im->spool[t] && !(im->spool[t] = tmpfile())) {
+        problem_internal(im->fatal, "import: cannot create a temporary file");
+        return -1;
+    }
+    if (fwrite(head, sizeof head, 1, im->spool[t]) != 1 ||
+        fwrite(text, 1, len, im->spool[t]) != len) {
+        problem_internal(im->fatal, "import: cannot write the temporary file (disk full?)");
+        return -1;
+    }
+    return 0;
+}
+
+/* A parsed line: its type and identity are checked here, the rest when it is applied. */
+static int
+spool_object(struct import *im, unsigned long line, const json_t *o, const char *text, size_t len)
+{
+    struct problem sub = { .request_id = im->request_id };
+    const char *name = json_string_value(json_object_get(o, "type"));
+    int t = name ? import_type_of(name) : -1;
+    char key[IMPORT_KEY_MAX];
+    unsigned long first;
+
+    if (t < 0) {
+        problem_set(&sub, PROBLEM_VALIDATION, "the line has no known type");
+        problem_add_field(&sub, "type", "must be one of customer, household, vehicle, membership, "
+                                        "company_person, touchpoint");
+        add_error(im, line, -1, &sub);
+        return 0;
+    }
+    if (import_line_key((enum import_type)t, o, key, sizeof key, &sub) != 0) {
+        add_error(im, line, t, &sub);
+        return 0;
+    }
+    if ((first = seen_before(im, hash_key(t, key), line)) != 0) {
+        problem_set(&sub, PROBLEM_CONFLICT,
+                    "line %lu already has this %s (%.300s); send each record once per import",
+                    first, name, key);
+        add_error(im, line, t, &sub);
+        return 0;
+    }
+    return spool_write(im, (enum import_type)t, line, text, len);
+}
+
+static int
+on_line(void *ctx, unsigned long lineno, const char *text, size_t len, int too_long)
+{
+    struct import *im = ctx;
+    struct problem sub = { .request_id = im->request_id };
+    json_t *o;
+    int rc;
+
+    if (len == 0 && !too_long)
+        return 0; /* blank lines are allowed and not counted */
+    im->nlines++;
+    if (too_long) {
+        problem_set(&sub, PROBLEM_TOO_LARGE, "the line is longer than %zu bytes (--max-body)",
+                    im->lines.max);
+        add_error(im, lineno, -1, &sub);
+        return 0;
+    }
+    if (!(o = jsonx_parse_object(text, len, &sub))) {
+        add_error(im, lineno, -1, &sub);
+        return 0;
+    }
+    rc = spool_object(im, lineno, o, text, len);
+    json_decref(o);
+    return rc;
+}
+
+static int
+on_record(void *ctx, unsigned long recno, char **fields, size_t n, const char *error)
+{
+    struct import *im = ctx;
+    struct problem sub = { .request_id = im->request_id };
+    json_t *o;
+    char *text;
+    int rc;
+
+    if (im->ncols == 0) {
+        /* the header (the first record): a wrong column fails the whole request */
+        if (error || n == 0) {
+            problem_set(im->fatal, PROBLEM_BAD_REQUEST, "the CSV header row is malformed: %s",
+                        error ? error : "empty");
+            return -1;
+        }
+        if (import_csv_header(im->csv_type, fields, n, im->fatal) != 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            im->cols[i] = xstrdup(fields[i]);
+        im->ncols = n;
+        return 0;
+    }
+    im->nlines++;
+    if (error) {
+        problem_set(&sub, PROBLEM_BAD_REQUEST, "the CSV row is malformed: %s", error);
+        add_error(im, recno, (int)im->csv_type, &sub);
+        return 0;
+    }
+    if (!(o = import_csv_row(im->csv_type, im->cols, im->ncols, fields, n, &sub))) {
+        add_error(im, recno, (int)im->csv_type, &sub);
+        return 0;
+    }
+    text = json_dumps(o, JSON_COMPACT);
+    rc = spool_object(im, recno, o, text, strlen(text));
+    free(text);
+    json_decref(o);
+    return rc;
+}
+
+/* ---- the sink: open, feed, close ---- */
+
+/* Media type without parameters equals want (case-insensitive)? */
+static int
+media_type_is(const char *ct, const char *want)
+{
+    size_t n = strlen(want);
+    if (!ct || strncasecmp(ct, want, n) != 0)
+        return 0;
+    ct += n;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    return *ct == '\0' || *ct == ';';
+}
+
+static int
+read_options(struct request *req, struct import *im, struct problem *p)
+{
+    static const char *const allowed[] = { "atomic", "report", "type", NULL };
+    const char *report = request_query(req, "report"), *type = request_query(req, "type");
+
+    if (request_check_query(req, allowed, p) != 0 ||
+        request_query_bool(req, "atomic", 0, &im->atomic, p) != 0)
+        return -1;
+    if (report && strcmp(report, "full") && strcmp(report, "errors")) {
+        problem_set(p, PROBLEM_BAD_REQUEST, "query parameter 'report' must be full or errors");
+        return -1;
+    }
+    im->errors_only = report && !strcmp(report, "errors");
+    if (!im->csv && type) {
+        problem_set(p, PROBLEM_BAD_REQUEST,
+                    "query parameter 'type' is for text/csv only; NDJSON lines carry their type");
+        return -1;
+    }
+    if (im->csv && (!type || (strcmp(type, "customer") && strcmp(type, "vehicle")))) {
+        problem_set(p, PROBLEM_BAD_REQUEST,
+                    "query parameter 'type' is required with text/csv: customer or vehicle");
+        return -1;
+    }
+    im->csv_type = im->csv && !strcmp(type, "vehicle") ? IMPORT_VEHICLE : IMPORT_CUSTOMER;
+    return 0;
+}
+
+static int
+import_open(struct request *req, struct response *res)
+{
+    struct import *im = xcalloc(1, sizeof *im);
+    struct problem *p = &res->problem;
+
+    req->sink_state = im;
+    im->request_id = req->id;
+    im->fatal = p;
+    im->csv = media_type_is(req->content_type, "text/csv");
+    if (!im->csv && !media_type_is(req->content_type, "application/x-ndjson")) {
+        problem_set(p, PROBLEM_UNSUPPORTED_MEDIA,
+                    "the body must be sent as application/x-ndjson (one JSON object per line) or "
+                    "text/csv (customers or vehicles)");
+        return -1;
+    }
+    if (read_options(req, im, p) != 0)
+        return -1;
+    import_lines_init(&im->lines, req->config->max_body);
+    import_csv_init(&im->csvp, req->config->max_body);
+    return 0;
+}
+
+static int
+import_feed(struct request *req, struct response *res, const char *data, size_t len)
+{
+    struct import *im = req->sink_state;
+    (void)res;
+
+    return im->csv ? import_csv_feed(&im->csvp, data, len, on_record, im)
+                   : import_lines_feed(&im->lines, data, len, on_line, im);
+}
+
+static void
+import_close(struct request *req)
+{
+    struct import *im = req->sink_state;
+
+    if (!im)
+        return;
+    import_lines_release(&im->lines);
+    import_csv_release(&im->csvp);
+    for (size_t i = 0; i < im->ncols; i++)
+        free(im->cols[i]);
+    for (int t = 0; t < IMPORT_NTYPES; t++)
+        if (im->spool[t])
+            fclose(im->spool[t]);
+    for (size_t i = 0; i < im->nresults; i++)
+        json_decref(im->results[i].problem);
+    free(im->results);
+    free(im->seen);
+    free(im->seen_line);
+    free(im);
+    req->sink_state = NULL;
+}
+
+const struct route_sink import_sink = { import_post, import_open, import_feed, import_close };
+
+/* ---- applying the spools ---- */
+
+/* Apply one spooled line in its own savepoint. Returns 0, or -1 when the transaction is lost. */
+static int
+apply_line(struct db *db, struct import *im, enum import_type t, unsigned long line,
+           const char *text, size_t len)
+{
+    struct problem sub = { .request_id = im->request_id };
+    char id[UTIL_UUID_LEN + 1];
+    enum resource_outcome outcome;
+    json_t *o = jsonx_parse_object(text, len, &sub);
+    int rc = -1;
+
+    if (o && store_line_begin(db, im->fatal) != 0) {
+        json_decref(o);
+        return -1;
+    }
+    if (o) {
+        rc = import_apply(db, t, o, &outcome, id, &sub);
+        json_decref(o);
+        if (store_line_end(db, rc == 0, im->fatal) != 0) {
+            problem_release(&sub);
+            return -1;
+        }
+    }
+    if (rc == 0)
+        add_result(im, line, (int)t, (int)outcome, id, NULL);
+    else
+        add_error(im, line, (int)t, &sub);
+    return 0;
+}
+
+static int
+apply_spool(struct db *db, struct import *im, enum import_type t, int *batch)
+{
+    FILE *f = im->spool[t];
+    char *text = NULL;
+    size_t cap = 0;
+    uint64_t head[2];
+    int rc = 0;
+
+    if (!f)
+        return 0;
+    rewind(f);
+    while (rc == 0 && fread(head, sizeof head, 1, f) == 1) {
+        if (cap < head[1] + 1)
+            text = xrealloc(text, cap = head[1] + 1);
+        if (fread(text, 1, head[1], f) != head[1]) {
+            problem_internal(im->fatal, "import: the temporary file is short");
+            rc = -1;
+            break;
+        }
+        if (!im->atomic && ++*batch > IMPORT_BATCH) {
+            /* commit what is done: other writers get the lock between batches */
+            if (store_commit(db, im->fatal) != 0 || store_begin_write(db, im->fatal) != 0) {
+                rc = -1;
+                break;
+            }
+            *batch = 1;
+        }
+        rc = apply_line(db, im, t, (unsigned long)head[0], text, (size_t)head[1]);
+    }
+    free(text);
+    return rc;
+}
+
+/* POST /v1/import (the body arrived through import_sink) */
+HANDLER(import_post)
+{
+    struct import *im = req->sink_state;
+    struct problem *p = &res->problem;
+    int batch = 0, failed, rc;
+    json_t *items;
+
+    if ((im->csv ? import_csv_finish(&im->csvp, on_record, im)
+                 : import_lines_finish(&im->lines, on_line, im)) != 0)
+        return -1;
+    store_import_session(req->db, 1);
+    rc = store_begin_write(req->db, p);
+    for (int t = 0; rc == 0 && t < IMPORT_NTYPES; t++)
+        rc = apply_spool(req->db, im, (enum import_type)t, &batch);
+    failed = im->atomic && im->counts[OUTCOME_ERROR] > 0;
+    if (rc != 0 || failed)
+        store_rollback(req->db);
+    else
+        rc = store_commit(req->db, p);
+    store_import_session(req->db, 0);
+    if (rc != 0)
+        return -1;
+    items = report_items(im);
+    if (failed) {
+        problem_set(p, PROBLEM_IMPORT_REJECTED,
+                    "%lu of %lu lines have errors; with atomic=true nothing was written",
+                    im->counts[OUTCOME_ERROR], im->nlines);
+        problem_set_extra(p, "totals", report_totals(im));
+        problem_set_extra(p, "items", items);
+        return -1;
+    }
+    return response_json(res, 200,
+                         json_pack("{s:b, s:o, s:o}", "atomic", im->atomic, "totals",
+                                   report_totals(im), "items", items));
+}

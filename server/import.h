@@ -1,0 +1,69 @@
+/*
+ * import: the bulk sync import (POST /v1/import) inside the server:
+ * import.c streams and spools the body and answers with the report,
+ * import_csv.c turns spreadsheet rows into lines, import_apply.c
+ * applies one line with the resources' own validation and store code.
+ */
+#ifndef CRMD_IMPORT_H
+#define CRMD_IMPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "problem.h"
+#include "resource.h"
+
+struct db;
+
+/* Line types, in the order they are applied (what a line refers to comes first). */
+enum import_type {
+    IMPORT_CUSTOMER,
+    IMPORT_HOUSEHOLD,
+    IMPORT_VEHICLE,
+    IMPORT_MEMBERSHIP,
+    IMPORT_COMPANY_PERSON,
+    IMPORT_TOUCHPOINT,
+    IMPORT_NTYPES
+};
+
+#define IMPORT_KEY_MAX 600 /* a line's identity: "system:id", or two of them for a link */
+
+/* "customer", ... "touchpoint" by enum import_type. */
+extern const char *const import_type_names[IMPORT_NTYPES];
+
+/* The type named name, or -1. */
+int import_type_of(const char *name);
+
+/*
+ * Check the members that identify a line of type t (external_ref; the
+ * household and customer of a membership; company and person) and write
+ * its identity to key. Returns 0 or -1 (400 validation).
+ */
+int import_line_key(enum import_type t, const json_t *line, char *key, size_t keysz,
+                    struct problem *p);
+
+/*
+ * Apply line (a parsed object of type t, which may be modified) inside
+ * the caller's write transaction: upsert by external reference with the
+ * resource's validation and store rules, references by external id.
+ * Fills *outcome and id (37 bytes: the record, the household of a
+ * membership, the company of a company_person). Returns 0 or -1.
+ */
+int import_apply(struct db *db, enum import_type t, json_t *line, enum resource_outcome *outcome,
+                 char *id, struct problem *p);
+
+/*
+ * CSV of customers or vehicles: check the header row's columns (field
+ * names; address.*, external_ref.*, owner.*, main_driver.* for nested
+ * members). Returns 0 or -1 (400 naming the column).
+ */
+int import_csv_header(enum import_type t, char **cols, size_t n, struct problem *p);
+
+/*
+ * One data row under a checked header → a new line object with "type",
+ * or NULL with a 400 (wrong number of fields). Empty cells are left out.
+ */
+json_t *import_csv_row(enum import_type t, char **cols, size_t ncols, char **fields, size_t n,
+                       struct problem *p);
+
+#endif

@@ -1,0 +1,109 @@
+// Tests of contract-check.js on a small spec: every rule fails when broken
+// (node --test tools/api/contract-check.test.js; part of `make test`).
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const { Checker, auditSchemas, compareRoutes } = require('./contract-check.js');
+
+const problem = {
+    type: 'object', additionalProperties: false, required: ['type', 'status'],
+    properties: { type: { type: 'string' }, status: { type: 'integer' }, title: { type: 'string' } },
+};
+const problemResponse = { description: 'p', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+
+function spec(thing) {
+    return {
+        openapi: '3.1.0', info: { title: 't', version: '1' },
+        paths: {
+            '/things/{id}': {
+                get: { responses: {
+                    200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+                    304: { description: 'not modified' },
+                    404: { $ref: '#/components/responses/NotFound' } } },
+            },
+            '/things/special': { get: { responses: { 200: { description: 'ok', content: { 'text/html': { schema: { type: 'string' } } } } } } },
+        },
+        components: {
+            schemas: { Thing: thing, Problem: problem },
+            responses: { NotFound: problemResponse, NoRoute: problemResponse, MethodNotAllowed: problemResponse },
+        },
+    };
+}
+const closed = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } };
+const id = '6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab';
+const json = 'application/json; charset=utf-8';
+const pj = 'application/problem+json; charset=utf-8';
+
+function check(x, thing = closed) {
+    return new Checker(spec(thing)).check({ method: 'GET', content_type: json, ...x });
+}
+
+test('a documented answer passes', () => {
+    assert.strictEqual(check({ path: `/things/${id}?x=1`, status: 200, body: JSON.stringify({ id }) }).error, null);
+    assert.strictEqual(check({ path: `/things/${id}`, status: 304, body: '', content_type: null }).error, null);
+    assert.strictEqual(check({ method: 'HEAD', path: `/things/${id}`, status: 200, body: '' }).error, null);
+});
+
+test('literal segments win over templates', () => {
+    const r = check({ path: '/things/special', status: 200, body: '<html>', content_type: 'text/html; charset=utf-8' });
+    assert.strictEqual(r.op, 'GET /things/special 200');
+    assert.strictEqual(r.error, null);
+});
+
+test('an undocumented status fails', () => {
+    assert.match(check({ path: `/things/${id}`, status: 409, body: '{}', content_type: pj }).error, /status 409 is not documented/);
+});
+
+test('an undocumented member fails', () => {
+    assert.match(check({ path: `/things/${id}`, status: 200, body: JSON.stringify({ id, extra: 1 }) }).error,
+        /additional properties 'extra'/);
+});
+
+test('a wrong type or format fails', () => {
+    assert.match(check({ path: `/things/${id}`, status: 200, body: '{"id":"nope"}' }).error, /format "uuid"/);
+});
+
+test('an undocumented content type fails, and so does a missing or extra body', () => {
+    assert.match(check({ path: `/things/${id}`, status: 200, body: '{}', content_type: 'text/plain' }).error,
+        /content type text\/plain is not documented/);
+    assert.match(check({ path: `/things/${id}`, status: 200, body: '' }).error, /but the response has none/);
+    assert.match(check({ path: `/things/${id}`, status: 304, body: '{}' }).error, /documented without a body/);
+});
+
+test('unknown paths must answer the documented no-route problem', () => {
+    const ok = { path: '/nope', status: 404, content_type: pj, body: '{"type":"urn:crmd:problem:no-route","status":404}' };
+    assert.strictEqual(check(ok).error, null);
+    assert.match(check({ ...ok, status: 200 }).error, /expected 404 no-route/);
+    assert.match(check({ ...ok, body: '{"type":"urn:crmd:problem:not-found","status":404}' }).error, /not urn:crmd:problem:no-route/);
+});
+
+test("a problem's status must be the HTTP status", () => {
+    assert.match(check({ path: `/things/${id}`, status: 404, content_type: pj, body: '{"type":"x","status":400}' }).error,
+        /status 400 is not the HTTP status 404/);
+});
+
+test('unknown methods must answer the documented 405 problem', () => {
+    const ok = { method: 'DELETE', path: `/things/${id}`, status: 405, content_type: pj,
+        body: '{"type":"urn:crmd:problem:method-not-allowed","status":405}' };
+    assert.strictEqual(check(ok).error, null);
+    assert.match(check({ ...ok, status: 204, body: '' }).error, /expected 405/);
+});
+
+test('object schemas of responses must state additionalProperties', () => {
+    assert.strictEqual(auditSchemas(spec(closed)).size, 0);
+    const open = { type: 'object', properties: { id: { type: 'string' } } };
+    assert.deepStrictEqual([...auditSchemas(spec(open)).keys()], ['#/components/schemas/Thing']);
+    const nested = { ...closed, properties: { id: { type: 'object', properties: {} } } };
+    assert.deepStrictEqual([...auditSchemas(spec(nested)).keys()], ['#/components/schemas/Thing/properties/id']);
+    const composed = { allOf: [open, { type: 'object', properties: { n: { type: 'integer' } } }], unevaluatedProperties: false };
+    assert.strictEqual(auditSchemas(spec(composed)).size, 0);
+});
+
+test('the route table and the operations must match', () => {
+    const routes = '{ "GET", "/things/{id}", things_get },\n    { "GET", "/things/special", special },';
+    assert.deepStrictEqual(compareRoutes(spec(closed), routes), []);
+    assert.deepStrictEqual(compareRoutes(spec(closed), `${routes}\n    { "DELETE", "/things/{id}", del },`),
+        ['route DELETE /things/{id} has no operation in the spec']);
+    assert.deepStrictEqual(compareRoutes(spec(closed), routes.split('\n')[0]),
+        ['operation GET /things/special is not in the route table']);
+});
