@@ -78,10 +78,14 @@ server_start(struct server *s, const char *db, const char *const *extra_env)
         FILE *lf = fopen(s->log, "w");
         if (!lf)
             _exit(127);
+        const char *threads = "2";
         dup2(fileno(lf), 2);
-        for (const char *const *e = extra_env; e && *e; e++)
+        for (const char *const *e = extra_env; e && *e; e++) {
             putenv((char *)*e);
-        execl(bin, bin, "--port", "0", "--db", s->db, "--threads", "2", (char *)NULL);
+            if (strncmp(*e, "CRMD_THREADS=", 13) == 0)
+                threads = *e + 13; /* the flag would win over the variable */
+        }
+        execl(bin, bin, "--port", "0", "--db", s->db, "--threads", threads, (char *)NULL);
         _exit(127);
     }
     deadline = now_s() + 20;
@@ -429,4 +433,60 @@ const char *
 sget(const json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
+}
+
+/* One of 8 rotating buffers of 64 bytes. */
+static char *
+uniq_slot(void)
+{
+    static char slots[8][64];
+    static unsigned next;
+
+    return slots[next++ % 8];
+}
+
+static unsigned long
+uniq_next(void)
+{
+    static unsigned long n;
+
+    return n++;
+}
+
+const char *
+uniq(const char *prefix)
+{
+    char *s = uniq_slot();
+
+    snprintf(s, 64, "%.40s%ld-%lu", prefix, (long)getpid(), uniq_next());
+    return s;
+}
+
+const char *
+uniq_letters(void)
+{
+    char *s = uniq_slot();
+    /* pid < 2^22 and fewer than 50,000 calls: distinct values below 26^8. */
+    unsigned long long v = (unsigned long long)getpid() * 50000ull + uniq_next() % 50000ull;
+
+    for (int i = 0; i < 8; i++, v /= 26)
+        s[i] = (char)('a' + v % 26);
+    s[8] = '\0';
+    return s;
+}
+
+const char *
+uniq_digits(void)
+{
+    char *s = uniq_slot();
+
+    snprintf(s, 64, "%07lu", ((unsigned long)getpid() * 977ul + uniq_next()) % 10000000ul);
+    return s;
+}
+
+const char *
+new_person_named(const char *family)
+{
+    return create_ok("/v1/customers",
+                     pathf("{\"kind\":\"person\",\"family_name\":\"%s\"}", uniq(family)));
 }

@@ -37,7 +37,10 @@ extern struct server srv;
 void harness_setup(void);
 void harness_teardown(void);
 
-/* Start s; db NULL = fresh temp file; extra_env "NAME=value" entries or NULL. */
+/*
+ * Start s; db NULL = fresh temp file; extra_env "NAME=value" entries or
+ * NULL. 2 worker threads, or N with "CRMD_THREADS=N" in extra_env.
+ */
 void server_start(struct server *s, const char *db, const char *const *extra_env);
 /* SIGTERM, wait; returns the exit status (0 = clean, leak-free under ASan). */
 int server_stop(struct server *s);
@@ -92,5 +95,18 @@ void assert_gone(const char *path);
 
 /* String member of a JSON object (or NULL). */
 const char *sget(const json_t *o, const char *key);
+
+/*
+ * Values unique within this test process (each test case runs its own
+ * server, so that is unique enough), in rotating static storage (8 slots):
+ * uniq("Person") = "Person4711-3"; uniq_letters() = 8 lower-case letters
+ * (for names, which fold digits away); uniq_digits() = 7 digits (phones).
+ */
+const char *uniq(const char *prefix);
+const char *uniq_letters(void);
+const char *uniq_digits(void);
+
+/* POST a person with this family name made unique; the id (create_ok's storage). */
+const char *new_person_named(const char *family);
 
 #endif

@@ -191,19 +191,6 @@ ver(const json_t *o)
     return json_integer_value(json_object_get(o, "version"));
 }
 
-/* A token unique to this test process and call. */
-static const char *
-uniq(const char *prefix)
-{
-    static char slots[8][64];
-    static unsigned n;
-    char *s = slots[n % 8];
-
-    snprintf(s, sizeof slots[0], "%s%ld-%u", prefix, (long)getpid(), n);
-    n++;
-    return s;
-}
-
 /* "If-Match: <tag>" etc. in rotating storage. */
 static const char *
 hdr(const char *name, const char *value)

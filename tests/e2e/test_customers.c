@@ -14,19 +14,6 @@
 #include "harness.h"
 #include "suites.h"
 
-/* A token unique to this test process and call: prefix, pid, counter. */
-static const char *
-uniq(const char *prefix)
-{
-    static char slots[8][64];
-    static unsigned n;
-    char *s = slots[n % 8];
-
-    snprintf(s, sizeof slots[0], "%s%ld%u", prefix, (long)getpid(), n);
-    n++;
-    return s;
-}
-
 static size_t
 count(const char *path)
 {

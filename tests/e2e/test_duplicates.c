@@ -1,6 +1,6 @@
 /*
  * test_duplicates: GET /v1/customers/duplicates. One server per test
- * case; each test uses names, phones and e-mails of its own (tok()) and
+ * case; each test uses names, phones and e-mails of its own (uniq_letters()) and
  * reads the pairs of its customers with ?customer_id=, so tests do not
  * see each other's pairs. Also: pairs follow updates and deletes, and a
  * database whose duplicate index was emptied is indexed again at start.
@@ -14,36 +14,6 @@
 
 #include "harness.h"
 #include "suites.h"
-
-/* Letters unique to this process and call ("qkzabf"): names and addresses of one test. */
-static const char *
-tok(void)
-{
-    static char slots[8][16];
-    static unsigned n;
-    char *s = slots[n % 8];
-    unsigned long v = (unsigned long)getpid() * 7919ul + n * 104729ul + 17;
-
-    for (int i = 0; i < 7; i++, v /= 26)
-        s[i] = (char)('a' + v % 26);
-    s[7] = '\0';
-    n++;
-    return s;
-}
-
-/* Seven digits unique to this process and call, for phone numbers. */
-static const char *
-digits(void)
-{
-    static char slots[8][16];
-    static unsigned n;
-    char *s = slots[n % 8];
-
-    snprintf(s, sizeof slots[0], "%07lu",
-             ((unsigned long)getpid() * 977ul + (unsigned long)n * 131ul) % 10000000ul);
-    n++;
-    return s;
-}
 
 static char *
 copy(const char *s)
@@ -97,7 +67,7 @@ score(const json_t *pair)
 
 START_TEST(name_birthday_is_transliteration_tolerant)
 {
-    const char *t = tok();
+    const char *t = uniq_letters();
     char *a, *b, *c;
     json_t *items, *pair;
 
@@ -132,7 +102,7 @@ END_TEST
 
 START_TEST(shared_phone_and_email_carry_their_value)
 {
-    const char *d = digits(), *t = tok();
+    const char *d = uniq_digits(), *t = uniq_letters();
     char *a, *b, want[64], mail[64];
     json_t *items, *pair;
 
@@ -161,7 +131,7 @@ END_TEST
 
 START_TEST(name_address_folds_street_spellings)
 {
-    const char *t = tok();
+    const char *t = uniq_letters();
     char *a, *b, *c;
     json_t *items, *pair;
 
@@ -192,7 +162,7 @@ END_TEST
 
 START_TEST(only_customers_of_the_same_kind_pair)
 {
-    const char *d = digits(), *t = tok();
+    const char *d = uniq_digits(), *t = uniq_letters();
     char *person, *company, *company2;
     json_t *items;
 
@@ -220,7 +190,7 @@ END_TEST
 
 START_TEST(a_key_held_by_many_is_no_evidence)
 {
-    const char *d = digits(), *t = tok();
+    const char *d = uniq_digits(), *t = uniq_letters();
     char *first = NULL;
     json_t *items, *list;
 
@@ -253,7 +223,7 @@ END_TEST
 static char *
 five_pairs(void)
 {
-    const char *t = tok(), *d = digits();
+    const char *t = uniq_letters(), *d = uniq_digits();
     char *hub, body[700];
 
     snprintf(body, sizeof body,
@@ -345,7 +315,7 @@ END_TEST
 
 START_TEST(pairs_follow_updates_and_deletes)
 {
-    const char *t = tok();
+    const char *t = uniq_letters();
     char *a, *b;
     struct reply r;
     json_t *items;
@@ -431,7 +401,7 @@ sql(const char *db, const char *stmt)
 START_TEST(an_emptied_index_is_rebuilt_at_start)
 {
     struct server own = { 0 }, shared = srv;
-    const char *t = tok();
+    const char *t = uniq_letters();
     char *a, *b;
     json_t *items;
 

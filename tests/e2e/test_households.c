@@ -13,19 +13,6 @@
 
 #define NO_SUCH_ID "6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab"
 
-/* A token unique to this test process and call. */
-static const char *
-uniq(const char *prefix)
-{
-    static char slots[8][64];
-    static unsigned n;
-    char *s = slots[n % 8];
-
-    snprintf(s, sizeof slots[0], "%s%ld%u", prefix, (long)getpid(), n);
-    n++;
-    return s;
-}
-
 static long long
 version_of(const json_t *o)
 {

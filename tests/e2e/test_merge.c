@@ -14,35 +14,6 @@
 #include "harness.h"
 #include "suites.h"
 
-/* Letters unique to this process and call, for names, plates and references. */
-static const char *
-tok(void)
-{
-    static char slots[8][16];
-    static unsigned n;
-    char *s = slots[n % 8];
-    unsigned long v = (unsigned long)getpid() * 6151ul + n * 98317ul + 5;
-
-    for (int i = 0; i < 6; i++, v /= 26)
-        s[i] = (char)('A' + v % 26);
-    s[6] = '\0';
-    n++;
-    return s;
-}
-
-static const char *
-digits(void)
-{
-    static char slots[8][16];
-    static unsigned n;
-    char *s = slots[n % 8];
-
-    snprintf(s, sizeof slots[0], "%06lu",
-             ((unsigned long)getpid() * 389ul + (unsigned long)n * 7907ul) % 1000000ul);
-    n++;
-    return s;
-}
-
 /* A plate unique to this process and call ("HH-AB 1234"). */
 static const char *
 plate(void)
@@ -50,7 +21,7 @@ plate(void)
     static char slots[8][24];
     static unsigned n;
     char *s = slots[n % 8];
-    const char *t = tok(), *d = digits();
+    const char *t = uniq_letters(), *d = uniq_digits();
 
     snprintf(s, sizeof slots[0], "HH-%.2s %.4s", t, d + 2);
     n++;
@@ -106,7 +77,7 @@ struct scene {
 static void
 build_scene(struct scene *sc)
 {
-    const char *t = tok(), *d = digits();
+    const char *t = uniq_letters(), *d = uniq_digits();
     char body[900];
     struct reply r;
 
@@ -228,7 +199,7 @@ END_TEST
 
 START_TEST(both_in_households_the_survivor_keeps_its_own)
 {
-    const char *t = tok();
+    const char *t = uniq_letters();
     char s[40], o[40], hs[40], ho[40];
     struct reply r;
     json_t *m, *j;
@@ -257,7 +228,7 @@ END_TEST
 
 START_TEST(companies_merge_their_people)
 {
-    const char *t = tok();
+    const char *t = uniq_letters();
     char a[40], b[40], p1[40], p2[40];
     struct reply r;
     json_t *items;
@@ -289,7 +260,7 @@ END_TEST
 
 START_TEST(refusals_change_nothing)
 {
-    const char *t = tok();
+    const char *t = uniq_letters();
     char p[40], q[40], co[40], etag[80];
     const char *stale[] = { "If-Match: \"stale\"", NULL };
     const char *fresh[2] = { etag, NULL };
@@ -350,7 +321,7 @@ END_TEST
 
 START_TEST(a_failing_merge_leaves_both_untouched)
 {
-    const char *t = tok();
+    const char *t = uniq_letters();
     char s[40], o[40], v[40], body[1200];
     size_t n = 0;
     struct reply r;
@@ -403,7 +374,7 @@ feed_end(char *cursor, size_t n)
 
 START_TEST(the_change_feed_shows_the_merge)
 {
-    const char *t = tok();
+    const char *t = uniq_letters();
     char s[40], o[40], v[40], cursor[64];
     json_t *page, *it;
     size_t i;
@@ -445,7 +416,7 @@ END_TEST
 
 START_TEST(duplicates_follow_the_merge)
 {
-    const char *t = tok(), *d = digits();
+    const char *t = uniq_letters(), *d = uniq_digits();
     char s[40], o[40], x[40];
     struct reply r;
     json_t *items;
@@ -473,7 +444,7 @@ END_TEST
 
 START_TEST(a_retry_with_the_same_key_gets_the_first_answer)
 {
-    const char *t = tok();
+    const char *t = uniq_letters();
     char s[40], o[40], key[64];
     const char *headers[2] = { key, NULL };
     struct reply r1, r2;

@@ -24,7 +24,7 @@
 
 /* A number no other test of this run will draw (pid, clock and a counter). */
 static unsigned long long
-uniq(void)
+serial(void)
 {
     static unsigned long long n;
     struct timespec ts;
@@ -43,7 +43,7 @@ static void
 new_tag(char out[TAG_LEN + 1])
 {
     static const char letters[] = "bcdfgklmnprstvwxz";
-    unsigned long long u = uniq() * 2862933555777941757ULL + 3037000493ULL;
+    unsigned long long u = serial() * 2862933555777941757ULL + 3037000493ULL;
 
     for (int i = 0; i < TAG_LEN; i++) {
         out[i] = letters[u % (sizeof letters - 1)];
@@ -186,7 +186,7 @@ vehicle(char out[ID_LEN], const char *owner, const char *driver, const char *pla
 static void
 new_plate(char typed[16], char other[20])
 {
-    unsigned long long u = uniq();
+    unsigned long long u = serial();
     char letter = (char)('A' + u % 26);
     unsigned long digits = (unsigned long)((u / 26) % 10000000UL);
 
@@ -199,7 +199,7 @@ static void
 new_vin(char out[18])
 {
     static const char alphabet[] = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
-    unsigned long long u = uniq();
+    unsigned long long u = serial();
 
     memcpy(out, "WVWZZZ", 6);
     for (int i = 6; i < 11; i++) {
@@ -294,7 +294,7 @@ START_TEST(prefixes)
     json_t *items;
 
     /* digits keep the given name out of the phonetic tier: "Wessx" must find nobody */
-    snprintf(given, sizeof given, "H%06llu", uniq() % 1000000ULL);
+    snprintf(given, sizeof given, "H%06llu", serial() % 1000000ULL);
     person(id, "\"title\":\"Dr.\",\"given_name\":\"%s\",\"family_name\":\"Wessling\"", given);
     person(other, "\"given_name\":\"%s\",\"family_name\":\"Wegener\"", given);
 
@@ -463,7 +463,7 @@ START_TEST(phone_in_any_format)
     json_t *items;
 
     new_tag(t);
-    snprintf(digits, sizeof digits, "%05llu", uniq() % 100000ULL);
+    snprintf(digits, sizeof digits, "%05llu", serial() % 100000ULL);
     snprintf(e164, sizeof e164, "+498955%s", digits);
     person(id, "\"family_name\":\"Telefon%s\",\"phones\":[\"089 55%s\"]", t, digits);
     for (const char **f = formats; *f; f++) {
@@ -545,7 +545,7 @@ START_TEST(identifier_before_name_and_one_item_per_customer)
 
     new_tag(t);
     /* "Kx 4711" is a plate of a and a name token pair of b */
-    snprintf(plate, sizeof plate, "K%c %04llu", t[0], uniq() % 10000ULL);
+    snprintf(plate, sizeof plate, "K%c %04llu", t[0], serial() % 10000ULL);
     person(a, "\"family_name\":\"Kennzeichen%s\"", t);
     person(b, "\"given_name\":\"K%c\",\"family_name\":\"%s\"", t[0], plate + 3);
     vehicle(v, a, NULL, plate, NULL, NULL);

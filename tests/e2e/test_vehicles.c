@@ -18,7 +18,7 @@
 
 /* A number no other test of this run will draw (pid, clock and a counter). */
 static unsigned long long
-uniq(void)
+serial(void)
 {
     static unsigned long long n;
     struct timespec ts;
@@ -33,7 +33,7 @@ static void
 new_vin(char out[18])
 {
     static const char alphabet[] = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"; /* 33 characters */
-    unsigned long long u = uniq();
+    unsigned long long u = serial();
 
     memcpy(out, "WVW", 3);
     for (int i = 16; i >= 3; i--) {
@@ -47,7 +47,7 @@ new_vin(char out[18])
 static void
 new_plate(char typed[16], char norm[16])
 {
-    unsigned long long u = uniq();
+    unsigned long long u = serial();
     char letter = (char)('A' + u % 26);
     unsigned long digits = (unsigned long)((u / 26) % 10000000UL);
 
@@ -687,7 +687,7 @@ START_TEST(external_refs_are_unique)
 
     new_person(a);
     new_person(b);
-    snprintf(ref, sizeof ref, "F-%llu", uniq() % 1000000000ULL);
+    snprintf(ref, sizeof ref, "F-%llu", serial() % 1000000000ULL);
     snprintf(extra, sizeof extra, "\"external_refs\":[{\"system\":\"dms\",\"id\":\"%s\"}]", ref);
     new_vehicle(a, "B X 1", NULL, extra, v1);
     ck_assert_int_eq(count("/v1/vehicles?external_ref=dms:%s", ref), 1);
