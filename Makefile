@@ -11,6 +11,14 @@ ASAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 FLAVOR  ?= debug
 B        = build/$(FLAVOR)
+
+# `crmd --version`: the release, plus the commit when built from git (not in a
+# container build, whose context has no .git). `make VERSION=x.y.z` overrides it.
+VERSION_BASE = 0.5.0
+ifeq ($(origin VERSION),undefined)
+VERSION := $(VERSION_BASE)$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/+g/')
+endif
+
 ifeq ($(FLAVOR),asan)
 EXTRA    = $(ASAN) -O1
 else
@@ -33,7 +41,8 @@ REDOCLY  = REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
            tools/api/node_modules/.bin/redocly
 CONTRACT_LOG = $(B)/contract.jsonl
 
-.PHONY: all deps run test unit e2e contract lint asan bench clean help
+.PHONY: all deps run test unit e2e contract lint asan bench clean help install uninstall install-test \
+        docker-base docker-test
 all: $(B)/crmd
 
 help:
@@ -45,6 +54,10 @@ help:
 	@echo "make contract  check the responses of the last e2e run against the spec"
 	@echo "make asan    every test under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make bench   the benchmarks in bench/ (prints figures)"
+	@echo "make install     install crmd, crmd(8) and crmd.service (PREFIX=/usr/local, DESTDIR)"
+	@echo "make uninstall   remove them again (keeps an edited /etc/crmd/crmd.env and all data)"
+	@echo "make install-test  install into a temporary DESTDIR and check the files (CI runs it)"
+	@echo "make docker-test   build the container image with podman, run and check it (minutes)"
 	@echo "make clean   remove build/"
 
 # Missing Debian packages are installed once; the stamp is refreshed when the script changes.
@@ -63,6 +76,14 @@ $(B)/server/%.o: server/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c $< -o $@
+
+# Only config.o sees the version; the stamp changes (and rebuilds it) only when the version does.
+$(B)/gen/version: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" >$@
+$(B)/server/config.o: $(B)/gen/version
+$(B)/server/config.o: EXTRA += -DCRMD_VERSION='"$(VERSION)"'
+FORCE:
 
 $(B)/gen/schema.c: $(SCHEMA) tools/embed-schema.sh
 	@mkdir -p $(dir $@)
@@ -173,7 +194,46 @@ $(B)/bench/import_gen: $(B)/bench/import_gen.o $(B)/bench/gen_data.o
 bench: $(B)/crmd $(B)/bench/gen $(B)/bench/inproc $(B)/bench/bare $(B)/bench/import_gen
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_SECS=$(BENCH_SECS) BENCH_ROUNDS=$(BENCH_ROUNDS) ./bench/run.sh $(B)
 
+# ---- install: README "Operations". The daemon goes to sbin, its page to man8, the unit
+# to systemd's directory for locally installed units; settings to SYSCONFDIR/crmd/crmd.env
+# (never overwritten, removed by uninstall only when unchanged). Data is never touched.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+
+install: $(B)/crmd
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/crmd
+	install -m 0755 $(B)/crmd $(DESTDIR)$(SBINDIR)/crmd
+	install -m 0644 dist/crmd.8 $(DESTDIR)$(MANDIR)/man8/crmd.8
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' dist/crmd.service.in \
+	    >$(DESTDIR)$(UNITDIR)/crmd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/crmd.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/crmd/crmd.env ] || \
+	    install -m 0640 dist/crmd.env $(DESTDIR)$(SYSCONFDIR)/crmd/crmd.env
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/crmd $(DESTDIR)$(MANDIR)/man8/crmd.8 \
+	    $(DESTDIR)$(UNITDIR)/crmd.service
+	! cmp -s dist/crmd.env $(DESTDIR)$(SYSCONFDIR)/crmd/crmd.env || \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/crmd/crmd.env
+	rmdir $(DESTDIR)$(SYSCONFDIR)/crmd 2>/dev/null || true
+
+install-test: $(B)/crmd
+	MAKE="$(MAKE)" ./tools/install-test.sh $(FLAVOR) $(VERSION)
+
+# ---- containers: docker/README in README "Operations". The Debian 12 base made with
+# debootstrap is cached in build/docker; podman's storage lives there too.
+docker-base:
+	./docker/base.sh build/docker
+
+docker-test: docker-base
+	./docker/test.sh build/docker $(VERSION)
+
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# Dependency files of the flavours (not build/docker: podman's storage and the base's root file system).
+-include $(shell find build -path build/docker -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -1,15 +1,15 @@
 /*
  * changes: GET /v1/changes, the change feed for integrators: the changes
  * after an opaque cursor in commit order, optionally of some types only.
- * wait=N long-polls by parking this worker thread on the store's commit
- * notification; at most threads - 1 requests wait at once, so one thread
- * is always left for everything else (the store records the changes).
+ * wait=N long-polls: with nothing to answer the request parks
+ * (request_park) without a worker thread, and runs again after a commit,
+ * at its deadline, every few seconds (commits of other processes) or
+ * when the server stops (the store records the changes).
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
 #include "cursor.h"
 #include "handlers.h"
 #include "log.h"
@@ -18,6 +18,7 @@
 #define CHANGES_LIMIT_DEFAULT 100
 #define CHANGES_LIMIT_MAX 1000
 #define CHANGES_WAIT_MAX 30
+#define CHANGES_RECHECK 5 /* seconds: another process's commits signal nothing here */
 
 /* ?types=customer,vehicle → mask over store_change_types (0 when absent); -1 (400) if unknown. */
 static int
@@ -72,17 +73,51 @@ page_json(const struct store_change_page *page)
     return json_pack("{s:o, s:s}", "items", items, "next_cursor", cursor);
 }
 
+static int
+before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Nothing to answer yet: park until a commit, the deadline or the next recheck. */
+static int
+park(struct request *req, long wait, long long after)
+{
+    struct timespec now, wake_at;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    wake_at = now;
+    wake_at.tv_sec += CHANGES_RECHECK;
+    if (before(&req->deadline, &wake_at))
+        wake_at = req->deadline;
+    if (req->runs == 0)
+        log_debug("request %s: waiting up to %ld s for changes after %lld", req->id, wait, after);
+    return request_park(req, &wake_at);
+}
+
+/* Wait for changes: wait > 0, nothing yet, time left and the server not stopping. */
+static int
+should_wait(struct request *req, long wait)
+{
+    struct timespec now;
+
+    if (wait == 0 || req->stopping)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (req->runs == 0) {
+        req->deadline = now;
+        req->deadline.tv_sec += wait;
+    }
+    return before(&now, &req->deadline);
+}
+
 HANDLER(changes_list)
 {
     static const char *const allowed[] = { "after", "limit", "types", "wait", NULL };
     struct problem *p = &res->problem;
     const char *after = request_query(req, "after");
     struct store_change_page page = { 0 };
-    struct timespec deadline;
-    unsigned long long gen;
     long limit, wait;
-    int parked = 0, rc = -1;
-    json_t *body;
 
     if (request_check_query(req, allowed, p) != 0 ||
         request_query_int(req, "limit", CHANGES_LIMIT_DEFAULT, 1, CHANGES_LIMIT_MAX, &limit,
@@ -97,35 +132,13 @@ HANDLER(changes_list)
         return -1;
     }
     page.limit = (int)limit;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += wait;
-    for (;;) {
-        /* The generation before the read: a commit after it wakes the wait below. */
-        gen = store_changes_generation();
-        if (store_changes_list(req->db, &page, p) != 0)
-            goto out;
-        if (json_array_size(page.items) > 0 || wait == 0)
-            break;
-        if (!parked) {
-            parked = store_changes_park(req->config->threads - 1);
-            if (!parked) {
-                log_debug("request %s: every thread that may wait is waiting; answering at once",
-                          req->id);
-                break;
-            }
-            log_debug("request %s: waiting up to %ld s for changes after %lld", req->id, wait,
-                      page.after);
-        }
-        if (store_changes_wait(gen, &deadline) != 0)
-            break;
+    if (store_changes_list(req->db, &page, p) != 0)
+        return -1;
+    if (json_array_size(page.items) == 0 && should_wait(req, wait)) {
         json_decref(page.items);
-        page.items = NULL;
+        return park(req, wait, page.after);
     }
-    body = page_json(&page);
-    rc = response_json(res, 200, body);
-out:
-    if (parked)
-        store_changes_unpark();
+    response_json(res, 200, page_json(&page));
     json_decref(page.items);
-    return rc;
+    return 0;
 }

@@ -36,7 +36,8 @@ static const struct option_def options[] = {
       "address to bind (default 127.0.0.1; 0.0.0.0 or :: for all)" },
     { "--port", "CRMD_PORT", OPT_INT, OFF(port), 0, 65535, "TCP port, 0 = any free port (default 8080)" },
     { "--threads", "CRMD_THREADS", OPT_INT, OFF(threads), 1, 256, "worker threads (default: number of cores)" },
-    { "--demo", "CRMD_DEMO", OPT_BOOL, OFF(demo), 0, 1, "load the demo data set into an empty database" },
+    { "--demo", "CRMD_DEMO", OPT_BOOL, OFF(demo), 0, 1,
+      "load the demo data set into an empty database (default off)" },
     { "--max-body", "CRMD_MAX_BODY", OPT_SIZE, OFF(max_body), 1024, 1LL << 30,
       "largest request body in bytes (default 1048576)" },
     { "--max-import", "CRMD_MAX_IMPORT", OPT_SIZE, OFF(max_import), 1024, 1LL << 40,
@@ -52,6 +53,11 @@ static const struct option_def options[] = {
       "seconds an idle connection stays open (default 30)" },
     { "--max-connections", "CRMD_MAX_CONNECTIONS", OPT_INT, OFF(max_connections), 1, 100000,
       "concurrent connections accepted (default 1024)" },
+    { "--max-waiting", "CRMD_MAX_WAITING", OPT_INT, OFF(max_waiting), 1, 100000,
+      "long-polls (GET /v1/changes?wait) waiting at once; more get 503 (default: half of "
+      "--max-connections)" },
+    { "--import-queue", "CRMD_IMPORT_QUEUE", OPT_INT, OFF(import_queue), 0, 1000,
+      "imports queued behind the running one (one runs at a time); more get 503 (default 4)" },
     { "--rules", "CRMD_RULES", OPT_STR, OFF(rules_path), 0, 0,
       "JSON file overriding the recognition thresholds (default: built-in, see README)" },
     { "--timezone", "CRMD_TIMEZONE", OPT_STR, OFF(timezone), 0, 0,
@@ -82,6 +88,10 @@ usage(FILE *out)
         fprintf(out, "  %-22s %-24s %s\n", options[i].flag, options[i].env, options[i].help);
     fprintf(out, "  %-22s %-24s %s\n  %-22s %-24s %s\n", "--help", "", "print this help",
             "--version", "", "print the version");
+    fprintf(out, "\nFlags win over environment variables; an empty variable counts as unset.\n"
+                 "\nother commands:\n"
+                 "  crmd --probe [--port N] [--timeout S] [URL]\n"
+                 "      GET /readyz of the local server: exit 0 when ready, 1 if not (crmd --probe --help)\n");
 }
 
 static void
@@ -137,6 +147,8 @@ validate(struct config *cfg)
         exit(2);
     }
     log_set_level((enum log_level)log_parse_level(cfg->log_level));
+    if (cfg->max_waiting < 0)
+        cfg->max_waiting = cfg->max_connections > 1 ? cfg->max_connections / 2 : 1;
 }
 
 void
@@ -157,6 +169,8 @@ config_load(struct config *cfg, int argc, char **argv)
         .log_level = "info",
         .connection_timeout = 30,
         .max_connections = 1024,
+        .max_waiting = -1, /* set in validate() from max_connections */
+        .import_queue = 4,
         .timezone = "Europe/Berlin",
         .idempotency_ttl = 86400,
         .webhooks = 1,

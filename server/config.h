@@ -22,6 +22,8 @@ struct config {
     const char *log_level;
     int connection_timeout; /* seconds idle before a connection is closed */
     int max_connections;
+    int max_waiting;        /* long-polls parked at once (default: half of max_connections) */
+    int import_queue;       /* imports queued behind the running one */
     const char *rules_path; /* JSON rules file, NULL = built-in defaults */
     const char *timezone;   /* IANA zone of the desk's local time */
     long long idempotency_ttl; /* seconds an Idempotency-Key is remembered */

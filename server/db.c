@@ -55,6 +55,15 @@ exec(struct db *db, const char *sql)
     return rc;
 }
 
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+/* Before SQLite initialises: no global memory statistics (a mutex on every allocation). */
+static void
+configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct db *
 db_open(const char *path, const struct config *cfg)
 {
@@ -62,6 +71,7 @@ db_open(const char *path, const struct config *cfg)
     char pragmas[256];
     int rc;
 
+    pthread_once(&config_once, configure);
     rc = sqlite3_open_v2(path, &db->conn,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {

@@ -2,7 +2,10 @@
  * http: libmicrohttpd glue. The access handler runs up to three times per
  * request: first call sets up the context, upload calls append the body,
  * the final call dispatches and queues the response. Queueing on the
- * final call (never the first) keeps the connection alive.
+ * final call (never the first) keeps the connection alive. A handler that
+ * answers later (request_park, request_job) leaves its connection
+ * suspended with defer.c, which resumes it; the access handler then runs
+ * again and runs the handler again (parked) or sends the job's answer.
  */
 #include "http.h"
 
@@ -10,6 +13,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +22,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "defer.h"
 #include "jsonx.h"
 #include "log.h"
 #include "request.h"
@@ -26,6 +31,7 @@
 
 #define JSON_TYPE "application/json; charset=utf-8"
 #define PROBLEM_TYPE "application/problem+json; charset=utf-8"
+#define HTTP_STOP_GRACE_MS 2000 /* longest wait for deferred requests to answer at the stop */
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -46,7 +52,13 @@ struct http_ctx {
     size_t received;              /* body bytes so far */
     int prepared;                 /* query, headers and db are set */
     int sink_failed;              /* the sink refused: drop the rest, answer its problem */
+    struct defer_item defer;      /* while parked or queued: the connection is suspended */
+    int deferred;                 /* was deferred once: counted in deferred_alive */
+    int job_done;                 /* the job ran: the next call sends its answer */
 };
+
+/* Requests that were deferred and have not ended yet (the stop waits for them to answer). */
+static atomic_int deferred_alive;
 
 static int
 valid_request_id(const char *s)
@@ -84,6 +96,9 @@ ctx_new(struct MHD_Connection *conn, const char *method, const char *url)
 static void
 ctx_free(struct http_ctx *c)
 {
+    /* never listed in defer.c here: http_stop resumed them all before MHD_stop_daemon */
+    if (c->deferred)
+        atomic_fetch_sub(&deferred_alive, 1);
     if (c->sink)
         c->sink->close(&c->req);
     for (size_t i = 0; i < c->req.nquery; i++) {
@@ -257,6 +272,11 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
         MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, c->res.etag);
     if (c->res.replayed && status < 300)
         MHD_add_response_header(r, "Idempotent-Replayed", "true");
+    if (c->res.retry_after > 0 && status >= 400) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", c->res.retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     ret = MHD_queue_response(conn, (unsigned)status, r);
@@ -313,12 +333,79 @@ prepare(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
     return 0;
 }
 
+/* The answer of a handler (or job) that returned rc. */
+static enum MHD_Result
+answer(struct MHD_Connection *conn, struct http_ctx *c, int rc)
+{
+    struct response *res = &c->res;
+
+    if (rc != 0 || res->problem.code != PROBLEM_NONE)
+        return queue_problem(conn, c, NULL);
+    if (res->raw && res->status == 200)
+        return queue_raw(conn, c);
+    /* 204 and 304 have no body; 304 still carries ETag and X-Request-Id */
+    return queue_json(conn, c, res->status,
+                      res->status == 204 || res->status == 304 ? NULL : res->body, JSON_TYPE, NULL);
+}
+
+static void
+suspend_conn(void *conn)
+{
+    MHD_suspend_connection(conn);
+}
+
+static void
+resume_conn(void *conn)
+{
+    MHD_resume_connection(conn);
+}
+
+/* The handler asked to answer later: hand the suspended connection to defer.c. */
+static enum MHD_Result
+defer_request(struct MHD_Connection *conn, struct http_ctx *c)
+{
+    struct request *req = &c->req;
+
+    c->defer.conn = conn;
+    c->defer.req = req;
+    c->defer.res = &c->res;
+    if ((req->defer == REQUEST_PARK ? defer_park(&c->defer) : defer_submit(&c->defer)) != 0)
+        return queue_problem(conn, c, NULL);
+    /* Suspended now; only this thread can process the resume, after this call returns. */
+    if (!c->deferred) {
+        c->deferred = 1;
+        atomic_fetch_add(&deferred_alive, 1);
+    }
+    c->job_done = req->defer == REQUEST_JOB; /* true once resumed */
+    return MHD_YES;
+}
+
+/* Run the route's handler (again, after a park), then answer or defer. */
+static enum MHD_Result
+run_handler(struct MHD_Connection *conn, struct http_ctx *c)
+{
+    struct request *req = &c->req;
+    struct response *res = &c->res;
+    int rc;
+
+    /* req->db: prepare() set it; a connection stays with its worker thread, also after a park */
+    req->defer = REQUEST_NOW;
+    req->stopping = defer_stopping();
+    c->defer.epoch = defer_epoch(); /* before the handler reads: a later commit wakes it */
+    res->status = 200;
+    rc = req->match.route->handler(req, res);
+    req->runs++;
+    db_rollback(req->db); /* no-op after a commit; undoes a half-done write after -1 */
+    if (rc == 0 && res->problem.code == PROBLEM_NONE && req->defer != REQUEST_NOW)
+        return defer_request(conn, c);
+    return answer(conn, c, rc);
+}
+
 static enum MHD_Result
 dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
 {
     struct request *req = &c->req;
     struct response *res = &c->res;
-    int rc;
 
     if (c->too_large) {
         problem_set(&res->problem, PROBLEM_TOO_LARGE, "the request body exceeds the limit of %zu bytes%s",
@@ -334,20 +421,13 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
                     req->method, req->match.allow);
         return queue_problem(conn, c, req->match.allow);
     }
+    if (c->job_done)
+        return answer(conn, c, c->defer.rc);
     if (c->sink_failed || (!c->prepared && prepare(s, conn, c) != 0))
         return queue_problem(conn, c, NULL);
     req->body = c->body.data;
     req->body_len = c->body.len;
-    res->status = 200;
-    rc = req->match.route->handler(req, res);
-    db_rollback(req->db); /* no-op after a commit; undoes a half-done write after -1 */
-    if (rc != 0 || res->problem.code != PROBLEM_NONE)
-        return queue_problem(conn, c, NULL);
-    if (res->raw && res->status == 200)
-        return queue_raw(conn, c);
-    /* 204 and 304 have no body; 304 still carries ETag and X-Request-Id */
-    return queue_json(conn, c, res->status,
-                      res->status == 204 || res->status == 304 ? NULL : res->body, JSON_TYPE, NULL);
+    return run_handler(conn, c);
 }
 
 /* First call: match the route; a streaming route's sink opens before the body arrives. */
@@ -425,7 +505,7 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
     struct sockaddr_in6 a6 = { 0 };
     struct sockaddr_in a4 = { 0 };
     struct sockaddr *addr;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
     s->cfg = cfg;
     s->routes = table;
@@ -444,6 +524,10 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
         free(s);
         return NULL;
     }
+    if (defer_start(cfg, suspend_conn, resume_conn) != 0) {
+        free(s);
+        return NULL;
+    }
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, access_handler, s, MHD_OPTION_EXTERNAL_LOGGER,
         mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
@@ -452,6 +536,7 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_END);
     if (!s->daemon) {
         log_error("cannot listen on %s port %d (in use, or not allowed)", cfg->listen, cfg->port);
+        defer_stop();
         free(s);
         return NULL;
     }
@@ -468,8 +553,14 @@ http_port(const struct http_server *s)
 void
 http_stop(struct http_server *s)
 {
+    struct timespec pause = { 0, 10 * 1000 * 1000 };
+
     if (!s)
         return;
+    /* No connection may stay suspended into MHD_stop_daemon: defer resumes them all. */
+    defer_stop();
+    for (int ms = 0; atomic_load(&deferred_alive) > 0 && ms < HTTP_STOP_GRACE_MS; ms += 10)
+        nanosleep(&pause, NULL);
     MHD_stop_daemon(s->daemon);
     free(s);
 }

@@ -6,7 +6,8 @@
  * then applies the spools in dependency order (customers, households,
  * vehicles, memberships, company roles, touchpoints: references to lines
  * later in the body resolve), each line in its own savepoint, and
- * answers with a per-line report. import_apply.c writes the lines.
+ * answers with a per-line report. import_apply.c writes the lines. The
+ * apply phase runs on the job thread (request_job), not on a worker.
  */
 #include "import.h"
 
@@ -52,6 +53,8 @@ struct import {
     unsigned long counts[NOUTCOMES], nlines;
     const char *request_id;
     struct problem *fatal; /* the request's problem: a failure that stops the feed */
+    unsigned long batches; /* batches committed so far (not atomic) */
+    struct import_refs refs; /* resolved in the current batch (import_refs.c) */
 };
 
 /* ---- the report ---- */
@@ -383,6 +386,7 @@ import_close(struct request *req)
     free(im->results);
     free(im->seen);
     free(im->seen_line);
+    import_refs_release(&im->refs);
     free(im);
     req->sink_state = NULL;
 }
@@ -407,7 +411,7 @@ apply_line(struct db *db, struct import *im, enum import_type t, unsigned long l
         return -1;
     }
     if (o) {
-        rc = import_apply(db, t, o, &outcome, id, &sub);
+        rc = import_apply(db, &im->refs, t, o, &outcome, id, &sub);
         json_decref(o);
         if (store_line_end(db, rc == 0, im->fatal) != 0) {
             problem_release(&sub);
@@ -419,6 +423,18 @@ apply_line(struct db *db, struct import *im, enum import_type t, unsigned long l
     else
         add_error(im, line, (int)t, &sub);
     return 0;
+}
+
+/* The server stops during the apply phase: 503, and what stays written. Returns -1. */
+static int
+stopped(struct import *im, unsigned long line)
+{
+    problem_set(im->fatal, PROBLEM_UNAVAILABLE,
+                "the server is stopping: the import ended before line %lu; %s; send it again "
+                "after the restart (applied lines come back unchanged)",
+                line, im->batches ? "lines of the batches committed before stay written"
+                                  : "nothing was written");
+    return -1;
 }
 
 static int
@@ -434,6 +450,10 @@ apply_spool(struct db *db, struct import *im, enum import_type t, int *batch)
         return 0;
     rewind(f);
     while (rc == 0 && fread(head, sizeof head, 1, f) == 1) {
+        if (request_stopping()) {
+            rc = stopped(im, (unsigned long)head[0]);
+            break;
+        }
         if (cap < head[1] + 1)
             text = xrealloc(text, cap = head[1] + 1);
         if (fread(text, 1, head[1], f) != head[1]) {
@@ -447,7 +467,9 @@ apply_spool(struct db *db, struct import *im, enum import_type t, int *batch)
                 rc = -1;
                 break;
             }
+            im->batches++;
             *batch = 1;
+            import_refs_forget(&im->refs); /* other writers had their turn */
         }
         rc = apply_line(db, im, t, (unsigned long)head[0], text, (size_t)head[1]);
     }
@@ -455,17 +477,15 @@ apply_spool(struct db *db, struct import *im, enum import_type t, int *batch)
     return rc;
 }
 
-/* POST /v1/import (the body arrived through import_sink) */
-HANDLER(import_post)
+/* The apply phase of POST /v1/import, on the job thread: the spools in order, then the report. */
+static int
+import_run(struct request *req, struct response *res)
 {
     struct import *im = req->sink_state;
     struct problem *p = &res->problem;
     int batch = 0, failed, rc;
     json_t *items;
 
-    if ((im->csv ? import_csv_finish(&im->csvp, on_record, im)
-                 : import_lines_finish(&im->lines, on_line, im)) != 0)
-        return -1;
     store_import_session(req->db, 1);
     rc = store_begin_write(req->db, p);
     for (int t = 0; rc == 0 && t < IMPORT_NTYPES; t++)
@@ -490,4 +510,16 @@ HANDLER(import_post)
     return response_json(res, 200,
                          json_pack("{s:b, s:o, s:o}", "atomic", im->atomic, "totals",
                                    report_totals(im), "items", items));
+}
+
+/* POST /v1/import (the body arrived through import_sink): the rest of it, then the job. */
+HANDLER(import_post)
+{
+    struct import *im = req->sink_state;
+    (void)res; /* a failure of the last line's parse is in im->fatal, the request's problem */
+
+    if ((im->csv ? import_csv_finish(&im->csvp, on_record, im)
+                 : import_lines_finish(&im->lines, on_line, im)) != 0)
+        return -1;
+    return request_job(req, import_run);
 }

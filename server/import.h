@@ -43,14 +43,34 @@ int import_line_key(enum import_type t, const json_t *line, char *key, size_t ke
                     struct problem *p);
 
 /*
+ * External references resolved during one import (import_refs.c): an
+ * open-addressing map of "resource system:id" → record id. Zeroed = empty.
+ */
+struct import_ref;
+struct import_refs {
+    struct import_ref *v;
+    size_t n, cap;
+};
+
+/* 1 and id (37 bytes) when (resource, key) was learnt, else 0. */
+int import_refs_find(struct import_refs *m, const char *resource, const char *key, char *id);
+void import_refs_learn(struct import_refs *m, const char *resource, const char *key,
+                       const char *id);
+/* Forget every entry (keeps the memory); release frees it. */
+void import_refs_forget(struct import_refs *m);
+void import_refs_release(struct import_refs *m);
+
+/*
  * Apply line (a parsed object of type t, which may be modified) inside
  * the caller's write transaction: upsert by external reference with the
- * resource's validation and store rules, references by external id.
+ * resource's validation and store rules, references by external id
+ * (looked up in refs first; what is found and the line's own reference
+ * are learnt there; a line that updates a record makes refs forget all).
  * Fills *outcome and id (37 bytes: the record, the household of a
  * membership, the company of a company_person). Returns 0 or -1.
  */
-int import_apply(struct db *db, enum import_type t, json_t *line, enum resource_outcome *outcome,
-                 char *id, struct problem *p);
+int import_apply(struct db *db, struct import_refs *refs, enum import_type t, json_t *line,
+                 enum resource_outcome *outcome, char *id, struct problem *p);
 
 /*
  * CSV of customers or vehicles: check the header row's columns (field

@@ -101,8 +101,8 @@ import_line_key(enum import_type t, const json_t *line, char *key, size_t keysz,
 
 /* The id of the resource record holding ref (checked) into id; 422 when there is none. */
 static int
-resolve(struct db *db, const json_t *ref, const char *member, const char *resource, char *id,
-        struct problem *p)
+resolve(struct db *db, struct import_refs *refs, const json_t *ref, const char *member,
+        const char *resource, char *id, struct problem *p)
 {
     char key[256];
     int rc;
@@ -110,7 +110,11 @@ resolve(struct db *db, const json_t *ref, const char *member, const char *resour
     if (model_check_external_ref(ref, member, p) != 0)
         return jsonx_fail_fields(p, 0);
     model_external_ref_key(ref, key, sizeof key);
+    if (import_refs_find(refs, resource, key, id))
+        return 0;
     rc = store_external_ref_find(db, resource, key, id, p);
+    if (rc == 1)
+        import_refs_learn(refs, resource, key, id);
     if (rc == 0)
         problem_set(p, PROBLEM_UNPROCESSABLE,
                     "%s %.200s refers to no %s (neither in the database nor in an applied line "
@@ -121,7 +125,8 @@ resolve(struct db *db, const json_t *ref, const char *member, const char *resour
 
 /* Replace members naming records by external id with the id members the resource takes. */
 static int
-resolve_refs(struct db *db, const struct ref_field *refs, json_t *line, struct problem *p)
+resolve_refs(struct db *db, struct import_refs *known, const struct ref_field *refs, json_t *line,
+             struct problem *p)
 {
     char id[UTIL_UUID_LEN + 1];
 
@@ -136,7 +141,7 @@ resolve_refs(struct db *db, const struct ref_field *refs, json_t *line, struct p
         if (json_is_null(ref)) {
             json_object_set_new(line, refs->id_field, json_null()); /* clears, as in a PATCH */
         } else {
-            if (resolve(db, ref, refs->name, refs->resource, id, p) != 0)
+            if (resolve(db, known, ref, refs->name, refs->resource, id, p) != 0)
                 return -1;
             json_object_set_new(line, refs->id_field, json_string(id));
         }
@@ -177,8 +182,8 @@ static const struct {
 };
 
 static int
-apply_record(struct db *db, enum import_type t, json_t *line, enum resource_outcome *outcome,
-             char *id, struct problem *p)
+apply_record(struct db *db, struct import_refs *known, enum import_type t, json_t *line,
+             enum resource_outcome *outcome, char *id, struct problem *p)
 {
     json_t *ref = json_incref(json_object_get(line, "external_ref"));
     char key[256], existing[UTIL_UUID_LEN + 1];
@@ -187,21 +192,26 @@ apply_record(struct db *db, enum import_type t, json_t *line, enum resource_outc
     json_object_del(line, "type");
     json_object_del(line, "external_ref");
     model_external_ref_key(ref, key, sizeof key);
-    if (resolve_refs(db, records[t].refs, line, p) != 0)
+    if (resolve_refs(db, known, records[t].refs, line, p) != 0)
         goto out;
     found = store_external_ref_find(db, records[t].resource, key, existing, p);
     if (found < 0)
         goto out;
     keep_ref(line, ref, found);
     rc = resource_upsert(db, records[t].r, found ? existing : NULL, line, outcome, id, p);
+    if (rc == 0) {
+        if (*outcome == RESOURCE_UPDATED)
+            import_refs_forget(known); /* the record's other references may have moved */
+        import_refs_learn(known, records[t].resource, key, id); /* kept by keep_ref() */
+    }
 out:
     json_decref(ref);
     return rc;
 }
 
 static int
-apply_membership(struct db *db, json_t *line, enum resource_outcome *outcome, char *id,
-                 struct problem *p)
+apply_membership(struct db *db, struct import_refs *known, json_t *line,
+                 enum resource_outcome *outcome, char *id, struct problem *p)
 {
     char customer[UTIL_UUID_LEN + 1];
     const char *role;
@@ -210,8 +220,8 @@ apply_membership(struct db *db, json_t *line, enum resource_outcome *outcome, ch
 
     json_object_del(line, "type");
     if (jsonx_validate(membership_fields, NFIELDS(membership_fields), line, NULL, p) != 0 ||
-        resolve(db, json_object_get(line, "household"), "household", "household", id, p) != 0 ||
-        resolve(db, json_object_get(line, "customer"), "customer", "customer", customer, p) != 0)
+        resolve(db, known, json_object_get(line, "household"), "household", "household", id, p) != 0 ||
+        resolve(db, known, json_object_get(line, "customer"), "customer", "customer", customer, p) != 0)
         return -1;
     role = json_string_value(json_object_get(line, "role"));
     if (store_get(db, &model_customer, customer, &cur, p) != 0)
@@ -257,8 +267,8 @@ same_roles(const json_t *people, const char *person, const json_t *roles)
 }
 
 static int
-apply_company_person(struct db *db, json_t *line, enum resource_outcome *outcome, char *id,
-                     struct problem *p)
+apply_company_person(struct db *db, struct import_refs *known, json_t *line,
+                     enum resource_outcome *outcome, char *id, struct problem *p)
 {
     char person[UTIL_UUID_LEN + 1];
     json_t *roles, *people;
@@ -266,8 +276,8 @@ apply_company_person(struct db *db, json_t *line, enum resource_outcome *outcome
 
     json_object_del(line, "type");
     if (jsonx_validate(company_person_fields, NFIELDS(company_person_fields), line, NULL, p) != 0 ||
-        resolve(db, json_object_get(line, "company"), "company", "customer", id, p) != 0 ||
-        resolve(db, json_object_get(line, "person"), "person", "customer", person, p) != 0)
+        resolve(db, known, json_object_get(line, "company"), "company", "customer", id, p) != 0 ||
+        resolve(db, known, json_object_get(line, "person"), "person", "customer", person, p) != 0)
         return -1;
     roles = json_object_get(line, "roles");
     if (store_company_people(db, id, 1, &people, p) != 0)
@@ -285,13 +295,13 @@ apply_company_person(struct db *db, json_t *line, enum resource_outcome *outcome
 }
 
 int
-import_apply(struct db *db, enum import_type t, json_t *line, enum resource_outcome *outcome,
-             char *id, struct problem *p)
+import_apply(struct db *db, struct import_refs *refs, enum import_type t, json_t *line,
+             enum resource_outcome *outcome, char *id, struct problem *p)
 {
     id[0] = '\0';
     if (t == IMPORT_MEMBERSHIP)
-        return apply_membership(db, line, outcome, id, p);
+        return apply_membership(db, refs, line, outcome, id, p);
     if (t == IMPORT_COMPANY_PERSON)
-        return apply_company_person(db, line, outcome, id, p);
-    return apply_record(db, t, line, outcome, id, p);
+        return apply_company_person(db, refs, line, outcome, id, p);
+    return apply_record(db, refs, t, line, outcome, id, p);
 }

@@ -14,9 +14,11 @@
 
 #include "config.h"
 #include "db.h"
+#include "defer.h"
 #include "demo.h"
 #include "http.h"
 #include "log.h"
+#include "probe.h"
 #include "routes.h"
 #include "rules.h"
 #include "store.h"
@@ -83,14 +85,37 @@ load_rules(const struct config *cfg)
     return 0;
 }
 
+/*
+ * Commands other than serving, chosen by the first argument (crmd --probe ...);
+ * each gets argv from its own name on and returns the exit code.
+ */
+static const struct subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} subcommands[] = {
+    { "--probe", probe_main },
+};
+
+static const struct subcommand *
+subcommand_find(int argc, char **argv)
+{
+    for (size_t i = 0; argc > 1 && i < sizeof subcommands / sizeof subcommands[0]; i++)
+        if (!strcmp(argv[1], subcommands[i].name))
+            return &subcommands[i];
+    return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
+    const struct subcommand *sub = subcommand_find(argc, argv);
     struct config cfg;
     struct http_server *server;
     sigset_t set;
     int sig, port;
 
+    if (sub)
+        return sub->run(argc - 1, argv + 1);
     config_load(&cfg, argc, argv);
     /*
      * Greeting cards build large JSON trees: keep freed memory in the
@@ -114,6 +139,7 @@ main(int argc, char **argv)
         curl_global_cleanup();
         return 1;
     }
+    store_changes_listen(defer_wake); /* commits wake parked long-polls */
     server = http_start(&cfg, routes, routes_count);
     if (!server) {
         webhooks_worker_stop();
@@ -127,9 +153,9 @@ main(int argc, char **argv)
     log_info("try: curl -s http://%s:%d/v1/customers?limit=5", cfg.listen, port);
     sigwait(&set, &sig);
     log_info("received signal %d: finishing requests and stopping", sig);
-    store_changes_shutdown(); /* long-polling requests answer now */
-    webhooks_worker_stop();   /* deliveries under way are abandoned, sent again after a restart */
-    http_stop(server);
+    webhooks_worker_stop(); /* deliveries under way are abandoned, sent again after a restart */
+    http_stop(server);      /* parked long-polls answer now, a running import stops (503) */
+    store_changes_unlisten(defer_wake);
     db_close_all();
     curl_global_cleanup();
     log_info("stopped");

@@ -14,6 +14,7 @@
 struct model_computed {
     const char *name; /* member of the representation */
     const char *expr; /* SQL expression yielding JSON text; "t" aliases the table */
+    const char *fresh; /* its JSON for a record just created (nothing refers to it), or NULL */
 };
 
 struct model {

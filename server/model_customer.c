@@ -283,7 +283,8 @@ static const struct field fields[] = {
 static const struct model_computed computed[] = {
     { "household",
       "(SELECT json_object('id', m.household_id, 'role', m.role) FROM household_members m"
-      " WHERE m.customer_id = t.id)" },
+      " WHERE m.customer_id = t.id)",
+      "null" },
 };
 
 const struct model model_customer = {

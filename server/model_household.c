@@ -16,7 +16,8 @@ static const struct model_computed computed[] = {
     { "members",
       "(SELECT coalesce(json_group_array(json_object('customer_id', m.customer_id, 'role', m.role,"
       " 'since', m.since)), '[]') FROM (SELECT * FROM household_members WHERE household_id = t.id"
-      " ORDER BY since, (SELECT seq FROM customers c WHERE c.id = customer_id)) m)" },
+      " ORDER BY since, (SELECT seq FROM customers c WHERE c.id = customer_id)) m)",
+      "[]" },
 };
 
 const struct model model_household = {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "defer.h"
 #include "jsonx.h"
 #include "util.h"
 
@@ -127,6 +128,28 @@ request_json_object(struct request *req, int merge_patch, struct problem *p)
     }
     req->json = jsonx_parse_object(req->body, req->body_len, p);
     return req->json;
+}
+
+int
+request_park(struct request *req, const struct timespec *wake_at)
+{
+    req->defer = REQUEST_PARK;
+    req->wake_at = *wake_at;
+    return 0;
+}
+
+int
+request_job(struct request *req, router_handler job)
+{
+    req->defer = REQUEST_JOB;
+    req->job = job;
+    return 0;
+}
+
+int
+request_stopping(void)
+{
+    return defer_stopping();
 }
 
 int

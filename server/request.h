@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "problem.h"
 #include "router.h"
@@ -19,6 +20,9 @@
 
 struct db;
 struct config;
+
+/* What a handler's run asked for (request_park, request_job); REQUEST_NOW: res is the answer. */
+enum request_defer { REQUEST_NOW, REQUEST_PARK, REQUEST_JOB };
 
 struct query_param {
     char *key;
@@ -43,6 +47,13 @@ struct request {
     struct db *db;        /* this worker thread's connection */
     const struct config *config;
     char id[REQUEST_ID_MAX + 1];
+    /* answering later: see request_park and request_job */
+    enum request_defer defer; /* set by the handler's last run */
+    struct timespec wake_at;  /* REQUEST_PARK: run the handler again at the latest then */
+    router_handler job;       /* REQUEST_JOB: runs on the job thread */
+    struct timespec deadline; /* the handler's own, kept across its runs */
+    unsigned runs;            /* earlier runs of the handler for this request (0 = first) */
+    int stopping;             /* the server is stopping: answer now, don't park */
 };
 
 struct response {
@@ -55,6 +66,7 @@ struct response {
     size_t raw_len;
     const char *raw_type; /* Content-Type of raw */
     const char *cache_control; /* Cache-Control header; NULL = "no-store" */
+    int retry_after;      /* seconds for a Retry-After header on a problem (0 = none) */
     struct problem problem;
 };
 
@@ -88,6 +100,30 @@ int request_query_bool(const struct request *req, const char *key, int def, int 
  * borrowed object (owned by req) or NULL.
  */
 json_t *request_json_object(struct request *req, int merge_patch, struct problem *p);
+
+/*
+ * Answer later without holding a worker thread (long-polls): the handler
+ * returns request_park(...) having answered nothing. The request waits
+ * until a commit in this process, wake_at (CLOCK_MONOTONIC) or the stop,
+ * then the handler runs again for the same request: req->runs counts the
+ * earlier runs, req->deadline keeps what the first run put there, and
+ * req->stopping set means answer now. Past --max-waiting parked
+ * requests, http.c answers 503 with Retry-After instead. Returns 0.
+ */
+int request_park(struct request *req, const struct timespec *wake_at);
+
+/*
+ * Run job(req, res) on the job thread (one job at a time, in arrival
+ * order; req->db is the job thread's own connection) while the
+ * connection waits without a worker; what the job answers is sent when
+ * it returns. The handler returns request_job(...) having answered
+ * nothing. A full queue (--import-queue) or a stopping server answers
+ * 503 with Retry-After instead. Returns 0.
+ */
+int request_job(struct request *req, router_handler job);
+
+/* 1 once the server is stopping: a long job ends early at a safe point (503). */
+int request_stopping(void);
 
 /* Set status and body (steals body). Returns 0 for "return response_json(...)". */
 int response_json(struct response *res, int status, json_t *body);

@@ -77,6 +77,16 @@ write_doc(struct db *db, const struct resource *r, json_t *doc, long long expect
     return r->after_write ? r->after_write(db, doc, p) : 0;
 }
 
+/* Hand what doc reads back as (old: the record before) to the change feed. */
+static void
+offer(struct db *db, const struct resource *r, const json_t *doc, const json_t *old)
+{
+    json_t *rep = store_represent(r->model, doc, old);
+
+    store_offers_add(db, r->model, rep);
+    json_decref(rep);
+}
+
 int
 resource_create(struct request *req, struct response *res, const struct resource *r)
 {
@@ -100,6 +110,7 @@ resource_create(struct request *req, struct response *res, const struct resource
         return rc < 0 ? -1 : store_commit(req->db, p);
     if (write_doc(req->db, r, doc, 0, p) != 0 || store_get(req->db, r->model, id, &out, p) != 0)
         return -1;
+    store_offers_add(req->db, r->model, out); /* the change feed needs not read it again */
     response_set_location(res, "%s/%s", r->model->path, id);
     resource_etag(res, r->model, out);
     response_json(res, 201, out);
@@ -238,7 +249,10 @@ resource_patch(struct request *req, struct response *res, const struct resource 
     version = json_integer_value(json_object_get(old, "version"));
     stamp(doc, id, version + 1);
     if (write_doc(req->db, r, doc, version, p) != 0 ||
-        store_get(req->db, r->model, id, &out, p) != 0 || store_commit(req->db, p) != 0)
+        store_get(req->db, r->model, id, &out, p) != 0)
+        goto out;
+    store_offers_add(req->db, r->model, out);
+    if (store_commit(req->db, p) != 0)
         goto out;
     resource_etag(res, r->model, out);
     rc = response_json(res, 200, out);
@@ -299,7 +313,10 @@ resource_upsert(struct db *db, const struct resource *r, const char *id, json_t 
         util_uuid(out_id);
         stamp(fields, out_id, 1);
         *outcome = RESOURCE_CREATED;
-        return write_doc(db, r, fields, 0, p);
+        if (write_doc(db, r, fields, 0, p) != 0)
+            return -1;
+        offer(db, r, fields, NULL);
+        return 0;
     }
     snprintf(out_id, UTIL_UUID_LEN + 1, "%s", id);
     if (store_get(db, r->model, id, &old, p) != 0)
@@ -314,6 +331,8 @@ resource_upsert(struct db *db, const struct resource *r, const char *id, json_t 
     version = json_integer_value(json_object_get(old, "version"));
     stamp(doc, id, version + 1);
     rc = write_doc(db, r, doc, version, p);
+    if (rc == 0)
+        offer(db, r, doc, old);
 out:
     json_decref(old);
     json_decref(doc);

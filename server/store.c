@@ -124,10 +124,8 @@ store_row_json(sqlite3_stmt *st, const struct model *m)
 }
 
 static void
-bind_value(sqlite3_stmt *st, const char *pname, const json_t *v)
+bind_value(sqlite3_stmt *st, int idx, const json_t *v)
 {
-    int idx = sqlite3_bind_parameter_index(st, pname);
-
     if (idx <= 0)
         return;
     if (!v || json_is_null(v)) {
@@ -146,19 +144,72 @@ bind_value(sqlite3_stmt *st, const char *pname, const json_t *v)
     }
 }
 
+/* Bind doc's fields: by position (OP_INSERT lists them in field order) or by name. */
 static void
-bind_doc(sqlite3_stmt *st, const struct model *m, const json_t *doc)
+bind_doc(sqlite3_stmt *st, const struct model *m, const json_t *doc, int positional)
 {
     char pname[64];
     for (size_t i = 0; i < m->nfields; i++) {
-        snprintf(pname, sizeof pname, ":%s", m->fields[i].name);
-        bind_value(st, pname, json_object_get(doc, m->fields[i].name));
+        int idx = (int)i + 1;
+        if (!positional) {
+            snprintf(pname, sizeof pname, ":%s", m->fields[i].name);
+            idx = sqlite3_bind_parameter_index(st, pname);
+        }
+        bind_value(st, idx, json_object_get(doc, m->fields[i].name));
     }
+}
+
+/* A field's value as bind_value() stores it and column_json() reads it back, or NULL if unsure. */
+static json_t *
+read_back(const struct field *f, json_t *v)
+{
+    if (!v || json_is_null(v))
+        return json_null();
+    switch (f->type) {
+    case FIELD_INT:
+        return json_is_integer(v) ? json_incref(v) : NULL;
+    case FIELD_REAL:
+        return json_is_number(v) ? json_real(json_number_value(v)) : NULL;
+    case FIELD_BOOL:
+        return json_is_boolean(v) ? json_incref(v) : NULL;
+    case FIELD_JSON:
+        /* stored as its JSON text: exact for containers (reals with 17 digits) */
+        return json_is_object(v) || json_is_array(v) ? json_incref(v) : NULL;
+    default:
+        return json_is_string(v) ? json_incref(v) : NULL;
+    }
+}
+
+json_t *
+store_represent(const struct model *m, const json_t *doc, const json_t *before)
+{
+    json_t *o = json_object(), *v;
+    size_t i;
+
+    for (i = 0; i < m->nfields; i++) {
+        if (!(v = read_back(&m->fields[i], json_object_get(doc, m->fields[i].name)))) {
+            json_decref(o);
+            return NULL;
+        }
+        json_object_set_new(o, m->fields[i].name, v);
+    }
+    for (i = 0; i < m->ncomputed; i++) {
+        const struct model_computed *c = &m->computed[i];
+        v = before ? json_incref(json_object_get(before, c->name))
+                   : c->fresh ? json_loads(c->fresh, JSON_DECODE_ANY, NULL) : NULL;
+        if (!v) {
+            json_decref(o);
+            return NULL;
+        }
+        json_object_set_new(o, c->name, v);
+    }
+    return o;
 }
 
 int
 store_begin_write(struct db *db, struct problem *p)
 {
+    store_offers_forget(db, 0);
     if (store_changes_arm(db, p) != 0)
         return -1;
     return db_begin_write(db, p);
@@ -174,7 +225,7 @@ int
 store_commit(struct db *db, struct problem *p)
 {
     /* The change records join the transaction they describe, so they commit in its order. */
-    int recorded = store_changes_flush(db, p);
+    int recorded = store_search_flush(db, p) != 0 ? -1 : store_changes_flush(db, p);
 
     if (recorded < 0) {
         db_rollback(db);
@@ -190,6 +241,7 @@ store_commit(struct db *db, struct problem *p)
 void
 store_rollback(struct db *db)
 {
+    store_offers_forget(db, 0);
     db_rollback(db);
 }
 
@@ -242,7 +294,7 @@ store_insert(struct db *db, const struct model *m, const json_t *doc, struct pro
 
     if (!st)
         return -1;
-    bind_doc(st, m, doc);
+    bind_doc(st, m, doc, 1);
     rc = sqlite3_step(st);
     db_done(st);
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "insert", NULL, p);
@@ -257,7 +309,7 @@ store_update(struct db *db, const struct model *m, const json_t *doc, long long 
 
     if (!st)
         return -1;
-    bind_doc(st, m, doc);
+    bind_doc(st, m, doc, 0);
     db_bind_int(st, ":expected_version", expected);
     rc = sqlite3_step(st);
     db_done(st);

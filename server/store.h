@@ -240,6 +240,15 @@ int store_search_index_customer(struct db *db, const json_t *doc, struct problem
  */
 long long store_search_backfill(struct db *db);
 
+/*
+ * For an import on this connection (on = 1, outside a transaction):
+ * customers' search rows wait in a TEMP table until store_search_flush()
+ * writes them in one statement, which store_commit() does; on = 0 ends
+ * that. The index seen after the commit is the same either way.
+ */
+void store_search_defer(struct db *db, int on);
+int store_search_flush(struct db *db, struct problem *p);
+
 /* ---- the change feed (store_changes.c) ---- */
 
 /*
@@ -265,25 +274,40 @@ int store_changes_list(struct db *db, struct store_change_page *page, struct pro
 /* A number that changes after each commit that recorded changes (in this process). */
 unsigned long long store_changes_generation(void);
 
-/* Take one of at most max slots for a waiting reader: 1 taken, 0 all busy or shutting down. */
-int store_changes_park(int max);
-void store_changes_unpark(void);
-
 /*
- * Sleep until the generation differs from gen, for at most 5 seconds, or
- * until deadline (CLOCK_MONOTONIC). Returns 0 (read the feed again), or 1
- * when the deadline has passed or the server is stopping.
- */
-int store_changes_wait(unsigned long long gen, const struct timespec *deadline);
-
-/* Wake every waiting reader and refuse new waits (before stopping HTTP). */
-void store_changes_shutdown(void);
-
-/*
- * Call fn (NULL: nobody) after every commit that recorded changes, under
- * the notification lock: fn must only signal (the webhook worker's wake-up).
+ * Call fn after every commit that recorded changes (in this process),
+ * under the notification lock: fn must only signal (the webhook worker's
+ * wake-up, defer_wake). At most 4 listeners; unlisten removes fn again.
  */
 void store_changes_listen(void (*fn)(void));
+void store_changes_unlisten(void (*fn)(void));
+
+/*
+ * Representations handed to the change feed (store_offers.c): doc is the
+ * record of m exactly as store_get() would read it now, after a write
+ * in the current transaction (its text is kept). At commit a record
+ * written once uses it instead of a read. Offers since a mark can be
+ * forgotten (a rolled-back savepoint); mark 0 forgets all (begin, commit
+ * and rollback do).
+ */
+void store_offers_add(struct db *db, const struct model *m, const json_t *doc);
+size_t store_offers_mark(struct db *db);
+void store_offers_forget(struct db *db, size_t mark);
+/* The offered text of record id of m at version (borrowed), or NULL. */
+const char *store_offers_find(struct db *db, const struct model *m, const char *id,
+                              long long version);
+/* A representation as the change feed stores it (JSON text, to free()). */
+char *store_changes_text(const json_t *doc);
+
+/*
+ * What store_get() reads back after doc (validated, stamped) was written
+ * by store_insert()/store_update(): the fields in model order (absent →
+ * null), then the computed members as in before (the representation read
+ * before an update), or as for a record nothing refers to yet when before
+ * is NULL. New reference, or NULL when a value might not read back as
+ * itself (then do not offer it).
+ */
+json_t *store_represent(const struct model *m, const json_t *doc, const json_t *before);
 
 /* ---- bulk import (store_import.c) ---- */
 

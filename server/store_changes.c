@@ -2,11 +2,15 @@
  * store_changes: the change feed. TEMP triggers on this connection note
  * every row written to a resource table (whatever SQL wrote it, foreign
  * key cascades included); store_commit() turns the notes into change
- * records, built with store_get() as GET builds them, just before COMMIT.
- * Also the in-process notification long-polling readers sleep on.
+ * records just before COMMIT: a record written once whose writer offered
+ * its representation (store_offers.c) is recorded with that text, any
+ * other is read with store_get() as GET builds it.
+ * Also the in-process notification of commits (store_changes_listen).
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -23,13 +27,12 @@ static const struct model *const type_models[] = { &model_customer, &model_house
                                                    &model_vehicle, &model_touchpoint, NULL };
 
 #define NTYPES (sizeof type_models / sizeof type_models[0])
-#define RECHECK_SECONDS 5 /* longest sleep of a waiting reader between two reads */
 
 static const char SQL_ARMED[] =
     "SELECT count(*) FROM temp.sqlite_master WHERE type = 'table' AND name = 'change_pending'";
 static const char SQL_PENDING[] =
     "SELECT type, id, max(op = 'create'), max(op = 'delete'),"
-    " max(CASE WHEN op = 'delete' THEN version END)"
+    " max(CASE WHEN op = 'delete' THEN version END), count(*), max(version)"
     " FROM temp.change_pending GROUP BY type, id ORDER BY min(n)";
 static const char SQL_PENDING_CLEAR[] = "DELETE FROM temp.change_pending";
 /* Customers merged into another in this transaction (store_changes_note_merge). */
@@ -37,8 +40,8 @@ static const char SQL_MERGED_ADD[] =
     "INSERT OR REPLACE INTO temp.change_merged (id, into_id) VALUES (:id, :into)";
 static const char SQL_MERGED_GET[] = "SELECT into_id FROM temp.change_merged WHERE id = :id";
 static const char SQL_MERGED_CLEAR[] = "DELETE FROM temp.change_merged";
-static const char SQL_CHANGE_ADD[] = "INSERT INTO changes (type, res_id, op, version, at, data)"
-                                     " VALUES (:type, :id, :op, :version, :at, :data)";
+/* The key of the INSERT statements of 1..CHANGE_ROWS records (built by build_add). */
+static const char SQL_CHANGE_ADD[] = "INSERT INTO changes";
 
 /* ---- noting writes: the TEMP schema of a writing connection ---- */
 
@@ -121,6 +124,8 @@ struct note {
     char id[UTIL_UUID_LEN + 1];
     int created, deleted;
     long long version; /* of the deleted row */
+    int writes;        /* rows noted for the record */
+    long long written; /* the highest version written */
 };
 
 /*
@@ -156,6 +161,8 @@ read_notes(struct db *db, struct note **out, size_t *n, struct problem *p)
         nt->created = sqlite3_column_int(st, 2);
         nt->deleted = sqlite3_column_int(st, 3);
         nt->version = sqlite3_column_int64(st, 4);
+        nt->writes = sqlite3_column_int(st, 5);
+        nt->written = sqlite3_column_int64(st, 6);
     }
     db_done(st);
     if (rc != SQLITE_DONE) {
@@ -165,6 +172,58 @@ read_notes(struct db *db, struct note **out, size_t *n, struct problem *p)
     }
     *out = notes;
     return 0;
+}
+
+/* Test mode (CRMD_CHANGES_VERIFY=1): every offered representation is compared with a read. */
+static int
+verifying(void)
+{
+    static int checked, on;
+
+    if (!checked) {
+        /* Benign race: every thread computes the same value. */
+        const char *e = getenv("CRMD_CHANGES_VERIFY");
+        on = e && !strcmp(e, "1");
+        checked = 1;
+    }
+    return on;
+}
+
+char *
+store_changes_text(const json_t *doc)
+{
+    /* 17 significant digits: a real reads back as the same double GET renders */
+    return json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(17));
+}
+
+/* The offered text of a record written once (borrowed), or NULL (*failed on error). */
+static const char *
+offered(struct db *db, const struct note *nt, int *failed, struct problem *p)
+{
+    const char *text;
+    json_t *read = NULL;
+    char *want;
+    int same;
+
+    *failed = 0;
+    if (nt->writes != 1 || nt->deleted ||
+        !(text = store_offers_find(db, type_models[nt->type], nt->id, nt->written)))
+        return NULL;
+    if (!verifying())
+        return text;
+    if (store_get(db, type_models[nt->type], nt->id, &read, p) != 0) {
+        *failed = 1;
+        return NULL;
+    }
+    want = store_changes_text(read);
+    same = !strcmp(text, want);
+    *failed = !same;
+    if (!same)
+        problem_internal(p, "change feed: offered %s %s differs from the row: %.200s vs %.200s",
+                         store_change_types[nt->type], nt->id, text, want);
+    free(want);
+    json_decref(read);
+    return same ? text : NULL;
 }
 
 /*
@@ -241,88 +300,152 @@ tombstone(struct db *db, const struct note *nt, int *failed, struct problem *p)
     return out;
 }
 
-static int
-add_change(struct db *db, const struct note *nt, const char *op, const json_t *doc,
-           const char *at, struct problem *p)
+#define CHANGE_ROWS 32 /* change records per INSERT: one statement (and AUTOINCREMENT update) each */
+
+/* Change records waiting for their INSERT; texts stay valid until it ran. */
+struct change_rows {
+    struct {
+        const struct note *nt;
+        const char *op, *data; /* data: NULL for a delete without tombstone */
+        char *own;             /* data to free, or NULL (borrowed from an offer) */
+        long long version;
+    } row[CHANGE_ROWS];
+    size_t n;
+};
+
+static void
+build_add(unsigned rows, const void *arg, struct buf *b)
 {
-    json_t *tomb = NULL;
+    (void)arg;
+    buf_puts(b, "INSERT INTO changes (type, res_id, op, version, at, data) VALUES ");
+    for (unsigned i = 0; i < rows; i++)
+        buf_puts(b, i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)");
+}
+
+static void
+rows_release(struct change_rows *cr)
+{
+    while (cr->n)
+        free(cr->row[--cr->n].own);
+}
+
+/* INSERT the waiting records in one statement. */
+static int
+rows_write(struct db *db, struct change_rows *cr, const char *at, struct problem *p)
+{
     sqlite3_stmt *st;
-    char *text = NULL;
     int rc;
 
-    if (!doc && (tomb = tombstone(db, nt, &rc, p)) == NULL && rc)
-        return -1;
-    if (!(st = db_stmt(db, SQL_CHANGE_ADD, p))) {
-        json_decref(tomb);
+    if (cr->n == 0)
+        return 0;
+    if (!(st = db_stmt_variant(db, SQL_CHANGE_ADD, (unsigned)cr->n, build_add, NULL, p))) {
+        rows_release(cr);
         return -1;
     }
-    db_bind_text(st, ":type", store_change_types[nt->type]);
-    db_bind_text(st, ":id", nt->id);
-    db_bind_text(st, ":op", op);
-    if (doc && type_models[nt->type])
-        db_bind_int(st, ":version", json_integer_value(json_object_get(doc, "version")));
-    else if (!doc && type_models[nt->type])
-        db_bind_int(st, ":version", nt->version);
-    else
-        db_bind_null(st, ":version");
-    db_bind_text(st, ":at", at);
-    if (doc) {
-        /* 17 significant digits: a real reads back as the same double GET renders */
-        text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(17));
-        db_bind_text(st, ":data", text);
-    } else if (tomb) {
-        text = json_dumps(tomb, JSON_COMPACT);
-        db_bind_text(st, ":data", text);
-    } else {
-        db_bind_null(st, ":data");
+    for (size_t i = 0; i < cr->n; i++) {
+        const struct note *nt = cr->row[i].nt;
+        int c = (int)(6 * i);
+        sqlite3_bind_text(st, c + 1, store_change_types[nt->type], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, c + 2, nt->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, c + 3, cr->row[i].op, -1, SQLITE_STATIC);
+        if (type_models[nt->type]) /* company_people has no version */
+            sqlite3_bind_int64(st, c + 4, cr->row[i].version);
+        sqlite3_bind_text(st, c + 5, at, -1, SQLITE_STATIC);
+        if (cr->row[i].data)
+            sqlite3_bind_text(st, c + 6, cr->row[i].data, -1, SQLITE_STATIC);
     }
     rc = sqlite3_step(st);
     db_done(st);
-    free(text);
-    json_decref(tomb);
+    rows_release(cr);
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "change add", NULL, p);
+}
+
+/*
+ * Queue one change record: data is the representation's text (own: to
+ * free), version its version; NULL data for a delete (a merged
+ * customer's tombstone is looked up here).
+ */
+static int
+add_change(struct db *db, struct change_rows *cr, const struct note *nt, const char *op,
+           const char *data, char *own, long long version, const char *at, struct problem *p)
+{
+    json_t *tomb = NULL;
+    int failed;
+
+    if (!data) {
+        if ((tomb = tombstone(db, nt, &failed, p)) == NULL && failed)
+            return -1;
+        data = own = tomb ? json_dumps(tomb, JSON_COMPACT) : NULL;
+        version = nt->version;
+        json_decref(tomb);
+    }
+    cr->row[cr->n].nt = nt;
+    cr->row[cr->n].op = op;
+    cr->row[cr->n].data = data;
+    cr->row[cr->n].own = own;
+    cr->row[cr->n].version = version;
+    return ++cr->n == CHANGE_ROWS ? rows_write(db, cr, at, p) : 0;
 }
 
 int
 store_changes_flush(struct db *db, struct problem *p)
 {
     char at[UTIL_TIME_LEN + 1];
+    struct change_rows cr = { .n = 0 };
     struct note *notes;
     sqlite3_stmt *st;
     size_t n, i;
-    int recorded = 0, gone, rc;
+    int recorded = 0, gone, rc = 0;
 
     /* Only a write transaction (store_begin_write armed it) can hold notes. */
     if (sqlite3_txn_state(db_handle(db), "main") != SQLITE_TXN_WRITE)
         return 0;
-    if (read_notes(db, &notes, &n, p) != 0)
+    if (read_notes(db, &notes, &n, p) != 0) {
+        store_offers_forget(db, 0);
         return -1;
-    if (n == 0)
+    }
+    if (n == 0) {
+        store_offers_forget(db, 0);
         return 0;
+    }
     util_format_time(util_now(), at);
     for (i = 0; i < n; i++) {
         const struct note *nt = &notes[i];
+        long long version = nt->written;
+        const char *data;
+        char *own = NULL;
         json_t *doc;
 
         if (nt->type >= NTYPES) {
             problem_internal(p, "change note of unknown type");
             break;
         }
-        doc = represent(db, nt, &gone, p);
-        if (!doc && !gone)
-            break;
-        /* A record created and deleted in one transaction was never seen: nothing to say. */
-        if (doc || (nt->deleted && !nt->created)) {
-            const char *op = !doc ? "delete" : nt->created ? "create" : "update";
-            if (add_change(db, nt, op, doc, at, p) != 0) {
-                json_decref(doc);
+        gone = 0;
+        if (!(data = offered(db, nt, &rc, p))) {
+            if (rc || (!(doc = represent(db, nt, &gone, p)) && !gone))
                 break;
+            if (doc) {
+                data = own = store_changes_text(doc);
+                version = json_integer_value(json_object_get(doc, "version"));
+                json_decref(doc);
             }
-            recorded++;
         }
-        json_decref(doc);
+        /* A record created and deleted in one transaction was never seen: nothing to say. */
+        if (data || (nt->deleted && !nt->created)) {
+            const char *op = !data ? "delete" : nt->created ? "create" : "update";
+            rc = add_change(db, &cr, nt, op, data, own, version, at, p);
+            recorded++;
+        } else {
+            free(own);
+        }
+        if (rc != 0)
+            break;
     }
+    if (i == n && rows_write(db, &cr, at, p) != 0)
+        i = 0; /* failed */
+    rows_release(&cr);
     free(notes);
+    store_offers_forget(db, 0);
     if (i < n)
         return -1;
     if (!(st = db_stmt(db, SQL_PENDING_CLEAR, p)))
@@ -412,45 +535,45 @@ store_changes_list(struct db *db, struct store_change_page *page, struct problem
     return 0;
 }
 
-/* ---- commit notification for long-polling readers ---- */
+/* ---- commit notification: long-polls (defer.c) and the webhook worker listen ---- */
+
+#define HUB_MAX_LISTENERS 4
 
 static pthread_mutex_t hub_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t hub_once = PTHREAD_ONCE_INIT;
-static pthread_cond_t hub_cond;
+static void (*hub_listeners[HUB_MAX_LISTENERS])(void);
 static unsigned long long hub_generation;
-static int hub_waiters, hub_closed;
-
-static void
-hub_init(void)
-{
-    pthread_condattr_t a;
-
-    /* The monotonic clock: a wall clock step must not cut a wait short or stretch it. */
-    pthread_condattr_init(&a);
-    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-    pthread_cond_init(&hub_cond, &a);
-    pthread_condattr_destroy(&a);
-}
-
-static void (*hub_listener)(void); /* the webhook worker's wake-up, or NULL */
 
 void
 store_changes_notify(void)
 {
-    pthread_once(&hub_once, hub_init);
     pthread_mutex_lock(&hub_lock);
     hub_generation++;
-    pthread_cond_broadcast(&hub_cond);
-    if (hub_listener)
-        hub_listener();
+    for (size_t i = 0; i < HUB_MAX_LISTENERS; i++)
+        if (hub_listeners[i])
+            hub_listeners[i]();
     pthread_mutex_unlock(&hub_lock);
 }
 
 void
 store_changes_listen(void (*fn)(void))
 {
+    size_t i;
+
     pthread_mutex_lock(&hub_lock);
-    hub_listener = fn;
+    for (i = 0; i < HUB_MAX_LISTENERS && hub_listeners[i]; i++)
+        ;
+    assert(i < HUB_MAX_LISTENERS);
+    hub_listeners[i] = fn;
+    pthread_mutex_unlock(&hub_lock);
+}
+
+void
+store_changes_unlisten(void (*fn)(void))
+{
+    pthread_mutex_lock(&hub_lock);
+    for (size_t i = 0; i < HUB_MAX_LISTENERS; i++)
+        if (hub_listeners[i] == fn)
+            hub_listeners[i] = NULL;
     pthread_mutex_unlock(&hub_lock);
 }
 
@@ -463,65 +586,4 @@ store_changes_generation(void)
     g = hub_generation;
     pthread_mutex_unlock(&hub_lock);
     return g;
-}
-
-int
-store_changes_park(int max)
-{
-    int ok;
-
-    pthread_mutex_lock(&hub_lock);
-    ok = !hub_closed && hub_waiters < max;
-    if (ok)
-        hub_waiters++;
-    pthread_mutex_unlock(&hub_lock);
-    return ok;
-}
-
-void
-store_changes_unpark(void)
-{
-    pthread_mutex_lock(&hub_lock);
-    hub_waiters--;
-    pthread_mutex_unlock(&hub_lock);
-}
-
-static int
-before(const struct timespec *a, const struct timespec *b)
-{
-    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
-
-int
-store_changes_wait(unsigned long long gen, const struct timespec *deadline)
-{
-    struct timespec now, until;
-    int rc = 0;
-
-    pthread_once(&hub_once, hub_init);
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (!before(&now, deadline))
-        return 1;
-    /* Commits of another crmd process on this file signal nothing here: look again now and then. */
-    until = now;
-    until.tv_sec += RECHECK_SECONDS;
-    if (before(deadline, &until))
-        until = *deadline;
-    pthread_mutex_lock(&hub_lock);
-    while (!hub_closed && hub_generation == gen && rc == 0)
-        rc = pthread_cond_timedwait(&hub_cond, &hub_lock, &until);
-    rc = hub_closed;
-    pthread_mutex_unlock(&hub_lock);
-    return rc;
-}
-
-void
-store_changes_shutdown(void)
-{
-    pthread_once(&hub_once, hub_init);
-    pthread_mutex_lock(&hub_lock);
-    hub_closed = 1;
-    pthread_cond_broadcast(&hub_cond);
-    pthread_mutex_unlock(&hub_lock);
-    log_debug("change feed: waiting readers released for shutdown");
 }

@@ -107,7 +107,7 @@ store_customer_after_write(struct db *db, const json_t *doc, struct problem *p)
             return -1;
     }
     if (store_search_index_customer(db, doc, p) != 0 ||
-        store_refs_replace(db, "customer", id, json_object_get(doc, "external_refs"), p) != 0)
+        store_refs_replace(db, "customer", doc, p) != 0)
         return -1;
     return store_duplicates_index_customer(db, doc, p);
 }

@@ -16,6 +16,9 @@ static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO import_line";
 /* An import touches more pages than a request: a larger page cache while it runs (KiB). */
 static const char SQL_CACHE_LARGE[] = "PRAGMA cache_size = -131072";
 static const char SQL_CACHE_NORMAL[] = "PRAGMA cache_size = -2000";
+/* Checkpoints only every 256 MiB of WAL (at 4 KiB pages): pages of several batches are copied once. */
+static const char SQL_CHECKPOINT_OFF[] = "PRAGMA wal_autocheckpoint = 65536";
+static const char SQL_CHECKPOINT_ON[] = "PRAGMA wal_autocheckpoint = 1000";
 static const char SQL_REF_FIND[] =
     "SELECT res_id FROM external_refs WHERE resource = :resource AND ref_key = :key";
 
@@ -32,17 +35,24 @@ run(struct db *db, const char *sql, struct problem *p)
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "savepoint", NULL, p);
 }
 
+/* The change-feed offers made before the current line (lines do not nest). */
+static _Thread_local size_t line_mark;
+
 int
 store_line_begin(struct db *db, struct problem *p)
 {
+    line_mark = store_offers_mark(db);
     return run(db, SQL_SAVEPOINT, p);
 }
 
 int
 store_line_end(struct db *db, int keep, struct problem *p)
 {
-    if (!keep && run(db, SQL_ROLLBACK_TO, p) != 0)
-        return -1;
+    if (!keep) {
+        store_offers_forget(db, line_mark); /* the line's writes are undone: so are its offers */
+        if (run(db, SQL_ROLLBACK_TO, p) != 0)
+            return -1;
+    }
     return run(db, SQL_RELEASE, p);
 }
 
@@ -69,6 +79,13 @@ store_external_ref_find(struct db *db, const char *resource, const char *key, ch
 void
 store_import_session(struct db *db, int on)
 {
+    sqlite3 *conn = db_handle(db);
+
     /* the connection serves other requests afterwards: give the memory back */
-    sqlite3_exec(db_handle(db), on ? SQL_CACHE_LARGE : SQL_CACHE_NORMAL, NULL, NULL, NULL);
+    sqlite3_exec(conn, on ? SQL_CACHE_LARGE : SQL_CACHE_NORMAL, NULL, NULL, NULL);
+    sqlite3_exec(conn, on ? SQL_CHECKPOINT_OFF : SQL_CHECKPOINT_ON, NULL, NULL, NULL);
+    store_search_defer(db, on);
+    /* the import's WAL back into the database now (readers in the way: the next commit goes on) */
+    if (!on)
+        sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }

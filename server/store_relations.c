@@ -49,8 +49,7 @@ const struct store_filter store_household_filters[] = {
 int
 store_household_after_write(struct db *db, const json_t *doc, struct problem *p)
 {
-    return store_refs_replace(db, "household", json_string_value(json_object_get(doc, "id")),
-                              json_object_get(doc, "external_refs"), p);
+    return store_refs_replace(db, "household", doc, p);
 }
 
 /* Kind of customer id: "person", "company", or NULL (p set to 404/500). */

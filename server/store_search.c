@@ -28,6 +28,25 @@ static const char SQL_INDEX_DELETE[] =
 static const char SQL_INDEX_INSERT[] =
     "INSERT INTO search_fts (rowid, names, phonetic)"
     " SELECT seq, :names, :phonetic FROM customers WHERE id = :id";
+/*
+ * While an import runs (store_search_defer), its customers' rows wait in
+ * a TEMP table and go into search_fts in one statement at each commit:
+ * FTS5 writes its pending terms out at every savepoint (one per import
+ * line), so rows inserted one line at a time would make a segment each.
+ * Nothing reads search_fts inside the import's transaction.
+ */
+static const char SQL_PENDING_CREATE[] =
+    "CREATE TEMP TABLE IF NOT EXISTS search_pending"
+    " (rowid INTEGER PRIMARY KEY, names TEXT NOT NULL, phonetic TEXT NOT NULL)";
+static const char SQL_PENDING_DROP[] = "DROP TABLE IF EXISTS temp.search_pending";
+static const char SQL_PENDING_ADD[] =
+    "INSERT OR REPLACE INTO temp.search_pending (rowid, names, phonetic)"
+    " SELECT seq, :names, :phonetic FROM customers WHERE id = :id";
+static const char SQL_PENDING_MOVE[] =
+    "INSERT INTO search_fts (rowid, names, phonetic)"
+    " SELECT rowid, names, phonetic FROM temp.search_pending ORDER BY rowid";
+static const char SQL_PENDING_CLEAR[] = "DELETE FROM temp.search_pending";
+static _Thread_local struct db *deferring; /* the connection deferring its index rows */
 static const char SQL_BACKFILL_NEEDED[] =
     "SELECT EXISTS (SELECT 1 FROM customers) AND NOT EXISTS (SELECT 1 FROM search_fts)";
 static const char SQL_BACKFILL_ROWS[] =
@@ -98,6 +117,43 @@ index_keys(const char *text, char *names, char *codes, size_t outsz)
         codes[0] = '\0';
 }
 
+void
+store_search_defer(struct db *db, int on)
+{
+    char *err = NULL;
+
+    deferring = NULL;
+    if (sqlite3_exec(db_handle(db), on ? SQL_PENDING_CREATE : SQL_PENDING_DROP, NULL, NULL, &err) !=
+        SQLITE_OK) {
+        log_error("search index: %s", err ? err : "cannot prepare the deferred rows");
+        sqlite3_free(err);
+        return; /* rows are then written one at a time */
+    }
+    if (on)
+        deferring = db;
+}
+
+int
+store_search_flush(struct db *db, struct problem *p)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (deferring != db)
+        return 0;
+    if (!(st = db_stmt(db, SQL_PENDING_MOVE, p)))
+        return -1;
+    rc = sqlite3_step(st);
+    db_done(st);
+    if (rc == SQLITE_DONE && (st = db_stmt(db, SQL_PENDING_CLEAR, p)) != NULL) {
+        rc = sqlite3_step(st);
+        db_done(st);
+    } else if (rc == SQLITE_DONE) {
+        return -1;
+    }
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "search index rows", NULL, p);
+}
+
 static int
 index_write(sqlite3_stmt *st, const char *text, struct db *db, struct problem *p)
 {
@@ -128,9 +184,11 @@ store_search_index_customer(struct db *db, const json_t *doc, struct problem *p)
 
     for (size_t i = 0; i < 5; i++)
         fields[i] = json_string_value(json_object_get(doc, person[i]));
-    if (store_exec_id(db, SQL_INDEX_DELETE, id, p) != 0)
+    /* a customer just created (version 1) has no row yet */
+    if (json_integer_value(json_object_get(doc, "version")) != 1 &&
+        store_exec_id(db, SQL_INDEX_DELETE, id, p) != 0)
         return -1;
-    if (!(st = db_stmt(db, SQL_INDEX_INSERT, p)))
+    if (!(st = db_stmt(db, deferring == db ? SQL_PENDING_ADD : SQL_INDEX_INSERT, p)))
         return -1;
     db_bind_text(st, ":id", id);
     name_text(fields, 5, &text);

@@ -44,8 +44,7 @@ store_touchpoint_after_write(struct db *db, const json_t *doc, struct problem *p
     if (!json_object_get(doc, "external_refs") &&
         json_integer_value(json_object_get(doc, "version")) == 1)
         return 0;
-    return store_refs_replace(db, "touchpoint", json_string_value(json_object_get(doc, "id")),
-                              json_object_get(doc, "external_refs"), p);
+    return store_refs_replace(db, "touchpoint", doc, p);
 }
 
 int

@@ -75,11 +75,11 @@ ref_holder(struct db *db, const char *resource, const char *key, const char *id,
     return found;
 }
 
-int
-store_refs_replace(struct db *db, const char *resource, const char *id, const json_t *refs,
-                   struct problem *p)
+/* 409 when one of refs belongs to a record other than id; 0 when none does. */
+static int
+refs_free(struct db *db, const char *resource, const char *id, const json_t *refs,
+          struct problem *p)
 {
-    sqlite3_stmt *st;
     char key[256], other[UTIL_UUID_LEN + 1];
     json_t *ref;
     size_t i;
@@ -97,15 +97,20 @@ store_refs_replace(struct db *db, const char *resource, const char *id, const js
             return -1;
         }
     }
-    st = db_stmt(db, SQL_REFS_CLEAR, p);
-    if (!st)
-        return -1;
-    db_bind_text(st, ":resource", resource);
-    db_bind_text(st, ":id", id);
-    rc = sqlite3_step(st);
-    db_done(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(db, rc, "refs clear", NULL, p);
+    return 0;
+}
+
+/* Insert refs for id; a failure says what refs_free() would have said, or "already in use". */
+static int
+refs_add(struct db *db, const char *resource, const char *id, const json_t *refs, int checked,
+         struct problem *p)
+{
+    char key[256];
+    sqlite3_stmt *st;
+    json_t *ref;
+    size_t i;
+    int rc;
+
     json_array_foreach(refs, i, ref)
     {
         model_external_ref_key(ref, key, sizeof key);
@@ -117,10 +122,36 @@ store_refs_replace(struct db *db, const char *resource, const char *id, const js
         db_bind_text(st, ":id", id);
         rc = sqlite3_step(st);
         db_done(st);
+        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY && !checked && refs_free(db, resource, id, refs, p) != 0)
+            return -1;
         if (rc != SQLITE_DONE)
             return db_fail(db, rc, "ref add", "external reference already in use", p);
     }
     return 0;
+}
+
+int
+store_refs_replace(struct db *db, const char *resource, const json_t *doc, struct problem *p)
+{
+    const char *id = json_string_value(json_object_get(doc, "id"));
+    const json_t *refs = json_object_get(doc, "external_refs");
+    sqlite3_stmt *st;
+    int rc;
+
+    if (json_integer_value(json_object_get(doc, "version")) == 1)
+        return refs_add(db, resource, id, refs, 0, p);
+    if (refs_free(db, resource, id, refs, p) != 0)
+        return -1;
+    st = db_stmt(db, SQL_REFS_CLEAR, p);
+    if (!st)
+        return -1;
+    db_bind_text(st, ":resource", resource);
+    db_bind_text(st, ":id", id);
+    rc = sqlite3_step(st);
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(db, rc, "refs clear", NULL, p);
+    return refs_add(db, resource, id, refs, 1, p);
 }
 
 int

@@ -33,11 +33,12 @@ int store_exec_id(struct db *db, const char *sql, const char *id, struct problem
 
 /*
  * Replace the external references of resource ("customer", "vehicle")
- * id with refs (array of {system, id}, may be NULL); a reference held by
- * another record → 409 naming it.
+ * doc["id"] with doc["external_refs"] (array of {system, id}, may be
+ * absent); a reference held by another record → 409 naming it. A record
+ * just created (version 1) has none to replace: its references are
+ * inserted straight away (the checks run only when an insert fails).
  */
-int store_refs_replace(struct db *db, const char *resource, const char *id, const json_t *refs,
-                       struct problem *p);
+int store_refs_replace(struct db *db, const char *resource, const json_t *doc, struct problem *p);
 
 /* Filter normalisers: text as given (≤ 1024 bytes); "system:id" external reference; a UUID. */
 int store_norm_text(const char *in, char *out, size_t outsz);

@@ -116,8 +116,7 @@ store_vehicle_before_write(struct db *db, const json_t *doc, struct problem *p)
 int
 store_vehicle_after_write(struct db *db, const json_t *doc, struct problem *p)
 {
-    return store_refs_replace(db, "vehicle", json_string_value(json_object_get(doc, "id")),
-                              json_object_get(doc, "external_refs"), p);
+    return store_refs_replace(db, "vehicle", doc, p);
 }
 
 int

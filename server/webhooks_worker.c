@@ -415,7 +415,7 @@ webhooks_worker_stop(void)
 
     if (!w.running)
         return;
-    store_changes_listen(NULL);
+    store_changes_unlisten(on_commit);
     atomic_store(&w.stop, 1);
     wake();
     pthread_join(w.thread, NULL);

@@ -80,6 +80,8 @@ server_start(struct server *s, const char *db, const char *const *extra_env)
             _exit(127);
         const char *threads = "2";
         dup2(fileno(lf), 2);
+        /* the change feed compares every representation a writer hands it with a read */
+        putenv((char *)"CRMD_CHANGES_VERIFY=1");
         for (const char *const *e = extra_env; e && *e; e++) {
             putenv((char *)*e);
             if (strncmp(*e, "CRMD_THREADS=", 13) == 0)

@@ -23,5 +23,8 @@ Suite *merge_suite(void);
 Suite *concurrency_suite(void);
 Suite *webhooks_suite(void);
 Suite *apidocs_suite(void);
+Suite *async_suite(void);
+Suite *import_same_suite(void);
+Suite *probe_suite(void);
 
 #endif

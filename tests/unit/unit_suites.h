@@ -19,5 +19,6 @@ Suite *dupe_suite(void);
 Suite *merge_rules_suite(void);
 Suite *webhook_suite(void);
 Suite *import_parse_suite(void);
+Suite *probe_suite(void);
 
 #endif
