@@ -23,6 +23,8 @@ trap 'exit 130' INT TERM
 "$B/bench/import_gen" --customers "$NCUST" >"$TMP/body.ndjson"
 LINES=$(wc -l <"$TMP/body.ndjson")
 MIB=$(du -m "$TMP/body.ndjson" | cut -f1)
+# an admin API key in the fresh database (crmd keys create prints it last)
+KEY=$("$B/crmd" keys create --db "$TMP/import.db" --role admin --name bench 2>/dev/null | tail -1) || KEY=""
 "$B/crmd" --port 0 --threads 2 --db "$TMP/import.db" --synchronous "$SYNC" --log-level info \
     2>"$TMP/crmd.log" &
 PID=$!
@@ -38,7 +40,8 @@ URL="http://127.0.0.1:$PORT/v1/import?report=errors"
 run() { # label: one import of the body, printed as a table row
     c0=$(awk '{print $14 + $15}' "/proc/$PID/stat")
     out=$(curl -s -o "$TMP/report.json" -w '%{http_code} %{time_total}' -X POST "$URL" \
-        -H 'Content-Type: application/x-ndjson' --data-binary @"$TMP/body.ndjson")
+        -H 'Content-Type: application/x-ndjson' -H "Authorization: Bearer $KEY" \
+        --data-binary @"$TMP/body.ndjson")
     c1=$(awk '{print $14 + $15}' "/proc/$PID/stat")
     code=${out% *}
     secs=${out#* }

@@ -63,6 +63,8 @@ wait_port() { # log file, pid, name → sets PORT
 
 start_crmd() { # db, extra flags...
     db=$1; shift
+    # an admin key in that database; wrk and curl send it (README "Security model")
+    AUTH="Authorization: Bearer $("$B/crmd" keys create --db "$db" --role admin --name "bench-$$-$(date +%s%N)" 2>/dev/null)"
     "$B/crmd" --port 0 --threads $THREADS --db "$db" --log-level info "$@" 2>"$TMP/crmd.log" &
     PID=$!
     wait_port "$TMP/crmd.log" "$PID" crmd
@@ -91,7 +93,7 @@ cpu_ticks() { # pid → user + system clock ticks so far
 wrk_run() { # key, server pid, wrk args...
     key=$1; pid=$2; shift 2
     c0=$(cpu_ticks "$pid")
-    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$@" 2>&1)
+    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -H "$AUTH" "$@" 2>&1)
     c1=$(cpu_ticks "$pid")
     rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
     n=$(echo "$out" | awk '/requests in/ {print $1}')
@@ -171,9 +173,9 @@ start_crmd "$DB"
 export BENCH_INPUTS BENCH_WALKERS=$THREADS
 # warm-up (not measured): every worker's connection, statement cache and the page cache
 BENCH_INPUTS=$PLATES
-wrk -t2 -c"$CONNS" -d3s -s "$HERE/greeting.lua" "$URL" >/dev/null 2>&1
+wrk -t2 -c"$CONNS" -d3s -H "$AUTH" -s "$HERE/greeting.lua" "$URL" >/dev/null 2>&1
 BENCH_INPUTS=$QUERIES
-wrk -t2 -c"$CONNS" -d1s -s "$HERE/search.lua" "$URL" >/dev/null 2>&1
+wrk -t2 -c"$CONNS" -d1s -H "$AUTH" -s "$HERE/search.lua" "$URL" >/dev/null 2>&1
 r=1
 while [ $r -le "$ROUNDS" ]; do
     printf "  round %d/%d req/s:" "$r" "$ROUNDS"
@@ -216,7 +218,7 @@ if [ "${BENCH_OLD:-1}" != 0 ]; then
     echo
     echo "issue 2 scenarios (demo data, a fresh database per synchronous mode, ${SECS}s each):"
     start_crmd "$TMP/demo-full.db" --demo --synchronous FULL
-    VID=$(curl -s "$URL/v1/vehicles?plate=MHW2022" | sed -n 's/.*"items":\[{"id":"\([^"]*\)".*/\1/p')
+    VID=$(curl -s -H "$AUTH" "$URL/v1/vehicles?plate=MHW2022" | sed -n 's/.*"items":\[{"id":"\([^"]*\)".*/\1/p')
     printf "  req/s:"
     wrk_run plate "$PID" -s "$HERE/plates.lua" "$URL"
     if [ -n "$VID" ]; then wrk_run byid "$PID" "$URL/v1/vehicles/$VID"; fi

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cors.h"
 #include "log.h"
 
 #ifndef CRMD_VERSION
@@ -75,6 +76,12 @@ static const struct option_def options[] = {
     { "--webhook-backoff-max-ms", "CRMD_WEBHOOK_BACKOFF_MAX_MS", OPT_LL,
       OFF(webhook_backoff_max_ms), 1, 86400000,
       "longest retry delay of a webhook delivery in ms (default 3600000)" },
+    { "--cors-origins", "CRMD_CORS_ORIGINS", OPT_STR, OFF(cors_origins), 0, 0,
+      "browser origins allowed by CORS, comma-separated: https://desk.example,... (default none)" },
+    { "--tls-cert", "CRMD_TLS_CERT", OPT_STR, OFF(tls_cert), 0, 0,
+      "PEM certificate (chain) file: serve HTTPS, needs --tls-key (default none: plain HTTP)" },
+    { "--tls-key", "CRMD_TLS_KEY", OPT_STR, OFF(tls_key), 0, 0,
+      "PEM private key file of --tls-cert, unencrypted, readable by crmd only (default none)" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -91,7 +98,12 @@ usage(FILE *out)
     fprintf(out, "\nFlags win over environment variables; an empty variable counts as unset.\n"
                  "\nother commands:\n"
                  "  crmd --probe [--port N] [--timeout S] [URL]\n"
-                 "      GET /readyz of the local server: exit 0 when ready, 1 if not (crmd --probe --help)\n");
+                 "      GET /readyz of the local server: exit 0 when ready, 1 if not"
+                 " (crmd --probe --help)\n"
+                 "  crmd keys create --role reader|desk|manager|admin --name NAME [--db FILE]\n"
+                 "  crmd keys list [--db FILE]\n"
+                 "  crmd keys revoke ID|NAME [--db FILE]\n"
+                 "      API keys (Authorization: Bearer ...); create prints the key once (crmd keys --help)\n");
 }
 
 static void
@@ -147,6 +159,14 @@ validate(struct config *cfg)
         exit(2);
     }
     log_set_level((enum log_level)log_parse_level(cfg->log_level));
+    if (cors_list_error(cfg->cors_origins)) {
+        fprintf(stderr, "crmd: --cors-origins: %s\n", cors_list_error(cfg->cors_origins));
+        exit(2);
+    }
+    if (!cfg->tls_cert != !cfg->tls_key) {
+        fprintf(stderr, "crmd: --tls-cert and --tls-key go together: give both or neither\n");
+        exit(2);
+    }
     if (cfg->max_waiting < 0)
         cfg->max_waiting = cfg->max_connections > 1 ? cfg->max_connections / 2 : 1;
 }

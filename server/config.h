@@ -32,6 +32,9 @@ struct config {
     int webhook_connect_timeout; /* seconds to connect to a webhook receiver */
     long long webhook_backoff_ms;     /* first retry delay after a failed delivery */
     long long webhook_backoff_max_ms; /* longest retry delay (the delay doubles up to it) */
+    const char *cors_origins; /* comma-separated browser origins allowed (cors.h); NULL = none */
+    const char *tls_cert;     /* PEM certificate chain file: serve HTTPS (with tls_key) */
+    const char *tls_key;      /* PEM private key file */
 };
 
 /*

@@ -14,6 +14,11 @@ HANDLER(health_ready);
 HANDLER(apidocs_openapi); /* apidocs.c */
 HANDLER(apidocs_html);
 
+HANDLER(keys_create); /* keys.c */
+HANDLER(keys_list);
+HANDLER(keys_get);
+HANDLER(keys_revoke);
+
 HANDLER(greeting_get);
 HANDLER(rules_get);
 

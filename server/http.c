@@ -20,7 +20,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth.h"
 #include "config.h"
+#include "cors.h"
 #include "db.h"
 #include "defer.h"
 #include "jsonx.h"
@@ -32,12 +34,15 @@
 #define JSON_TYPE "application/json; charset=utf-8"
 #define PROBLEM_TYPE "application/problem+json; charset=utf-8"
 #define HTTP_STOP_GRACE_MS 2000 /* longest wait for deferred requests to answer at the stop */
+#define HTTP_PEM_MAX (1 << 20)  /* largest --tls-cert / --tls-key file */
 
 struct http_server {
     struct MHD_Daemon *daemon;
     const struct config *cfg;
     const struct route *routes;
     size_t nroutes;
+    char *tls_cert; /* PEM text of --tls-cert and --tls-key, NULL without TLS */
+    char *tls_key;
 };
 
 struct http_ctx {
@@ -55,6 +60,7 @@ struct http_ctx {
     struct defer_item defer;      /* while parked or queued: the connection is suspended */
     int deferred;                 /* was deferred once: counted in deferred_alive */
     int job_done;                 /* the job ran: the next call sends its answer */
+    char *origin;                 /* Origin header when in --cors-origins, else NULL */
 };
 
 /* Requests that were deferred and have not ended yet (the stop waits for them to answer). */
@@ -93,6 +99,16 @@ ctx_new(struct MHD_Connection *conn, const char *method, const char *url)
     return c;
 }
 
+/* Remember the request's Origin when CORS allows it (add_common_headers answers it). */
+static void
+ctx_origin(struct http_ctx *c, struct MHD_Connection *conn, const struct config *cfg)
+{
+    const char *o = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+
+    if (cors_allowed(cfg->cors_origins, o))
+        c->origin = xstrdup(o);
+}
+
 static void
 ctx_free(struct http_ctx *c)
 {
@@ -109,6 +125,7 @@ ctx_free(struct http_ctx *c)
     free(c->req.if_match);
     free(c->req.if_none_match);
     free(c->req.idempotency_key);
+    free(c->origin);
     json_decref(c->req.json);
     buf_release(&c->body);
     json_decref(c->res.body);
@@ -230,6 +247,12 @@ add_common_headers(struct MHD_Response *r, const struct http_ctx *c)
     MHD_add_response_header(r, "X-Request-Id", c->req.id);
     MHD_add_response_header(r, "Cache-Control",
                             c->res.cache_control ? c->res.cache_control : "no-store");
+    if (c->req.config && c->req.config->cors_origins && c->req.config->cors_origins[0])
+        MHD_add_response_header(r, "Vary", "Origin"); /* answers differ by Origin */
+    if (c->origin) {
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", c->origin);
+        MHD_add_response_header(r, "Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS);
+    }
 }
 
 /* A static body (res.raw: the API documents) with its own content type and ETag. */
@@ -279,6 +302,8 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
     }
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    if (status == 401 && c->res.www_authenticate)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, c->res.www_authenticate);
     ret = MHD_queue_response(conn, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;
@@ -296,6 +321,30 @@ queue_problem(struct MHD_Connection *conn, struct http_ctx *c, const char *allow
     body = problem_to_json(p);
     ret = queue_json(conn, c, problem_status(p->code), body, PROBLEM_TYPE, allow);
     json_decref(body);
+    return ret;
+}
+
+/*
+ * OPTIONS on a known path, without a key (browsers send preflights without
+ * credentials): 204 with Allow; for an allowed Origin also the CORS
+ * preflight answer. Other origins get no CORS headers, so the browser
+ * refuses the cross-origin request.
+ */
+static enum MHD_Result
+queue_options(struct MHD_Connection *conn, struct http_ctx *c)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ret;
+
+    add_common_headers(r, c);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->req.match.allow);
+    if (c->origin) {
+        MHD_add_response_header(r, "Access-Control-Allow-Methods", c->req.match.allow);
+        MHD_add_response_header(r, "Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
+        MHD_add_response_header(r, "Access-Control-Max-Age", CORS_MAX_AGE);
+    }
+    ret = MHD_queue_response(conn, 204, r);
+    MHD_destroy_response(r);
     return ret;
 }
 
@@ -324,13 +373,14 @@ prepare(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
                     strcmp(c->bad_header, "Idempotency-Key") ? "" : " or given more than once");
         return -1;
     }
-    req->config = s->cfg;
     req->db = db_thread(s->cfg);
     if (!req->db) {
         problem_set(&res->problem, PROBLEM_UNAVAILABLE, "the database cannot be opened");
         return -1;
     }
-    return 0;
+    return auth_request(req, res,
+                        MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                    MHD_HTTP_HEADER_AUTHORIZATION));
 }
 
 /* The answer of a handler (or job) that returned rc. */
@@ -416,6 +466,8 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
         problem_set(&res->problem, PROBLEM_NO_ROUTE, "no endpoint at this path; see /v1 routes in the API documentation");
         return queue_problem(conn, c, NULL);
     }
+    if (c->rr == ROUTER_NO_METHOD && !strcmp(req->method, "OPTIONS"))
+        return queue_options(conn, c);
     if (c->rr == ROUTER_NO_METHOD) {
         problem_set(&res->problem, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s",
                     req->method, req->match.allow);
@@ -427,6 +479,8 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
         return queue_problem(conn, c, NULL);
     req->body = c->body.data;
     req->body_len = c->body.len;
+    if (auth_body(req, &res->problem) != 0)
+        return queue_problem(conn, c, NULL);
     return run_handler(conn, c);
 }
 
@@ -436,6 +490,8 @@ begin(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
 {
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
+    c->req.config = s->cfg;
+    ctx_origin(c, conn, s->cfg);
     c->rr = router_match(s->routes, s->nroutes, c->req.method, c->req.path, &c->req.match);
     for (size_t i = 0; c->rr == ROUTER_MATCH && routes_sinks[i]; i++)
         if (routes_sinks[i]->handler == c->req.match.route->handler)
@@ -498,6 +554,62 @@ mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn("http: %s", msg);
 }
 
+/* The whole of a PEM file as a string, or NULL after logging why. */
+static char *
+read_pem(const char *path, const char *flag)
+{
+    FILE *f = fopen(path, "r");
+    struct buf b = { 0 };
+    char chunk[4096];
+    size_t got;
+
+    if (!f) {
+        log_error("%s %s cannot be read", flag, path);
+        return NULL;
+    }
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= HTTP_PEM_MAX)
+        buf_append(&b, chunk, got);
+    fclose(f);
+    if (b.len == 0 || b.len > HTTP_PEM_MAX || !strstr(b.data, "-----BEGIN ")) {
+        log_error("%s %s is not a PEM file (or larger than 1 MiB)", flag, path);
+        buf_release(&b);
+        return NULL;
+    }
+    return b.data; /* NUL-terminated by buf_append */
+}
+
+/* TLS options for MHD (--tls-cert, --tls-key) into opts (3 entries); 0, or -1 after logging. */
+static int
+tls_options(struct http_server *s, struct MHD_OptionItem opts[3], unsigned *flags)
+{
+    opts[0] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+    if (!s->cfg->tls_cert)
+        return 0;
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        log_error("--tls-cert: this libmicrohttpd is built without TLS support");
+        return -1;
+    }
+    s->tls_cert = read_pem(s->cfg->tls_cert, "--tls-cert");
+    s->tls_key = s->tls_cert ? read_pem(s->cfg->tls_key, "--tls-key") : NULL;
+    if (!s->tls_key)
+        return -1;
+    opts[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert };
+    opts[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key };
+    opts[2] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+    *flags |= MHD_USE_TLS;
+    return 0;
+}
+
+static void
+server_free(struct http_server *s)
+{
+    if (s->tls_key)
+        memset(s->tls_key, 0, strlen(s->tls_key));
+    free(s->tls_cert);
+    free(s->tls_key);
+    free(s);
+}
+
 struct http_server *
 http_start(const struct config *cfg, const struct route *table, size_t n)
 {
@@ -506,6 +618,7 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
     struct sockaddr_in a4 = { 0 };
     struct sockaddr *addr;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    struct MHD_OptionItem tls[3];
 
     s->cfg = cfg;
     s->routes = table;
@@ -524,8 +637,12 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
         free(s);
         return NULL;
     }
+    if (tls_options(s, tls, &flags) != 0) {
+        server_free(s);
+        return NULL;
+    }
     if (defer_start(cfg, suspend_conn, resume_conn) != 0) {
-        free(s);
+        server_free(s);
         return NULL;
     }
     s->daemon = MHD_start_daemon(
@@ -533,11 +650,13 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
         mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, completed,
         NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_ARRAY, tls,
+        MHD_OPTION_END);
     if (!s->daemon) {
-        log_error("cannot listen on %s port %d (in use, or not allowed)", cfg->listen, cfg->port);
+        log_error("cannot listen on %s port %d (in use, or not allowed%s)", cfg->listen, cfg->port,
+                  s->tls_cert ? ", or --tls-cert and --tls-key do not match" : "");
         defer_stop();
-        free(s);
+        server_free(s);
         return NULL;
     }
     return s;
@@ -562,5 +681,5 @@ http_stop(struct http_server *s)
     for (int ms = 0; atomic_load(&deferred_alive) > 0 && ms < HTTP_STOP_GRACE_MS; ms += 10)
         nanosleep(&pause, NULL);
     MHD_stop_daemon(s->daemon);
-    free(s);
+    server_free(s);
 }

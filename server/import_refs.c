@@ -12,8 +12,8 @@
 #include <string.h>
 
 struct import_ref {
-    uint64_t hash;  /* 0 = empty slot */
-    char *key;      /* "resource system:id" */
+    uint64_t hash; /* 0 = empty slot */
+    char *key;     /* "resource system:id" */
     char id[UTIL_UUID_LEN + 1];
 };
 
@@ -67,7 +67,7 @@ import_refs_find(struct import_refs *m, const char *resource, const char *key, c
 static void
 grow(struct import_refs *m)
 {
-    struct import_refs bigger = { .cap = m->cap ? m->cap * 2 : 1024 };
+    struct import_refs bigger = {.cap = m->cap ? m->cap * 2 : 1024};
 
     bigger.v = xcalloc(bigger.cap, sizeof *bigger.v);
     for (size_t i = 0; i < m->cap; i++) {

@@ -17,6 +17,7 @@
 #include "defer.h"
 #include "demo.h"
 #include "http.h"
+#include "keys_cli.h"
 #include "log.h"
 #include "probe.h"
 #include "routes.h"
@@ -94,6 +95,7 @@ static const struct subcommand {
     int (*run)(int argc, char **argv);
 } subcommands[] = {
     { "--probe", probe_main },
+    { "keys", keys_cli_main },
 };
 
 static const struct subcommand *
@@ -127,7 +129,7 @@ main(int argc, char **argv)
     block_signals(&set);
     if (set_timezone(cfg.timezone) != 0 || load_rules(&cfg) != 0)
         return 2; /* bad configuration, like a bad flag */
-    if (prepare_database(&cfg) != 0)
+    if (prepare_database(&cfg) != 0 || keys_cli_startup(&cfg) != 0)
         return 1;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         log_error("libcurl cannot be initialised (webhook deliveries need it)");
@@ -148,9 +150,12 @@ main(int argc, char **argv)
         return 1;
     }
     port = http_port(server);
-    log_info("crmd listening on http://%s:%d/ (port %d) with %d worker threads, database %s%s",
-             cfg.listen, port, port, cfg.threads, cfg.db_path, cfg.demo ? " (demo data)" : "");
-    log_info("try: curl -s http://%s:%d/v1/customers?limit=5", cfg.listen, port);
+    log_info("crmd listening on http%s://%s:%d/ (port %d) with %d worker threads, database %s%s",
+             cfg.tls_cert ? "s" : "", cfg.listen, port, port, cfg.threads, cfg.db_path,
+             cfg.demo ? " (demo data)" : "");
+    log_info("try: curl -s -H \"$AUTH\" http://%s:%d/v1/customers?limit=5 (AUTH=\"Authorization: "
+             "Bearer <key>\": crmd keys create, or the demo key above)",
+             cfg.listen, port);
     sigwait(&set, &sig);
     log_info("received signal %d: finishing requests and stopping", sig);
     webhooks_worker_stop(); /* deliveries under way are abandoned, sent again after a restart */

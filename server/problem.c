@@ -19,6 +19,8 @@ static const struct {
     [PROBLEM_BAD_REQUEST] = { 400, "bad-request", "The request is malformed" },
     [PROBLEM_MALFORMED_JSON] = { 400, "malformed-json", "The body is not valid JSON" },
     [PROBLEM_VALIDATION] = { 400, "validation", "Some fields are invalid" },
+    [PROBLEM_UNAUTHORIZED] = { 401, "unauthorized", "An API key is needed" },
+    [PROBLEM_FORBIDDEN] = { 403, "forbidden", "The API key's role does not allow this" },
     [PROBLEM_NOT_FOUND] = { 404, "not-found", "No such resource" },
     [PROBLEM_NO_ROUTE] = { 404, "no-route", "No such endpoint" },
     [PROBLEM_METHOD_NOT_ALLOWED] = { 405, "method-not-allowed", "Method not allowed here" },

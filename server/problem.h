@@ -13,6 +13,8 @@ enum problem_code {
     PROBLEM_BAD_REQUEST,        /* 400: a malformed parameter, cursor, header */
     PROBLEM_MALFORMED_JSON,     /* 400: body is not valid JSON / UTF-8 */
     PROBLEM_VALIDATION,         /* 400: fields wrong; errors[] says which */
+    PROBLEM_UNAUTHORIZED,       /* 401: no usable API key (+ WWW-Authenticate) */
+    PROBLEM_FORBIDDEN,          /* 403: the API key's role may not do this */
     PROBLEM_NOT_FOUND,          /* 404: no such resource */
     PROBLEM_NO_ROUTE,           /* 404: no such path */
     PROBLEM_METHOD_NOT_ALLOWED, /* 405 + Allow */

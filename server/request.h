@@ -54,6 +54,8 @@ struct request {
     struct timespec deadline; /* the handler's own, kept across its runs */
     unsigned runs;            /* earlier runs of the handler for this request (0 = first) */
     int stopping;             /* the server is stopping: answer now, don't park */
+    enum role role;           /* role of the request's API key (ROLE_UNSET: none, open route) */
+    char key_id[37];          /* id of the request's API key, "" when none */
 };
 
 struct response {
@@ -67,6 +69,7 @@ struct response {
     const char *raw_type; /* Content-Type of raw */
     const char *cache_control; /* Cache-Control header; NULL = "no-store" */
     int retry_after;      /* seconds for a Retry-After header on a problem (0 = none) */
+    const char *www_authenticate; /* WWW-Authenticate header of a 401 (static string) */
     struct problem problem;
 };
 

@@ -81,10 +81,9 @@ write_doc(struct db *db, const struct resource *r, json_t *doc, long long expect
 static void
 offer(struct db *db, const struct resource *r, const json_t *doc, const json_t *old)
 {
-    json_t *rep = store_represent(r->model, doc, old);
-
-    store_offers_add(db, r->model, rep);
-    json_decref(rep);
+    store_offers_take(db, r->model, json_string_value(json_object_get(doc, "id")),
+                      json_integer_value(json_object_get(doc, "version")),
+                      store_represent(r->model, doc, old));
 }
 
 int

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "role.h"
+
 #define ROUTER_MAX_CAPTURES 4
 #define ROUTER_MAX_SEGMENTS 8
 #define ROUTER_SEGMENT_MAX 128
@@ -21,6 +23,18 @@ struct route {
     const char *method;
     const char *pattern;
     router_handler handler;
+    enum role role; /* least role of the API key (ROLE_OPEN: no key); auth.c checks it */
+};
+
+/*
+ * A route that a lower role than its own may use when the body changes
+ * only these top-level members (routes_fields in routes.c; auth.c).
+ */
+struct route_fields {
+    router_handler handler;
+    enum role role;             /* the lower role */
+    const char *const *fields;  /* NULL-terminated */
+    const char *summary;        /* "the contact data (emails, ...)" for the 403 detail */
 };
 
 /*

@@ -159,51 +159,90 @@ bind_doc(sqlite3_stmt *st, const struct model *m, const json_t *doc, int positio
     }
 }
 
-/* A field's value as bind_value() stores it and column_json() reads it back, or NULL if unsure. */
-static json_t *
-read_back(const struct field *f, json_t *v)
+/* Append v as compact JSON text (jansson's, as json_dumps writes the stored columns). */
+static void
+put_json(struct buf *b, const json_t *v)
 {
-    if (!v || json_is_null(v))
-        return json_null();
-    switch (f->type) {
-    case FIELD_INT:
-        return json_is_integer(v) ? json_incref(v) : NULL;
-    case FIELD_REAL:
-        return json_is_number(v) ? json_real(json_number_value(v)) : NULL;
-    case FIELD_BOOL:
-        return json_is_boolean(v) ? json_incref(v) : NULL;
-    case FIELD_JSON:
-        /* stored as its JSON text: exact for containers (reals with 17 digits) */
-        return json_is_object(v) || json_is_array(v) ? json_incref(v) : NULL;
-    default:
-        return json_is_string(v) ? json_incref(v) : NULL;
-    }
+    char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+    buf_puts(b, text);
+    free(text);
 }
 
-json_t *
+/* Append d as a REAL column reads back (column_json: json_real). */
+static void
+put_real(struct buf *b, double d)
+{
+    json_t *r = json_real(d);
+
+    put_json(b, r);
+    json_decref(r);
+}
+
+/* Append a field's value as bind_value() stores it and column_json() reads it back; -1 if unsure. */
+static int
+put_read_back(struct buf *b, const struct field *f, const json_t *v)
+{
+    int ok;
+
+    if (!v || json_is_null(v)) {
+        buf_puts(b, "null");
+        return 0;
+    }
+    switch (f->type) {
+    case FIELD_INT:
+        ok = json_is_integer(v);
+        break;
+    case FIELD_REAL: /* a REAL column: an integer reads back as a real */
+        if (!json_is_number(v))
+            return -1;
+        put_real(b, json_number_value(v));
+        return 0;
+    case FIELD_BOOL:
+        ok = json_is_boolean(v);
+        break;
+    case FIELD_JSON: /* stored as its JSON text: exact for containers (reals with 17 digits) */
+        ok = json_is_object(v) || json_is_array(v);
+        break;
+    default:
+        ok = json_is_string(v);
+    }
+    if (ok)
+        put_json(b, v);
+    return ok ? 0 : -1;
+}
+
+char *
 store_represent(const struct model *m, const json_t *doc, const json_t *before)
 {
-    json_t *o = json_object(), *v;
+    struct buf b = { 0 };
     size_t i;
 
+    buf_puts(&b, "{");
     for (i = 0; i < m->nfields; i++) {
-        if (!(v = read_back(&m->fields[i], json_object_get(doc, m->fields[i].name)))) {
-            json_decref(o);
-            return NULL;
-        }
-        json_object_set_new(o, m->fields[i].name, v);
+        const char *name = m->fields[i].name;
+        buf_puts(&b, i ? ",\"" : "\"");
+        buf_puts(&b, name); /* field names need no escaping */
+        buf_puts(&b, "\":");
+        if (put_read_back(&b, &m->fields[i], json_object_get(doc, name)) != 0)
+            goto unsure;
     }
     for (i = 0; i < m->ncomputed; i++) {
         const struct model_computed *c = &m->computed[i];
-        v = before ? json_incref(json_object_get(before, c->name))
-                   : c->fresh ? json_loads(c->fresh, JSON_DECODE_ANY, NULL) : NULL;
-        if (!v) {
-            json_decref(o);
-            return NULL;
-        }
-        json_object_set_new(o, c->name, v);
+        const json_t *v = before ? json_object_get(before, c->name) : NULL;
+        buf_printf(&b, ",\"%s\":", c->name);
+        if (v)
+            put_json(&b, v);
+        else if (!before && c->fresh)
+            buf_puts(&b, c->fresh);
+        else
+            goto unsure;
     }
-    return o;
+    buf_append(&b, "}", 2); /* with the terminating NUL */
+    return b.data;
+unsure:
+    buf_release(&b);
+    return NULL;
 }
 
 int

@@ -299,15 +299,19 @@ const char *store_offers_find(struct db *db, const struct model *m, const char *
 /* A representation as the change feed stores it (JSON text, to free()). */
 char *store_changes_text(const json_t *doc);
 
+/* The same with the text of the representation (store_represent), which it takes. */
+void store_offers_take(struct db *db, const struct model *m, const char *id, long long version,
+                       char *text);
+
 /*
- * What store_get() reads back after doc (validated, stamped) was written
- * by store_insert()/store_update(): the fields in model order (absent →
- * null), then the computed members as in before (the representation read
- * before an update), or as for a record nothing refers to yet when before
- * is NULL. New reference, or NULL when a value might not read back as
- * itself (then do not offer it).
+ * The change feed's text of what store_get() reads back after doc
+ * (validated, stamped) was written by store_insert()/store_update(): the
+ * fields in model order (absent → null), then the computed members as in
+ * before (the representation read before an update), or as for a record
+ * nothing refers to yet when before is NULL. malloc'd, or NULL when a
+ * value might not read back as itself (then do not offer it).
  */
-json_t *store_represent(const struct model *m, const json_t *doc, const json_t *before);
+char *store_represent(const struct model *m, const json_t *doc, const json_t *before);
 
 /* ---- bulk import (store_import.c) ---- */
 

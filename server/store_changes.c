@@ -192,8 +192,8 @@ verifying(void)
 char *
 store_changes_text(const json_t *doc)
 {
-    /* 17 significant digits: a real reads back as the same double GET renders */
-    return json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    /* jansson's default precision (17 significant digits): a real reads back as the same double */
+    return json_dumps(doc, JSON_COMPACT);
 }
 
 /* The offered text of a record written once (borrowed), or NULL (*failed on error). */

@@ -22,10 +22,10 @@ struct offer {
 };
 
 struct offers {
-    struct db *db;      /* the connection the offers belong to */
-    struct offer *v;    /* in the order offered */
+    struct db *db;   /* the connection the offers belong to */
+    struct offer *v; /* in the order offered */
     size_t n, cap;
-    uint32_t *slots;    /* index + 1 into v, 0 = empty; built by store_offers_find */
+    uint32_t *slots; /* index + 1 into v, 0 = empty; built by store_offers_find */
     size_t nslots, indexed;
 };
 
@@ -42,24 +42,34 @@ mine(struct db *db)
 }
 
 void
-store_offers_add(struct db *db, const struct model *m, const json_t *doc)
+store_offers_take(struct db *db, const struct model *m, const char *id, long long version,
+                  char *text)
 {
     struct offers *o = mine(db);
-
-    const char *id = doc ? json_string_value(json_object_get(doc, "id")) : NULL;
     struct offer *f;
 
-    if (!id || strlen(id) != UTIL_UUID_LEN)
+    if (!text || !id || strlen(id) != UTIL_UUID_LEN) {
+        free(text);
         return;
+    }
     if (o->n == o->cap) {
         o->cap = o->cap ? o->cap * 2 : 64;
         o->v = xrealloc(o->v, o->cap * sizeof *o->v);
     }
     f = &o->v[o->n++];
     f->model = m;
-    f->version = json_integer_value(json_object_get(doc, "version"));
+    f->version = version;
     memcpy(f->id, id, sizeof f->id);
-    f->text = store_changes_text(doc);
+    f->text = text;
+}
+
+void
+store_offers_add(struct db *db, const struct model *m, const json_t *doc)
+{
+    if (doc)
+        store_offers_take(db, m, json_string_value(json_object_get(doc, "id")),
+                          json_integer_value(json_object_get(doc, "version")),
+                          store_changes_text(doc));
 }
 
 size_t

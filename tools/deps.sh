@@ -3,7 +3,7 @@
 # is missing (apt-get; through sudo when not root). Quiet when all are there.
 set -eu
 PKGS="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev uuid-dev
-check libsubunit-dev libcurl4-openssl-dev libssl-dev tzdata $*"
+check libsubunit-dev libcurl4-openssl-dev libssl-dev tzdata openssl $*"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

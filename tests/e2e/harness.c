@@ -53,6 +53,35 @@ read_port(const char *log)
     return port;
 }
 
+const char *
+harness_create_key(const char *db, const char *role)
+{
+    static char slots[8][64];
+    static unsigned next;
+    char *key = slots[next++ % 8], cmd[1024];
+    const char *bin = getenv("CRMD_BIN");
+    FILE *p;
+
+    ck_assert_msg(bin != NULL, "CRMD_BIN must name the crmd binary");
+    snprintf(cmd, sizeof cmd, "'%s' keys create --db '%s' --role %s --name %s-%s 2>/dev/null", bin,
+             db, role, role, uniq("harness"));
+    fflush(NULL);
+    p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    if (!fgets(key, 64, p))
+        key[0] = '\0';
+    ck_assert_msg(pclose(p) == 0 && key[0], "crmd keys create failed for %s", db);
+    key[strcspn(key, "\n")] = '\0';
+    return key;
+}
+
+void
+harness_use_key(struct server *s, const char *key)
+{
+    snprintf(s->key, sizeof s->key, "%s", key ? key : harness_create_key(s->db, "admin"));
+    snprintf(s->auth, sizeof s->auth, "Authorization: Bearer %s", s->key);
+}
+
 void
 server_start(struct server *s, const char *db, const char *const *extra_env)
 {
@@ -71,15 +100,22 @@ server_start(struct server *s, const char *db, const char *const *extra_env)
         snprintf(s->db, sizeof s->db, "%s/test.db", s->dir);
     snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
     unlink(s->log);
+    if (!s->key[0])
+        harness_use_key(s, NULL);
     fflush(NULL);
     s->pid = fork();
     ck_assert_int_ge(s->pid, 0);
     if (s->pid == 0) {
         FILE *lf = fopen(s->log, "w");
+        char out[300];
         if (!lf)
             _exit(127);
         const char *threads = "2";
         dup2(fileno(lf), 2);
+        /* stdout has the demo key banner (--demo): kept apart from the log */
+        snprintf(out, sizeof out, "%s/stdout", s->dir);
+        if (!freopen(out, "w", stdout))
+            _exit(127);
         /* the change feed compares every representation a writer hands it with a read */
         putenv((char *)"CRMD_CHANGES_VERIFY=1");
         for (const char *const *e = extra_env; e && *e; e++) {
@@ -259,10 +295,13 @@ http(const char *method, const char *path, const char *content_type, const char 
     struct sink sink = { 0 };
     char url[4096], ct[256];
     CURLcode rc;
+    int own_auth = 0;
 
     memset(r, 0, sizeof *r);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", srv.port, path);
+    snprintf(url, sizeof url, "http%s://127.0.0.1:%d%s", srv.tls_ca[0] ? "s" : "", srv.port, path);
     curl_easy_setopt(c, CURLOPT_URL, url);
+    if (srv.tls_ca[0])
+        curl_easy_setopt(c, CURLOPT_CAINFO, srv.tls_ca); /* verification stays on */
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (strcmp(method, "HEAD") == 0)
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -273,8 +312,13 @@ http(const char *method, const char *path, const char *content_type, const char 
         h = curl_slist_append(h, ct);
     }
     h = curl_slist_append(h, "Expect:");
-    for (const char *const *x = headers; x && *x; x++)
+    for (const char *const *x = headers; x && *x; x++) {
         h = curl_slist_append(h, *x);
+        if (strncasecmp(*x, "Authorization:", 14) == 0)
+            own_auth = 1;
+    }
+    if (!own_auth && srv.auth[0])
+        h = curl_slist_append(h, srv.auth);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);

@@ -16,6 +16,9 @@ struct server {
     char dir[256];     /* temporary directory holding db and log */
     char db[320];      /* database path */
     char log[320];     /* server's stderr */
+    char key[64];      /* admin API key in db, made by server_start when empty */
+    char auth[96];     /* "Authorization: Bearer <key>": what http() sends */
+    char tls_ca[320];  /* when set: the server speaks HTTPS, http() trusts only this PEM */
 };
 
 struct reply {
@@ -39,16 +42,30 @@ void harness_teardown(void);
 
 /*
  * Start s; db NULL = fresh temp file; extra_env "NAME=value" entries or
- * NULL. 2 worker threads, or N with "CRMD_THREADS=N" in extra_env.
+ * NULL. 2 worker threads, or N with "CRMD_THREADS=N" in extra_env. Unless
+ * s->key is set, first creates an admin API key in the database with
+ * `crmd keys create` (s->key, s->auth), which http() then sends.
  */
 void server_start(struct server *s, const char *db, const char *const *extra_env);
+/*
+ * Create an API key with role (reader, desk, manager, admin) in database db
+ * by running `$CRMD_BIN keys create`; the key in rotating static storage
+ * (8 slots). Works while a server runs on db.
+ */
+const char *harness_create_key(const char *db, const char *role);
+
+/* Make key (NULL: a new admin key in s->db) the one s's requests send (s->key, s->auth). */
+void harness_use_key(struct server *s, const char *key);
+
 /* SIGTERM, wait; returns the exit status (0 = clean, leak-free under ASan). */
 int server_stop(struct server *s);
 
 /*
  * Send a request to srv. body may be NULL; content_type NULL means
  * "application/json" when there is a body. headers: NULL-terminated
- * "Name: value" strings or NULL.
+ * "Name: value" strings or NULL. Sends srv.auth (the admin key) unless
+ * headers has an Authorization entry: "Authorization: Bearer ..." sends
+ * another key, "Authorization:" (no value) sends none.
  */
 void http(const char *method, const char *path, const char *content_type, const char *body,
           const char *const *headers, struct reply *r);

@@ -37,6 +37,8 @@ main(void)
     srunner_add_suite(sr, async_suite());
     srunner_add_suite(sr, import_same_suite());
     srunner_add_suite(sr, probe_suite());
+    srunner_add_suite(sr, auth_suite());
+    srunner_add_suite(sr, tls_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

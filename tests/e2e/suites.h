@@ -26,5 +26,7 @@ Suite *apidocs_suite(void);
 Suite *async_suite(void);
 Suite *import_same_suite(void);
 Suite *probe_suite(void);
+Suite *auth_suite(void);
+Suite *tls_suite(void);
 
 #endif

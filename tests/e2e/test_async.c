@@ -111,6 +111,7 @@ call_run(int fd, const char *method, const char *path, const char *ctype, const 
     }
     snprintf(hdr, sizeof hdr, "X-Request-Id: %s", rid);
     h = curl_slist_append(h, hdr);
+    h = curl_slist_append(h, srv.auth);
     h = curl_slist_append(h, "Expect:");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);

@@ -276,6 +276,7 @@ raw(const char *method, const char *path, const char *body, const char *rid, str
         snprintf(hdr, sizeof hdr, "X-Request-Id: %s", rid);
         h = curl_slist_append(h, hdr);
     }
+    h = curl_slist_append(h, srv.auth);
     h = curl_slist_append(h, "Expect:");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);

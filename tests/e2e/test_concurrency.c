@@ -113,6 +113,7 @@ xsend(const char *method, const char *path, const char *body, const char *const 
                                      ? "Content-Type: application/merge-patch+json"
                                      : "Content-Type: application/json");
     }
+    h = curl_slist_append(h, srv.auth);
     h = curl_slist_append(h, "Expect:");
     for (const char *const *x = headers; x && *x; x++)
         h = curl_slist_append(h, *x);

@@ -15,7 +15,7 @@
 #include "harness.h"
 #include "suites.h"
 
-static const char *const fake_now[] = { "CRMD_FAKE_NOW=1790000000", NULL };
+static const char *const fake_now[] = {"CRMD_FAKE_NOW=1790000000", NULL};
 
 /* The tables a write keeps, each with an order that does not depend on ids. */
 static const char *const dumps[] = {
@@ -29,7 +29,8 @@ static const char *const dumps[] = {
     "SELECT * FROM external_refs",
     "SELECT rowid, names, phonetic FROM search_fts ORDER BY rowid",
     "SELECT * FROM customer_match_keys",
-    "SELECT seq, (SELECT seq FROM customers WHERE id = a), (SELECT seq FROM customers WHERE id = b),"
+    "SELECT seq, (SELECT seq FROM customers WHERE id = a), (SELECT seq FROM customers WHERE id = "
+    "b),"
     " rank, reasons FROM customer_duplicates ORDER BY seq",
     "SELECT * FROM duplicates_state",
     "SELECT * FROM changes ORDER BY seq",
@@ -45,7 +46,7 @@ struct names {
 static int
 is_uuid_at(const char *s)
 {
-    static const int dash[] = { 8, 13, 18, 23 };
+    static const int dash[] = {8, 13, 18, 23};
     size_t d = 0;
 
     for (int i = 0; i < 36; i++) {
@@ -97,7 +98,7 @@ by_text(const void *a, const void *b)
 static char *
 dump(const char *path)
 {
-    struct names nm = { .n = 0 };
+    struct names nm = {.n = 0};
     size_t cap = 1 << 16, len = 0;
     char *all = malloc(cap);
     sqlite3 *db;
@@ -114,7 +115,8 @@ dump(const char *path)
             size_t r = 0;
             for (int c = 0; c < sqlite3_column_count(st); c++) {
                 const char *v = (const char *)sqlite3_column_text(st, c);
-                r += (size_t)snprintf(row + r, sizeof row - r, "%s%s", c ? "|" : "", v ? v : "NULL");
+                r +=
+                    (size_t)snprintf(row + r, sizeof row - r, "%s%s", c ? "|" : "", v ? v : "NULL");
                 ck_assert_uint_lt(r, sizeof row);
             }
             ck_assert_uint_lt(nrows, 256);
@@ -137,8 +139,10 @@ dump(const char *path)
 }
 
 static const char CUSTOMER_1[] =
-    "\"kind\":\"person\",\"salutation\":\"Herr\",\"given_name\":\"Jürgen\",\"family_name\":\"Müller\","
-    "\"birthday\":\"1971-03-09\",\"phones\":[\"0171 2345678\"],\"emails\":[\"j.mueller@example.de\"],"
+    "\"kind\":\"person\",\"salutation\":\"Herr\",\"given_name\":\"Jürgen\",\"family_name\":"
+    "\"Müller\","
+    "\"birthday\":\"1971-03-09\",\"phones\":[\"0171 "
+    "2345678\"],\"emails\":[\"j.mueller@example.de\"],"
     "\"address\":{\"street\":\"Hauptstraße 5\",\"postal_code\":\"80331\",\"city\":\"München\"}";
 static const char CUSTOMER_2[] =
     "\"kind\":\"person\",\"given_name\":\"Jürgen\",\"family_name\":\"Mueller\","
@@ -162,8 +166,8 @@ static const char *
 post_ok(const char *path, const char *fields, const char *ref)
 {
     static char body[8192];
-    snprintf(body, sizeof body, "{%s,\"external_refs\":[{\"system\":\"dms\",\"id\":\"%s\"}]}", fields,
-             ref);
+    snprintf(body, sizeof body, "{%s,\"external_refs\":[{\"system\":\"dms\",\"id\":\"%s\"}]}",
+             fields, ref);
     return create_ok(path, body);
 }
 
@@ -178,7 +182,8 @@ write_by_api(void)
     snprintf(c2, sizeof c2, "%s", post_ok("/v1/customers", CUSTOMER_2, "K-2"));
     snprintf(co, sizeof co, "%s", post_ok("/v1/customers", COMPANY, "K-3"));
     snprintf(hh, sizeof hh, "%s", post_ok("/v1/households", HOUSEHOLD, "H-1"));
-    snprintf(body, sizeof body, "%s,\"owner_id\":\"%s\",\"main_driver_id\":\"%s\"", VEHICLE, c1, c2);
+    snprintf(body, sizeof body, "%s,\"owner_id\":\"%s\",\"main_driver_id\":\"%s\"", VEHICLE, c1,
+             c2);
     snprintf(v, sizeof v, "%s", post_ok("/v1/vehicles", body, "F-1"));
     snprintf(body, sizeof body, "%s,\"customer_id\":\"%s\",\"vehicle_id\":\"%s\"", TOUCH_1, c1, v);
     post_ok("/v1/touchpoints", body, "T-1");
@@ -199,8 +204,8 @@ import_ok(const char *body, long lines)
 
     http("POST", "/v1/import", "application/x-ndjson", body, NULL, &r);
     assert_json(&r, 200);
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r.json, "totals"), "created")),
-                     lines);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_object_get(r.json, "totals"), "created")), lines);
     reply_free(&r);
 }
 
@@ -214,11 +219,13 @@ write_by_import(void)
     char body[8192], fields[2048];
     size_t n = 0;
 
-    snprintf(fields, sizeof fields, "%s,\"customer\":" REF("K-1") ",\"vehicle\":" REF("F-1"), TOUCH_1);
+    snprintf(fields, sizeof fields, "%s,\"customer\":" REF("K-1") ",\"vehicle\":" REF("F-1"),
+             TOUCH_1);
     n += (size_t)snprintf(body + n, sizeof body - n, LINE("touchpoint", "T-1"), fields);
     snprintf(fields, sizeof fields, "%s,\"customer\":" REF("K-2"), TOUCH_2);
     n += (size_t)snprintf(body + n, sizeof body - n, LINE("touchpoint", "T-2"), fields);
-    snprintf(fields, sizeof fields, "%s,\"owner\":" REF("K-1") ",\"main_driver\":" REF("K-2"), VEHICLE);
+    snprintf(fields, sizeof fields, "%s,\"owner\":" REF("K-1") ",\"main_driver\":" REF("K-2"),
+             VEHICLE);
     n += (size_t)snprintf(body + n, sizeof body - n, LINE("vehicle", "F-1"), fields);
     n += (size_t)snprintf(body + n, sizeof body - n, LINE("customer", "K-1"), CUSTOMER_1);
     n += (size_t)snprintf(body + n, sizeof body - n, LINE("household", "H-1"), HOUSEHOLD);
@@ -226,16 +233,16 @@ write_by_import(void)
     n += (size_t)snprintf(body + n, sizeof body - n, LINE("customer", "K-3"), COMPANY);
     ck_assert_uint_lt(n, sizeof body);
     import_ok(body, 7);
-    import_ok("{\"type\":\"membership\",\"household\":" REF("H-1") ",\"customer\":" REF("K-1")
-              ",\"role\":\"head\"}\n"
-              "{\"type\":\"company_person\",\"company\":" REF("K-3") ",\"person\":" REF("K-2")
-              ",\"roles\":[\"driver\"]}\n",
+    import_ok("{\"type\":\"membership\",\"household\":" REF("H-1") ",\"customer\":" REF(
+                  "K-1") ",\"role\":\"head\"}\n"
+                         "{\"type\":\"company_person\",\"company\":" REF("K-3") ",\"person\":" REF(
+                             "K-2") ",\"roles\":[\"driver\"]}\n",
               2);
 }
 
 START_TEST(test_import_stores_what_the_api_stores)
 {
-    struct server api = { 0 }, imp = { 0 };
+    struct server api = {0}, imp = {0};
     char *a, *b, *line_a, *line_b;
 
     server_start(&api, NULL, fake_now);

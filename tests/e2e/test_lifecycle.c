@@ -420,6 +420,7 @@ START_TEST(environment_configures_port_and_db)
     ck_assert_int_gt(srv.port, 0);
     ck_assert(file_has(err, db));
     ck_assert_int_eq(stat(db, &sb), 0);
+    harness_use_key(&srv, harness_create_key(db, "admin"));
     create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Umgebung\"}");
     stop_spawned(pid);
     ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM customers WHERE family_name = 'Umgebung'"), 1);

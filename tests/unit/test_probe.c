@@ -1,6 +1,7 @@
 /*
  * test_probe: the readiness URL `crmd --probe` builds from CRMD_LISTEN and
- * CRMD_PORT (wildcards become loopback, IPv6 gets brackets, short buffers fail).
+ * CRMD_PORT (wildcards become loopback, IPv6 gets brackets, https with TLS,
+ * short buffers fail).
  */
 #include <check.h>
 #include <string.h>
@@ -13,21 +14,24 @@
 struct url_case {
     const char *listen;
     int port;
+    int tls;
     const char *want;
 };
 
 static const struct url_case url_cases[] = {
-    { NULL, 8080, "http://127.0.0.1:8080/readyz" },
-    { "", 8080, "http://127.0.0.1:8080/readyz" },
-    { "0.0.0.0", 9090, "http://127.0.0.1:9090/readyz" },
-    { "127.0.0.1", 1, "http://127.0.0.1:1/readyz" },
-    { "10.1.2.3", 65535, "http://10.1.2.3:65535/readyz" },
-    { "::", 8080, "http://[::1]:8080/readyz" },
-    { "[::]", 8080, "http://[::1]:8080/readyz" },
-    { "::1", 8080, "http://[::1]:8080/readyz" },
-    { "fe80::1", 80, "http://[fe80::1]:80/readyz" },
-    { "[::1]", 80, "http://[::1]:80/readyz" },
-    { "localhost", 8080, "http://localhost:8080/readyz" },
+    { NULL, 8080, 0, "http://127.0.0.1:8080/readyz" },
+    { "", 8080, 0, "http://127.0.0.1:8080/readyz" },
+    { "0.0.0.0", 9090, 0, "http://127.0.0.1:9090/readyz" },
+    { "127.0.0.1", 1, 0, "http://127.0.0.1:1/readyz" },
+    { "10.1.2.3", 65535, 0, "http://10.1.2.3:65535/readyz" },
+    { "::", 8080, 0, "http://[::1]:8080/readyz" },
+    { "[::]", 8080, 0, "http://[::1]:8080/readyz" },
+    { "::1", 8080, 0, "http://[::1]:8080/readyz" },
+    { "fe80::1", 80, 0, "http://[fe80::1]:80/readyz" },
+    { "[::1]", 80, 0, "http://[::1]:80/readyz" },
+    { "localhost", 8080, 0, "http://localhost:8080/readyz" },
+    { "0.0.0.0", 8443, 1, "https://127.0.0.1:8443/readyz" },
+    { "::", 8443, 1, "https://[::1]:8443/readyz" },
 };
 
 START_TEST(url_from_listen_and_port)
@@ -35,7 +39,7 @@ START_TEST(url_from_listen_and_port)
     const struct url_case *c = &url_cases[_i];
     char out[128];
 
-    ck_assert_int_eq(probe_url(c->listen, c->port, out, sizeof out), 0);
+    ck_assert_int_eq(probe_url(c->listen, c->port, c->tls, out, sizeof out), 0);
     ck_assert_str_eq(out, c->want);
 }
 END_TEST
@@ -44,9 +48,9 @@ START_TEST(url_too_long_fails_empty)
 {
     char out[20];
 
-    ck_assert_int_eq(probe_url("127.0.0.1", 8080, out, sizeof out), -1);
+    ck_assert_int_eq(probe_url("127.0.0.1", 8080, 0, out, sizeof out), -1);
     ck_assert_str_eq(out, "");
-    ck_assert_int_eq(probe_url("127.0.0.1", 8080, out, strlen("http://127.0.0.1:8080/readyz")),
+    ck_assert_int_eq(probe_url("127.0.0.1", 8080, 0, out, strlen("http://127.0.0.1:8080/readyz")),
                      -1);
 }
 END_TEST

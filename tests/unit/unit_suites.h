@@ -20,5 +20,6 @@ Suite *merge_rules_suite(void);
 Suite *webhook_suite(void);
 Suite *import_parse_suite(void);
 Suite *probe_suite(void);
+Suite *auth_suite(void);
 
 #endif

@@ -8,7 +8,9 @@
 //  - HEAD is checked against the GET operation, without a body.
 //  - A path that matches no template must answer components.responses.NoRoute
 //    (404 urn:crmd:problem:no-route); a known path with a method it does not
-//    have must answer components.responses.MethodNotAllowed (405).
+//    have must answer components.responses.MethodNotAllowed (405), except
+//    OPTIONS, which must answer components.responses.Preflight (204, the CORS
+//    preflight answered without a key).
 //  - Undocumented members fail: every object schema that a response can
 //    reach must state additionalProperties or unevaluatedProperties (a branch
 //    of allOf/anyOf/oneOf/if/then/else/not is covered by its parent's).
@@ -184,6 +186,8 @@ class Checker {
         if (!t)
             return this.checkGeneric(x, `(no route) ${method} ${genericPath(path)}`, 'NoRoute', 404, 'no-route');
         const item = this.spec.paths[t.tpl];
+        if (method === 'OPTIONS' && !item.options)
+            return this.checkGeneric(x, `OPTIONS ${t.tpl}`, 'Preflight', 204, null);
         const m = method === 'HEAD' && !item.head ? 'get' : method.toLowerCase();
         if (!METHODS.includes(m) || !item[m])
             return this.checkGeneric(x, `${method} ${t.tpl}`, 'MethodNotAllowed', 405, 'method-not-allowed');
@@ -209,7 +213,7 @@ class Checker {
         const error = this.checkBody(x, resp, `#/components/responses/${name}`, x.method === 'HEAD');
         if (error)
             return { op, error };
-        if (x.method !== 'HEAD' && JSON.parse(x.body).type !== `urn:crmd:problem:${slug}`)
+        if (slug && x.method !== 'HEAD' && JSON.parse(x.body).type !== `urn:crmd:problem:${slug}`)
             return { op, error: `problem type is not urn:crmd:problem:${slug}` };
         return { op, error: null };
     }

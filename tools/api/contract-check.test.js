@@ -25,7 +25,8 @@ function spec(thing) {
         },
         components: {
             schemas: { Thing: thing, Problem: problem },
-            responses: { NotFound: problemResponse, NoRoute: problemResponse, MethodNotAllowed: problemResponse },
+            responses: { NotFound: problemResponse, NoRoute: problemResponse, MethodNotAllowed: problemResponse,
+                Preflight: { description: 'preflight' } },
         },
     };
 }
@@ -87,6 +88,14 @@ test('unknown methods must answer the documented 405 problem', () => {
         body: '{"type":"urn:crmd:problem:method-not-allowed","status":405}' };
     assert.strictEqual(check(ok).error, null);
     assert.match(check({ ...ok, status: 204, body: '' }).error, /expected 405/);
+});
+
+test('OPTIONS on a known path must answer the documented 204 preflight', () => {
+    const ok = { method: 'OPTIONS', path: `/things/${id}`, status: 204, content_type: null, body: '' };
+    assert.strictEqual(check(ok).error, null);
+    assert.match(check({ ...ok, status: 405, content_type: pj,
+        body: '{"type":"urn:crmd:problem:method-not-allowed","status":405}' }).error, /expected 204/);
+    assert.match(check({ ...ok, path: '/nowhere', status: 204 }).error, /expected 404/);
 });
 
 test('object schemas of responses must state additionalProperties', () => {
