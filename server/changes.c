@@ -125,10 +125,15 @@ HANDLER(changes_list)
         request_query_int(req, "wait", 0, 0, CHANGES_WAIT_MAX, &wait, p) != 0 ||
         read_types(req, &page.types, p) != 0)
         return -1;
-    if (after && cursor_decode(after, CURSOR_TAG_CHANGES, &page.after) != 0) {
+    if (after && strcmp(after, "now") == 0) {
+        /* the end as the first run saw it, so a parked request answers what came since */
+        if (req->runs == 0 && store_changes_end(req->db, &req->kept, p) != 0)
+            return -1;
+        page.after = req->kept;
+    } else if (after && cursor_decode(after, CURSOR_TAG_CHANGES, &page.after) != 0) {
         problem_set(p, PROBLEM_BAD_REQUEST,
-                    "query parameter 'after' is not a cursor of the change feed; use a cursor or "
-                    "next_cursor from an earlier answer");
+                    "query parameter 'after' is not a cursor of the change feed; use a cursor, "
+                    "next_cursor from an earlier answer, or 'now'");
         return -1;
     }
     page.limit = (int)limit;

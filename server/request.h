@@ -52,6 +52,7 @@ struct request {
     struct timespec wake_at;  /* REQUEST_PARK: run the handler again at the latest then */
     router_handler job;       /* REQUEST_JOB: runs on the job thread */
     struct timespec deadline; /* the handler's own, kept across its runs */
+    long long kept;           /* likewise: a number the first run resolved (after=now) */
     unsigned runs;            /* earlier runs of the handler for this request (0 = first) */
     int stopping;             /* the server is stopping: answer now, don't park */
     enum role role;           /* role of the request's API key (ROLE_UNSET: none, open route) */

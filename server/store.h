@@ -270,6 +270,8 @@ struct store_change_page {
 
 /* Changes after page->after in commit order (seq order), at most page->limit. */
 int store_changes_list(struct db *db, struct store_change_page *page, struct problem *p);
+/* The seq of the newest change (0 when the feed is empty): where "after=now" starts. */
+int store_changes_end(struct db *db, long long *seq, struct problem *p);
 
 /* A number that changes after each commit that recorded changes (in this process). */
 unsigned long long store_changes_generation(void);

@@ -510,6 +510,22 @@ change_json(sqlite3_stmt *st)
 }
 
 int
+store_changes_end(struct db *db, long long *seq, struct problem *p)
+{
+    static const char sql[] = "SELECT coalesce(max(seq), 0) FROM changes";
+    sqlite3_stmt *st = db_stmt(db, sql, p);
+    int rc;
+
+    if (!st)
+        return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *seq = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, "change feed end", NULL, p);
+}
+
+int
 store_changes_list(struct db *db, struct store_change_page *page, struct problem *p)
 {
     sqlite3_stmt *st = db_stmt_variant(db, store_change_types, page->types, build_list, NULL, p);

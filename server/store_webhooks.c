@@ -20,7 +20,6 @@
     " next_attempt_ms"
 
 static const char SQL_COUNT[] = "SELECT count(*) FROM webhooks";
-static const char SQL_FEED_END[] = "SELECT coalesce(max(seq), 0) FROM changes";
 static const char SQL_INSERT[] =
     "INSERT INTO webhooks (id, url, events, description, status, secret, cursor, created_at,"
     " updated_at, version) VALUES (:id, :url, :events, :description, :status, :secret, :cursor,"
@@ -96,11 +95,6 @@ store_webhooks_count(struct db *db, long long *n, struct problem *p)
     return scalar(db, SQL_COUNT, -1, n, p);
 }
 
-int
-store_webhooks_feed_end(struct db *db, long long *seq, struct problem *p)
-{
-    return scalar(db, SQL_FEED_END, -1, seq, p);
-}
 
 static json_t *
 col_json(sqlite3_stmt *st, int col)

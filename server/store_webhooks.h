@@ -21,8 +21,6 @@ struct db;
 /* Number of subscriptions into *n. */
 int store_webhooks_count(struct db *db, long long *n, struct problem *p);
 
-/* seq of the newest change of the feed (0 when empty) into *seq. */
-int store_webhooks_feed_end(struct db *db, long long *seq, struct problem *p);
 
 /*
  * Insert doc (validated: id, created_at, updated_at, version, url, events,

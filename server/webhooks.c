@@ -135,7 +135,7 @@ start_cursor(struct db *db, const char *after, long long *cursor, struct problem
 {
     long long end;
 
-    if (store_webhooks_feed_end(db, &end, p) != 0)
+    if (store_changes_end(db, &end, p) != 0)
         return -1;
     *cursor = end;
     if (!after)

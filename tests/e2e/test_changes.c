@@ -785,6 +785,42 @@ START_TEST(long_poll_wakes_on_commit)
 }
 END_TEST
 
+START_TEST(after_now_starts_at_the_end)
+{
+    char head[64], id[40];
+    json_t *page;
+
+    new_person("Vorher", id);
+    snprintf(head, sizeof head, "%s", head_cursor());
+    page = feed("after=now");
+    ck_assert_int_eq(json_array_size(json_object_get(page, "items")), 0);
+    ck_assert_str_eq(sget(page, "next_cursor"), head);
+    json_decref(page);
+}
+END_TEST
+
+START_TEST(after_now_long_poll_answers_what_came_since)
+{
+    char id[40];
+    struct poller w;
+    json_t *body, *items;
+    double secs;
+    long status;
+
+    new_person("Vorher", id);
+    /* "now" is the end the first run saw: the commit that wakes the poll is in its answer */
+    poll_start(&w, "now", 5);
+    poll_parked(&w);
+    new_person("Danach", id);
+    body = poll_finish(&w, &status, &secs);
+    ck_assert_int_eq(status, 200);
+    items = json_object_get(body, "items");
+    ck_assert_int_eq(json_array_size(items), 1);
+    ck_assert_str_eq(sget(json_array_get(items, 0), "id"), id);
+    json_decref(body);
+}
+END_TEST
+
 START_TEST(long_poll_times_out_empty_with_same_cursor)
 {
     char head[64];
@@ -911,6 +947,8 @@ changes_suite(void)
     tcase_add_test(tc, concurrent_writers_reader_misses_nothing_sees_nothing_twice);
     tcase_add_test(tc, long_poll_wakes_on_commit);
     tcase_add_test(tc, long_poll_times_out_empty_with_same_cursor);
+    tcase_add_test(tc, after_now_starts_at_the_end);
+    tcase_add_test(tc, after_now_long_poll_answers_what_came_since);
     tcase_add_test(tc, stopping_releases_a_waiting_reader);
     tcase_add_loop_test(tc, bad_parameters_are_400, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(tc, cursor_of_another_list_is_400);
