@@ -104,6 +104,36 @@ col_json(sqlite3_stmt *st, int col)
     return v ? v : json_array();
 }
 
+/*
+ * Step st (its other parameters bound) into page: up to page->limit items
+ * made by row, page->more when there is another, page->last = column
+ * key_col of the last item.
+ */
+static int
+read_page(struct db *db, sqlite3_stmt *st, struct store_webhook_page *page,
+          json_t *(*row)(sqlite3_stmt *), int key_col, const char *what, struct problem *p)
+{
+    int rc, n = 0;
+
+    db_bind_int(st, ":limit", page->limit + 1);
+    page->items = json_array();
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++ == page->limit) {
+            page->more = 1;
+            break;
+        }
+        json_array_append_new(page->items, row(st));
+        page->last = sqlite3_column_int64(st, key_col);
+    }
+    db_done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        json_decref(page->items);
+        page->items = NULL;
+        return db_fail(db, rc, what, NULL, p);
+    }
+    return 0;
+}
+
 /* The representation from a row of SQL_COLUMNS. */
 static json_t *
 row_json(sqlite3_stmt *st)
@@ -216,7 +246,6 @@ int
 store_webhooks_list(struct db *db, struct store_webhook_page *page, struct problem *p)
 {
     sqlite3_stmt *st = db_stmt(db, SQL_LIST, p);
-    int rc, n = 0;
 
     page->items = NULL;
     page->more = 0;
@@ -224,23 +253,7 @@ store_webhooks_list(struct db *db, struct store_webhook_page *page, struct probl
     if (!st)
         return -1;
     db_bind_int(st, ":after", page->from);
-    db_bind_int(st, ":limit", page->limit + 1);
-    page->items = json_array();
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == page->limit) {
-            page->more = 1;
-            break;
-        }
-        json_array_append_new(page->items, row_json(st));
-        page->last = sqlite3_column_int64(st, 11);
-    }
-    db_done(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        json_decref(page->items);
-        page->items = NULL;
-        return db_fail(db, rc, "webhooks list", NULL, p);
-    }
-    return 0;
+    return read_page(db, st, page, row_json, 11, "webhooks list", p);
 }
 
 static json_t *
@@ -263,7 +276,7 @@ store_webhook_deliveries(struct db *db, const char *id, struct store_webhook_pag
                          struct problem *p)
 {
     sqlite3_stmt *st = db_stmt(db, SQL_EXISTS, p);
-    int rc, n = 0;
+    int rc;
 
     page->items = NULL;
     page->more = 0;
@@ -283,23 +296,7 @@ store_webhook_deliveries(struct db *db, const char *id, struct store_webhook_pag
         return -1;
     db_bind_text(st, ":id", id);
     db_bind_int(st, ":before", page->from > 0 ? page->from : INT64_MAX);
-    db_bind_int(st, ":limit", page->limit + 1);
-    page->items = json_array();
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == page->limit) {
-            page->more = 1;
-            break;
-        }
-        json_array_append_new(page->items, delivery_json(st));
-        page->last = sqlite3_column_int64(st, 0);
-    }
-    db_done(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        json_decref(page->items);
-        page->items = NULL;
-        return db_fail(db, rc, "webhook deliveries", NULL, p);
-    }
-    return 0;
+    return read_page(db, st, page, delivery_json, 0, "webhook deliveries", p);
 }
 
 int
