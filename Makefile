@@ -224,7 +224,7 @@ uninstall:
 install-test: $(B)/crmd
 	MAKE="$(MAKE)" ./tools/install-test.sh $(FLAVOR) $(VERSION)
 
-# ---- containers: docker/README in README "Operations". The Debian 12 base made with
+# ---- containers: README "Operations". The Debian 12 base made with
 # debootstrap is cached in build/docker; podman's storage lives there too.
 docker-base:
 	./docker/base.sh build/docker
@@ -235,5 +235,5 @@ docker-test: docker-base
 clean:
 	rm -rf build
 
-# Dependency files of the flavours (not build/docker: podman's storage and the base's root file system).
+# Dependency files of the flavours (not build/docker: podman storage, the base root file system).
 -include $(shell find build -path build/docker -prune -o -name '*.d' -type f -print 2>/dev/null)

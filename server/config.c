@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cors.h"
+#include "ratelimit.h"
 #include "log.h"
 
 #ifndef CRMD_VERSION
@@ -54,6 +55,19 @@ static const struct option_def options[] = {
       "seconds an idle connection stays open (default 30)" },
     { "--max-connections", "CRMD_MAX_CONNECTIONS", OPT_INT, OFF(max_connections), 1, 100000,
       "concurrent connections accepted (default 1024)" },
+    { "--max-connections-per-ip", "CRMD_MAX_CONNECTIONS_PER_IP", OPT_INT,
+      OFF(max_connections_per_ip), 0, 100000,
+      "concurrent connections from one client address, 0 = no limit (default 0: behind a proxy "
+      "all clients share its address)" },
+    { "--request-timeout", "CRMD_REQUEST_TIMEOUT", OPT_INT, OFF(request_timeout), 0, 86400,
+      "seconds a request may take from its headers to the last body byte, 0 = no limit "
+      "(default 120)" },
+    { "--max-header-bytes", "CRMD_MAX_HEADER_BYTES", OPT_SIZE, OFF(max_header_bytes), 8192,
+      1 << 20, "memory per connection for the request line and headers (default 32768)" },
+    { "--rate-limit", "CRMD_RATE_LIMIT", OPT_STR, OFF(rate_limit), 0, 0,
+      "requests per API key: N/s or N/m, off = no limit (default off); more get 429" },
+    { "--rate-burst", "CRMD_RATE_BURST", OPT_INT, OFF(rate_burst), 1, 1000000,
+      "requests a key may send at once above --rate-limit (default 20)" },
     { "--max-waiting", "CRMD_MAX_WAITING", OPT_INT, OFF(max_waiting), 1, 100000,
       "long-polls (GET /v1/changes?wait) waiting at once; more get 503 (default: half of "
       "--max-connections)" },
@@ -82,6 +96,16 @@ static const struct option_def options[] = {
       "PEM certificate (chain) file: serve HTTPS, needs --tls-key (default none: plain HTTP)" },
     { "--tls-key", "CRMD_TLS_KEY", OPT_STR, OFF(tls_key), 0, 0,
       "PEM private key file of --tls-cert, unencrypted, readable by crmd only (default none)" },
+    { "--access-log", "CRMD_ACCESS_LOG", OPT_STR, OFF(access_log), 0, 0,
+      "JSON line per request to FILE, - (stderr) or off (default off)" },
+    { "--access-log-status", "CRMD_ACCESS_LOG_STATUS", OPT_INT, OFF(access_log_status), 0, 599,
+      "access-log only answers with this status or above, 400 = errors (default 0: all)" },
+    { "--shutdown-timeout", "CRMD_SHUTDOWN_TIMEOUT", OPT_INT, OFF(shutdown_timeout), 0, 3600,
+      "seconds requests under way get to finish at SIGTERM/SIGINT (default 10)" },
+    { "--backup-dir", "CRMD_BACKUP_DIR", OPT_STR, OFF(backup_dir), 0, 0,
+      "directory POST /v1/backup writes backups to (default none: endpoint off)" },
+    { "--audit-retention-days", "CRMD_AUDIT_RETENTION_DAYS", OPT_INT, OFF(audit_retention_days), 0,
+      36500, "days the audit log keeps a record, 0 = for ever (default 365)" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -103,7 +127,9 @@ usage(FILE *out)
                  "  crmd keys create --role reader|desk|manager|admin --name NAME [--db FILE]\n"
                  "  crmd keys list [--db FILE]\n"
                  "  crmd keys revoke ID|NAME [--db FILE]\n"
-                 "      API keys (Authorization: Bearer ...); create prints the key once (crmd keys --help)\n");
+                 "      API keys (Authorization: Bearer ...); create prints the key once (crmd keys --help)\n"
+                 "  crmd backup [--db FILE] --to FILE\n"
+                 "      consistent copy of the database while crmd runs (crmd backup --help)\n");
 }
 
 static void
@@ -167,6 +193,14 @@ validate(struct config *cfg)
         fprintf(stderr, "crmd: --tls-cert and --tls-key go together: give both or neither\n");
         exit(2);
     }
+    if (ratelimit_parse_rate(cfg->rate_limit, &cfg->rate_per_sec) != 0) {
+        fprintf(stderr, "crmd: --rate-limit must be N/s, N/m or off, not '%s'\n", cfg->rate_limit);
+        exit(2);
+    }
+    if (cfg->backup_dir && access(cfg->backup_dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "crmd: --backup-dir %s is not a writable directory\n", cfg->backup_dir);
+        exit(2);
+    }
     if (cfg->max_waiting < 0)
         cfg->max_waiting = cfg->max_connections > 1 ? cfg->max_connections / 2 : 1;
 }
@@ -189,6 +223,10 @@ config_load(struct config *cfg, int argc, char **argv)
         .log_level = "info",
         .connection_timeout = 30,
         .max_connections = 1024,
+        .request_timeout = 120,
+        .max_header_bytes = 32768,
+        .rate_limit = "off",
+        .rate_burst = 20,
         .max_waiting = -1, /* set in validate() from max_connections */
         .import_queue = 4,
         .timezone = "Europe/Berlin",
@@ -198,6 +236,9 @@ config_load(struct config *cfg, int argc, char **argv)
         .webhook_connect_timeout = 5,
         .webhook_backoff_ms = 1000,
         .webhook_backoff_max_ms = 3600000,
+        .access_log = "off",
+        .shutdown_timeout = 10,
+        .audit_retention_days = 365,
     };
     for (size_t i = 0; i < NOPTIONS; i++) {
         const char *v = getenv(options[i].env);

@@ -22,6 +22,12 @@ struct config {
     const char *log_level;
     int connection_timeout; /* seconds idle before a connection is closed */
     int max_connections;
+    int max_connections_per_ip; /* 0 = no per-IP limit (behind a reverse proxy) */
+    int request_timeout;    /* seconds a request may take from headers to the end of its body, 0 = off */
+    size_t max_header_bytes; /* per-connection memory for request line + headers */
+    const char *rate_limit; /* "N/s" per API key, "off" (parsed into rate_per_sec) */
+    double rate_per_sec;    /* 0 = no rate limit */
+    int rate_burst;         /* requests a key may send at once above the rate */
     int max_waiting;        /* long-polls parked at once (default: half of max_connections) */
     int import_queue;       /* imports queued behind the running one */
     const char *rules_path; /* JSON rules file, NULL = built-in defaults */
@@ -35,6 +41,11 @@ struct config {
     const char *cors_origins; /* comma-separated browser origins allowed (cors.h); NULL = none */
     const char *tls_cert;     /* PEM certificate chain file: serve HTTPS (with tls_key) */
     const char *tls_key;      /* PEM private key file */
+    const char *access_log;   /* access log: FILE, "-" = stderr, "off" (accesslog.h) */
+    int access_log_status;    /* log only requests answered with this status or above (0 = all) */
+    int shutdown_timeout;     /* seconds in-flight requests get to finish at SIGTERM */
+    const char *backup_dir;   /* directory of POST /v1/backup files; NULL = endpoint off */
+    int audit_retention_days; /* audit rows older than this are pruned; 0 = kept for ever */
 };
 
 /*

@@ -14,6 +14,7 @@
 #define CURSOR_TAG_WEBHOOK_DELIVERIES 22 /* GET /v1/webhooks/{id}/deliveries */
 #define CURSOR_TAG_DUPLICATES 23         /* GET /v1/customers/duplicates */
 #define CURSOR_TAG_KEYS 24               /* GET /v1/keys */
+#define CURSOR_TAG_AUDIT 25              /* GET /v1/audit */
 
 /* Encode (tag, seq) as CURSOR_LEN base64url characters; out holds CURSOR_LEN + 1. */
 void cursor_encode(int tag, long long seq, char out[CURSOR_LEN + 1]);

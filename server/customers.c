@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "privacy.h"
 #include "resource.h"
 
 const struct resource resource_customers = {
@@ -20,7 +21,13 @@ HANDLER(customers_create) { return resource_create(req, res, &resource_customers
 HANDLER(customers_list) { return resource_list(req, res, &resource_customers); }
 HANDLER(customers_get) { return resource_get(req, res, &resource_customers); }
 HANDLER(customers_patch) { return resource_patch(req, res, &resource_customers); }
-HANDLER(customers_delete) { return resource_delete(req, res, &resource_customers); }
+/* DELETE /v1/customers/{id}; with ?erase= the erasure (privacy.c) */
+HANDLER(customers_delete)
+{
+    if (request_query(req, "erase"))
+        return privacy_erase(req, res);
+    return resource_delete(req, res, &resource_customers);
+}
 
 static const char *const roles_allowed[] = { "fleet_manager", "decision_maker", "driver", "employee",
                                              NULL };

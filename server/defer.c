@@ -140,6 +140,15 @@ defer_park(struct defer_item *it)
     return 0;
 }
 
+void
+defer_counts(long long *parked, long long *jobs)
+{
+    pthread_mutex_lock(&d.lock);
+    *parked = (long long)d.nparked;
+    *jobs = (long long)d.nqueued + (d.running ? 1 : 0);
+    pthread_mutex_unlock(&d.lock);
+}
+
 unsigned long long
 defer_epoch(void)
 {

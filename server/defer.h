@@ -43,6 +43,9 @@ int defer_start(const struct config *cfg, defer_conn_fn suspend, defer_conn_fn r
  */
 void defer_stop(void);
 
+/* Requests parked now and jobs running or queued (GET /metrics). */
+void defer_counts(long long *parked, long long *jobs);
+
 /* The number of wake-ups so far: read before a handler runs, kept in item->epoch. */
 unsigned long long defer_epoch(void);
 

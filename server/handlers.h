@@ -13,6 +13,8 @@ HANDLER(health_live);
 HANDLER(health_ready);
 HANDLER(apidocs_openapi); /* apidocs.c */
 HANDLER(apidocs_html);
+HANDLER(ops_metrics); /* ops.c */
+HANDLER(ops_backup);
 
 HANDLER(keys_create); /* keys.c */
 HANDLER(keys_list);
@@ -34,6 +36,8 @@ HANDLER(customers_people_delete);
 HANDLER(customers_contact_policy); /* contact_policy_api.c */
 HANDLER(customers_duplicates);     /* duplicates.c */
 HANDLER(customers_merge);          /* merge.c */
+HANDLER(customers_export);         /* privacy.c */
+HANDLER(audit_list);               /* audit_api.c */
 
 HANDLER(households_create);
 HANDLER(households_list);

@@ -19,16 +19,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "accesslog.h"
+#include "audit.h"
 #include "auth.h"
 #include "config.h"
 #include "cors.h"
 #include "db.h"
 #include "defer.h"
 #include "jsonx.h"
+#include "ratelimit.h"
 #include "log.h"
 #include "request.h"
 #include "routes.h"
+#include "telemetry.h"
 #include "util.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
@@ -61,10 +67,17 @@ struct http_ctx {
     int deferred;                 /* was deferred once: counted in deferred_alive */
     int job_done;                 /* the job ran: the next call sends its answer */
     char *origin;                 /* Origin header when in --cors-origins, else NULL */
+    double started;               /* ratelimit_now() when the headers were in (--request-timeout) */
+    int no_host;                  /* HTTP/1.1 without Host: 400 (RFC 9112 section 3.2) */
+    struct timespec begun;        /* CLOCK_MONOTONIC at the first call (access log, metrics) */
+    int sent_status;              /* status queued, 0 = none yet */
+    size_t sent_bytes;            /* body bytes queued */
 };
 
 /* Requests that were deferred and have not ended yet (the stop waits for them to answer). */
 static atomic_int deferred_alive;
+/* http_stop began: answers close their connection (no new request on a kept-alive one). */
+static atomic_int http_stopping;
 
 static int
 valid_request_id(const char *s)
@@ -96,6 +109,9 @@ ctx_new(struct MHD_Connection *conn, const char *method, const char *url)
     c->req.path = url;
     c->req.content_type = ct ? xstrdup(ct) : NULL;
     c->res.problem.request_id = c->req.id;
+    c->started = ratelimit_now();
+    clock_gettime(CLOCK_MONOTONIC, &c->begun);
+    telemetry_begin();
     return c;
 }
 
@@ -126,6 +142,7 @@ ctx_free(struct http_ctx *c)
     free(c->req.if_none_match);
     free(c->req.idempotency_key);
     free(c->origin);
+    free(c->res.raw_owned);
     json_decref(c->req.json);
     buf_release(&c->body);
     json_decref(c->res.body);
@@ -134,15 +151,63 @@ ctx_free(struct http_ctx *c)
     free(c);
 }
 
+/* The request ended (answer sent, or the connection gone): access log line and metrics. */
+static void
+finish(struct MHD_Connection *conn, struct http_ctx *c, enum MHD_RequestTerminationCode toe)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct route *route = c->rr == ROUTER_MATCH ? c->req.match.route : NULL;
+    int status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? c->sent_status : 0;
+    char remote[INET6_ADDRSTRLEN] = "";
+    struct timespec now;
+    long long us;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    us = (now.tv_sec - c->begun.tv_sec) * 1000000LL + (now.tv_nsec - c->begun.tv_nsec) / 1000;
+    telemetry_end(route, status, us);
+    if (route)
+        audit_request(&c->req, &c->res, status); /* queued; written by audit.c's thread */
+    if (!accesslog_enabled())
+        return;
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, remote,
+                  sizeof remote);
+    else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, remote,
+                  sizeof remote);
+    accesslog_write(&(struct accesslog_entry){ c->req.id, route ? route->method : c->req.method,
+                                               route ? route->pattern : "-", status, us,
+                                               c->sent_bytes, c->req.key_id, remote });
+}
+
 static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
-    (void)toe;
-    if (*con_cls)
+    if (*con_cls) {
+        finish(conn, *con_cls, toe);
         ctx_free(*con_cls);
+    }
     *con_cls = NULL;
+}
+
+/* Queue r (status, body of len bytes) and remember both for finish(). */
+static enum MHD_Result
+queue(struct MHD_Connection *conn, struct http_ctx *c, int status, struct MHD_Response *r,
+      size_t len)
+{
+    enum MHD_Result ret;
+
+    if (atomic_load(&http_stopping))
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    ret = MHD_queue_response(conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    if (ret == MHD_YES) {
+        c->sent_status = status;
+        c->sent_bytes = len;
+    }
+    return ret;
 }
 
 /* Copy of n bytes; an escaped NUL ("%00") becomes 0x01 so check_query_text refuses it. */
@@ -259,17 +324,21 @@ add_common_headers(struct MHD_Response *r, const struct http_ctx *c)
 static enum MHD_Result
 queue_raw(struct MHD_Connection *conn, struct http_ctx *c)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(c->res.raw_len, (void *)c->res.raw, MHD_RESPMEM_PERSISTENT);
-    enum MHD_Result ret;
+    struct MHD_Response *r;
 
+    if (c->res.raw_owned) { /* the response frees it */
+        r = MHD_create_response_from_buffer_with_free_callback(c->res.raw_len, c->res.raw_owned,
+                                                               free);
+        c->res.raw_owned = NULL;
+    } else {
+        r = MHD_create_response_from_buffer(c->res.raw_len, (void *)c->res.raw,
+                                            MHD_RESPMEM_PERSISTENT);
+    }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->res.raw_type);
     add_common_headers(r, c);
     if (c->res.etag[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, c->res.etag);
-    ret = MHD_queue_response(conn, (unsigned)c->res.status, r);
-    MHD_destroy_response(r);
-    return ret;
+    return queue(conn, c, c->res.status, r, c->res.raw_len);
 }
 
 static enum MHD_Result
@@ -277,12 +346,12 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
            const char *type, const char *allow)
 {
     struct MHD_Response *r;
-    enum MHD_Result ret;
+    size_t len = 0;
 
     if (body) {
         /* 15 digits: 0.9 comes out as 0.9, not 0.90000000000000002 */
         char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
-        size_t len = strlen(text);
+        len = strlen(text);
         r = MHD_create_response_from_buffer_with_free_callback(len, text, free);
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     } else {
@@ -295,6 +364,8 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
         MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, c->res.etag);
     if (c->res.replayed && status < 300)
         MHD_add_response_header(r, "Idempotent-Replayed", "true");
+    if (c->res.disposition[0] && status < 300)
+        MHD_add_response_header(r, "Content-Disposition", c->res.disposition);
     if (c->res.retry_after > 0 && status >= 400) {
         char secs[16];
         snprintf(secs, sizeof secs, "%d", c->res.retry_after);
@@ -304,9 +375,7 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     if (status == 401 && c->res.www_authenticate)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, c->res.www_authenticate);
-    ret = MHD_queue_response(conn, (unsigned)status, r);
-    MHD_destroy_response(r);
-    return ret;
+    return queue(conn, c, status, r, len);
 }
 
 static enum MHD_Result
@@ -334,7 +403,6 @@ static enum MHD_Result
 queue_options(struct MHD_Connection *conn, struct http_ctx *c)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    enum MHD_Result ret;
 
     add_common_headers(r, c);
     MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->req.match.allow);
@@ -343,9 +411,7 @@ queue_options(struct MHD_Connection *conn, struct http_ctx *c)
         MHD_add_response_header(r, "Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
         MHD_add_response_header(r, "Access-Control-Max-Age", CORS_MAX_AGE);
     }
-    ret = MHD_queue_response(conn, 204, r);
-    MHD_destroy_response(r);
-    return ret;
+    return queue(conn, c, 204, r, 0);
 }
 
 /* The body limit of the request's route: streaming routes have their own. */
@@ -353,6 +419,21 @@ static size_t
 body_limit(const struct http_server *s, const struct http_ctx *c)
 {
     return c->sink ? s->cfg->max_import : s->cfg->max_body;
+}
+
+/* The key's token bucket (--rate-limit): 0, or -1 with a 429 problem and Retry-After. */
+static int
+rate_check(const struct http_server *s, struct http_ctx *c)
+{
+    int wait = ratelimit_rate_take(c->req.key_id, ratelimit_now());
+
+    if (!wait)
+        return 0;
+    c->res.retry_after = wait;
+    problem_set(&c->res.problem, PROBLEM_RATE_LIMITED,
+                "this API key sent more than %g requests per second (burst %d); retry in %d s",
+                s->cfg->rate_per_sec, s->cfg->rate_burst, wait);
+    return -1;
 }
 
 /* Query, copied headers and the thread's connection for the handler; 0 or -1 (problem set). */
@@ -378,9 +459,11 @@ prepare(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
         problem_set(&res->problem, PROBLEM_UNAVAILABLE, "the database cannot be opened");
         return -1;
     }
-    return auth_request(req, res,
-                        MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                    MHD_HTTP_HEADER_AUTHORIZATION));
+    if (auth_request(req, res,
+                     MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_AUTHORIZATION)) != 0)
+        return -1;
+    return rate_check(s, c);
 }
 
 /* The answer of a handler (or job) that returned rc. */
@@ -462,6 +545,10 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
                     body_limit(s, c), c->sink ? " (--max-import)" : "");
         return queue_problem(conn, c, NULL);
     }
+    if (c->no_host) {
+        problem_set(&res->problem, PROBLEM_BAD_REQUEST, "an HTTP/1.1 request needs a Host header");
+        return queue_problem(conn, c, NULL);
+    }
     if (c->rr == ROUTER_NO_ROUTE) {
         problem_set(&res->problem, PROBLEM_NO_ROUTE, "no endpoint at this path; see /v1 routes in the API documentation");
         return queue_problem(conn, c, NULL);
@@ -528,14 +615,21 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
 {
     struct http_server *s = cls;
     struct http_ctx *c = *con_cls;
-    (void)version;
-
     if (!c) {
         c = ctx_new(conn, method, url);
         *con_cls = c;
+        c->no_host = !strcmp(version, MHD_HTTP_VERSION_1_1) &&
+                     !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
         return begin(s, conn, c);
     }
     c->calls++;
+    if (*upload_data_size && s->cfg->request_timeout > 0 &&
+        ratelimit_now() - c->started > s->cfg->request_timeout) {
+        /* a body dripping in: no answer, the connection just closes */
+        log_warn("request %s: body not complete after --request-timeout %d s, closing", c->req.id,
+                 s->cfg->request_timeout);
+        return MHD_NO;
+    }
     if (*upload_data_size) {
         take_body(s, c, upload_data, *upload_data_size);
         *upload_data_size = 0;
@@ -617,7 +711,8 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
     struct sockaddr_in6 a6 = { 0 };
     struct sockaddr_in a4 = { 0 };
     struct sockaddr *addr;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ITC; /* MHD_quiesce_daemon at the stop */
     struct MHD_OptionItem tls[3];
 
     s->cfg = cfg;
@@ -641,6 +736,7 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
         server_free(s);
         return NULL;
     }
+    ratelimit_rate_init(cfg->rate_per_sec, cfg->rate_burst);
     if (defer_start(cfg, suspend_conn, resume_conn) != 0) {
         server_free(s);
         return NULL;
@@ -650,7 +746,9 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
         mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, completed,
         NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_ARRAY, tls,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header_bytes, MHD_OPTION_ARRAY, tls,
         MHD_OPTION_END);
     if (!s->daemon) {
         log_error("cannot listen on %s port %d (in use, or not allowed%s)", cfg->listen, cfg->port,
@@ -669,17 +767,40 @@ http_port(const struct http_server *s)
     return info ? info->port : -1;
 }
 
+/* Requests under way other than parked long-polls (those answer at defer_stop). */
+static long long
+busy_requests(void)
+{
+    long long parked, jobs;
+
+    defer_counts(&parked, &jobs);
+    return telemetry_in_flight() - parked;
+}
+
 void
 http_stop(struct http_server *s)
 {
     struct timespec pause = { 0, 10 * 1000 * 1000 };
+    MHD_socket listener;
 
     if (!s)
         return;
+    /* Stop accepting; requests under way (imports too) get --shutdown-timeout to finish. */
+    listener = MHD_quiesce_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+    atomic_store(&http_stopping, 1);
+    for (long long ms = 0; busy_requests() > 0 && ms < s->cfg->shutdown_timeout * 1000LL; ms += 10)
+        nanosleep(&pause, NULL);
+    if (busy_requests() > 0)
+        log_warn("--shutdown-timeout %d s passed with %lld requests under way; they are cut off",
+                 s->cfg->shutdown_timeout, busy_requests());
     /* No connection may stay suspended into MHD_stop_daemon: defer resumes them all. */
     defer_stop();
-    for (int ms = 0; atomic_load(&deferred_alive) > 0 && ms < HTTP_STOP_GRACE_MS; ms += 10)
-        nanosleep(&pause, NULL);
+    for (int ms = 0; (atomic_load(&deferred_alive) > 0 || telemetry_in_flight() > 0) &&
+                     ms < HTTP_STOP_GRACE_MS;
+         ms += 10)
+        nanosleep(&pause, NULL); /* answers queued are sent before the daemon stops */
     MHD_stop_daemon(s->daemon);
     server_free(s);
 }

@@ -12,6 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accesslog.h"
+#include "audit.h"
+#include "backup.h"
 #include "config.h"
 #include "db.h"
 #include "defer.h"
@@ -23,6 +26,8 @@
 #include "routes.h"
 #include "rules.h"
 #include "store.h"
+#include "store_ops.h"
+#include "telemetry.h"
 #include "webhooks_worker.h"
 
 /* Block the stop signals in every thread; the main thread waits for them. */
@@ -53,6 +58,16 @@ prepare_database(const struct config *cfg)
     if (rc == 0)
         log_info("database %s ready (schema version %d)", cfg->db_path, version);
     return rc;
+}
+
+/* Fold the WAL into the database at the stop: a copy of the file alone is then complete. */
+static void
+checkpoint(const char *db_path)
+{
+    char err[512];
+
+    if (store_ops_checkpoint(db_path, err, sizeof err) != 0)
+        log_warn("%s (the next start finishes it)", err);
 }
 
 /* Local time of the desk: TZ for localtime_r in every thread; the zone must exist. */
@@ -96,6 +111,7 @@ static const struct subcommand {
 } subcommands[] = {
     { "--probe", probe_main },
     { "keys", keys_cli_main },
+    { "backup", backup_main },
 };
 
 static const struct subcommand *
@@ -142,8 +158,12 @@ main(int argc, char **argv)
         return 1;
     }
     store_changes_listen(defer_wake); /* commits wake parked long-polls */
-    server = http_start(&cfg, routes, routes_count);
+    telemetry_init(routes, routes_count);
+    server = audit_start(&cfg) == 0 && accesslog_open(cfg.access_log, cfg.access_log_status) == 0
+                 ? http_start(&cfg, routes, routes_count)
+                 : NULL;
     if (!server) {
+        audit_stop();
         webhooks_worker_stop();
         db_close_all();
         curl_global_cleanup();
@@ -158,10 +178,13 @@ main(int argc, char **argv)
              cfg.listen, port);
     sigwait(&set, &sig);
     log_info("received signal %d: finishing requests and stopping", sig);
+    http_stop(server);      /* requests under way finish (--shutdown-timeout), long-polls answer */
     webhooks_worker_stop(); /* deliveries under way are abandoned, sent again after a restart */
-    http_stop(server);      /* parked long-polls answer now, a running import stops (503) */
+    audit_stop();           /* writes the audit records still queued */
     store_changes_unlisten(defer_wake);
     db_close_all();
+    checkpoint(cfg.db_path);
+    accesslog_close();
     curl_global_cleanup();
     log_info("stopped");
     return 0;

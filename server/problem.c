@@ -34,6 +34,7 @@ static const struct {
                              "The Idempotency-Key belongs to another request" },
     [PROBLEM_IMPORT_REJECTED] = { 422, "import-rejected",
                                   "Lines of an atomic import have errors; nothing was written" },
+    [PROBLEM_RATE_LIMITED] = { 429, "rate-limited", "Too many requests for this API key" },
     [PROBLEM_INTERNAL] = { 500, "internal", "Internal server error" },
     [PROBLEM_UNAVAILABLE] = { 503, "unavailable", "Service unavailable" },
 };

@@ -25,6 +25,7 @@ enum problem_code {
     PROBLEM_UNPROCESSABLE,      /* 422: a reference points nowhere or to the wrong kind */
     PROBLEM_KEY_REUSED,         /* 422: Idempotency-Key already used for another request */
     PROBLEM_IMPORT_REJECTED,    /* 422: an atomic import had line errors; nothing was written */
+    PROBLEM_RATE_LIMITED,       /* 429 + Retry-After: the key's --rate-limit is used up */
     PROBLEM_INTERNAL,           /* 500: details only in the log */
     PROBLEM_UNAVAILABLE,        /* 503 */
     PROBLEM_COUNT_

@@ -68,9 +68,11 @@ struct response {
     const char *raw;      /* static body sent as is instead of body (borrowed, never freed) */
     size_t raw_len;
     const char *raw_type; /* Content-Type of raw */
+    char *raw_owned;      /* malloc'd raw (== raw) that http.c frees; NULL when raw is static */
     const char *cache_control; /* Cache-Control header; NULL = "no-store" */
     int retry_after;      /* seconds for a Retry-After header on a problem (0 = none) */
     const char *www_authenticate; /* WWW-Authenticate header of a 401 (static string) */
+    char disposition[96]; /* Content-Disposition header on a 2xx ("" = none) */
     struct problem problem;
 };
 

@@ -13,6 +13,7 @@ const struct route routes[] = {
     { "GET", "/readyz", health_ready, ROLE_OPEN },
     { "GET", "/openapi.json", apidocs_openapi, ROLE_OPEN },
     { "GET", "/docs", apidocs_html, ROLE_OPEN },
+    { "GET", "/metrics", ops_metrics, ROLE_OPEN }, /* no personal data: README "Operations" */
 
     { "GET", "/v1/greeting", greeting_get, ROLE_READER },
     { "GET", "/v1/rules", rules_get, ROLE_READER },
@@ -27,6 +28,7 @@ const struct route routes[] = {
     { "GET", "/v1/customers/{id}/companies", customers_companies_list, ROLE_READER },
     { "GET", "/v1/customers/{id}/journeys", customers_journeys_list, ROLE_READER },
     { "GET", "/v1/customers/{id}/contact-policy", customers_contact_policy, ROLE_READER },
+    { "GET", "/v1/customers/{id}/export", customers_export, ROLE_MANAGER },
     { "POST", "/v1/customers/{id}/merge", customers_merge, ROLE_MANAGER },
     { "PUT", "/v1/customers/{company_id}/people/{person_id}", customers_people_put, ROLE_MANAGER },
     { "DELETE", "/v1/customers/{company_id}/people/{person_id}", customers_people_delete,
@@ -70,6 +72,10 @@ const struct route routes[] = {
     { "GET", "/v1/keys", keys_list, ROLE_ADMIN },
     { "GET", "/v1/keys/{id}", keys_get, ROLE_ADMIN },
     { "DELETE", "/v1/keys/{id}", keys_revoke, ROLE_ADMIN },
+
+    { "GET", "/v1/audit", audit_list, ROLE_ADMIN },
+
+    { "POST", "/v1/backup", ops_backup, ROLE_ADMIN },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

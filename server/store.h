@@ -381,4 +381,48 @@ int store_merge_delete(struct db *db, const char *into, const char *from, struct
 /* 1 if the database answers. */
 int store_ping(struct db *db);
 
+/* ---- audit log (store_audit.c) ---- */
+
+struct store_audit_record {
+    struct store_audit_record *next; /* the queue (audit.c) */
+    char at[32];                     /* RFC 3339 UTC */
+    char key_id[37];
+    char method[8];
+    const char *route;               /* route pattern (static) */
+    char resource_id[65];            /* first path capture, "" when none */
+    int status;
+    char request_id[65];
+    size_t nsubjects;
+    char subjects[][37];             /* customer ids */
+};
+
+/* Write batch (a list) and, when dropped > 0, an "audit.dropped" row, in one transaction. */
+int store_audit_write(struct db *db, const struct store_audit_record *batch,
+                      unsigned long long dropped);
+/* Delete audit rows older than before; the number deleted or -1. */
+long long store_audit_prune(struct db *db, time_t before);
+
+struct store_audit_query {
+    const char *customer_id, *key, *from, *to; /* NULL = any */
+    long long before;                          /* seq below this; 0 = newest */
+    int limit;
+};
+/* Rows newest first into *items (new array); *next = seq to continue below, 0 when done. */
+int store_audit_list(struct db *db, const struct store_audit_query *q, json_t **items,
+                     long long *next, struct problem *p);
+
+/* ---- privacy (store_privacy.c) ---- */
+
+/*
+ * Everything stored about customer id: {customer, household, companies,
+ * people, vehicles, touchpoints, journeys} (a new object); 404 if none.
+ */
+int store_privacy_export(struct db *db, const char *id, json_t **out, struct problem *p);
+/*
+ * Erase customer id inside the caller's write transaction: touchpoints
+ * anonymised, change feed and idempotent answers scrubbed, the customer,
+ * their cars and links deleted, the erasure logged with key_id ("" = none).
+ */
+int store_privacy_erase(struct db *db, const char *id, const char *key_id, struct problem *p);
+
 #endif

@@ -202,7 +202,7 @@ build_stats(unsigned variant, const void *arg, struct buf *b)
 {
     (void)arg;
     buf_puts(b, "WITH f AS (SELECT t.kind, t.channel, t.department, t.satisfaction, t.nps"
-                " FROM touchpoints t WHERE 1");
+                " FROM touchpoint_stats t WHERE 1");
     where_touchpoints(variant, b);
     buf_puts(b, ") SELECT 'all', NULL, avg(satisfaction), count(satisfaction), count(nps),"
                 " coalesce(sum(nps >= 9), 0), coalesce(sum(nps <= 6), 0) FROM f");
@@ -231,7 +231,7 @@ build_journeys(unsigned variant, const void *arg, struct buf *b)
                 " CASE WHEN count(t.satisfaction) = 0 THEN NULL"
                 " WHEN min(t.satisfaction) <= 0 THEN 0.0"
                 " ELSE exp(sum(ln(t.satisfaction))) END AS score"
-                " FROM touchpoints t WHERE t.journey_id IN (SELECT t.journey_id FROM touchpoints t"
+                " FROM touchpoint_stats t WHERE t.journey_id IN (SELECT t.journey_id FROM touchpoint_stats t"
                 " WHERE t.journey_id IS NOT NULL");
     where_touchpoints(variant, b);
     buf_puts(b, ") GROUP BY t.journey_id HAVING 1");
@@ -249,7 +249,7 @@ build_drag(unsigned variant, const void *arg, struct buf *b)
     (void)arg;
     buf_puts(b,
              "SELECT t.kind, avg(1.0 - t.satisfaction), count(*), count(DISTINCT t.journey_id)"
-             " FROM touchpoints t WHERE t.journey_id IS NOT NULL AND t.satisfaction IS NOT NULL");
+             " FROM touchpoint_stats t WHERE t.journey_id IS NOT NULL AND t.satisfaction IS NOT NULL");
     where_touchpoints(variant, b);
     buf_printf(b,
                " GROUP BY t.kind HAVING avg(1.0 - t.satisfaction) > 0"

@@ -231,6 +231,7 @@ on_header(char *line, size_t size, size_t n, void *ud)
     take_header(&r->request_id, line, len, "X-Request-Id");
     take_header(&r->etag, line, len, "ETag");
     take_header(&r->cache_control, line, len, "Cache-Control");
+    take_header(&r->disposition, line, len, "Content-Disposition");
     return len;
 }
 
@@ -357,6 +358,7 @@ reply_free(struct reply *r)
     free(r->request_id);
     free(r->etag);
     free(r->cache_control);
+    free(r->disposition);
     free(r->body);
     json_decref(r->json);
     memset(r, 0, sizeof *r);

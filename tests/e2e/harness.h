@@ -29,6 +29,7 @@ struct reply {
     char *request_id;
     char *etag;
     char *cache_control;
+    char *disposition;  /* Content-Disposition */
     char *body;         /* NUL-terminated, "" if none */
     json_t *json;       /* parsed body or NULL */
 };

@@ -39,6 +39,12 @@ main(void)
     srunner_add_suite(sr, probe_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, tls_suite());
+    srunner_add_suite(sr, crash_suite());
+    srunner_add_suite(sr, hostile_suite());
+    srunner_add_suite(sr, limits_suite());
+    srunner_add_suite(sr, privacy_suite());
+    srunner_add_suite(sr, audit_suite());
+    srunner_add_suite(sr, ops_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

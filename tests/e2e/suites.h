@@ -28,5 +28,11 @@ Suite *import_same_suite(void);
 Suite *probe_suite(void);
 Suite *auth_suite(void);
 Suite *tls_suite(void);
+Suite *crash_suite(void);
+Suite *hostile_suite(void);
+Suite *limits_suite(void);
+Suite *privacy_suite(void);
+Suite *audit_suite(void);
+Suite *ops_suite(void);
 
 #endif

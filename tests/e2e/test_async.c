@@ -504,8 +504,13 @@ START_TEST(stopping_answers_parked_polls_and_stops_a_running_import)
     json_t *body;
     int st;
 
+    /* no grace for requests under way (test_ops proves the default lets them finish) */
+    static const char *const env[] = { "CRMD_THREADS=1", "CRMD_LOG_LEVEL=debug",
+                                       "CRMD_MAX_WAITING=4", "CRMD_IMPORT_QUEUE=1",
+                                       "CRMD_BUSY_TIMEOUT=20000", "CRMD_SHUTDOWN_TIMEOUT=0", NULL };
+
     memset(&own, 0, sizeof own);
-    server_start(&own, NULL, one_thread_env);
+    server_start(&own, NULL, env);
     lock = lock_db();
     call_start(&imp, "POST", "/v1/import", NDJSON, lines, "import-");
     await_log(&imp, "job running");

@@ -31,6 +31,7 @@ static const struct {
     {"GET", "/readyz", OPEN},
     {"GET", "/openapi.json", OPEN},
     {"GET", "/docs", OPEN},
+    {"GET", "/metrics", OPEN},
     {"GET", "/v1/greeting", READER},
     {"GET", "/v1/rules", READER},
     {"POST", "/v1/customers", MANAGER},
@@ -42,6 +43,7 @@ static const struct {
     {"GET", "/v1/customers/{id}/people", READER},
     {"GET", "/v1/customers/{id}/companies", READER},
     {"GET", "/v1/customers/{id}/journeys", READER},
+    {"GET", "/v1/customers/{id}/export", MANAGER},
     {"GET", "/v1/customers/{id}/contact-policy", READER},
     {"POST", "/v1/customers/{id}/merge", MANAGER},
     {"PUT", "/v1/customers/{company_id}/people/{person_id}", MANAGER},
@@ -78,6 +80,8 @@ static const struct {
     {"GET", "/v1/keys", ADMIN},
     {"GET", "/v1/keys/{id}", ADMIN},
     {"DELETE", "/v1/keys/{id}", ADMIN},
+    {"POST", "/v1/backup", ADMIN},
+    {"GET", "/v1/audit", ADMIN},
 };
 
 #define NMATRIX (sizeof matrix / sizeof matrix[0])

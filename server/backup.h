@@ -1,0 +1,29 @@
+/*
+ * backup: consistent copies of the live database (crmd backup and
+ * POST /v1/backup). A copy is written under a temporary name next to
+ * its destination, synced, checked with PRAGMA integrity_check and only
+ * then renamed into place, so a file under the final name is complete.
+ */
+#ifndef CRMD_BACKUP_H
+#define CRMD_BACKUP_H
+
+#include <stddef.h>
+
+/*
+ * Copy database db_path to dest (must not exist yet) while the service
+ * may run; its size in bytes into *size. 0, or -1 with the reason in err
+ * (nothing left behind under either name).
+ */
+int backup_to(const char *db_path, const char *dest, long long *size, char *err, size_t errlen);
+
+/*
+ * File name for a backup made at t (UTC) in directory dir into out:
+ * dir/crmd-YYYYMMDDTHHMMSSZ-<8 hex>.db; the bare name into *name.
+ * Returns 0, or -1 when out is too small.
+ */
+int backup_name(const char *dir, char *out, size_t n, const char **name);
+
+/* crmd backup --db FILE --to FILE: argv from "backup" on; the exit code. */
+int backup_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,297 @@
+/*
+ * test_privacy: GET /v1/customers/{id}/export holds everything about a
+ * customer; DELETE /v1/customers/{id}?erase=true (admin) leaves the
+ * experience metrics as they were and no trace of the person: greeting
+ * by phone and plate, search, the change feed, the export, idempotent
+ * replays; the erasure log names the id.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "suites.h"
+
+/* A person with everything that can refer to them. */
+struct scene {
+    char id[40], other[40], company[40], household[40], owned[40], driven[40], visit[40];
+    char family[40], phone[32], e164[32], plate[32], idem[80], journey[40], notes[40];
+};
+
+static void
+build_scene(struct scene *sc)
+{
+    const char *t = uniq_letters(), *d = uniq_digits();
+    struct reply r;
+
+    static unsigned n;
+
+    snprintf(sc->journey, sizeof sc->journey, "%08x-0000-4000-8000-%012x", (unsigned)getpid(), ++n);
+    snprintf(sc->family, sizeof sc->family, "Privat%s", t);
+    snprintf(sc->notes, sizeof sc->notes, "likes coffee %s", t);
+    snprintf(sc->phone, sizeof sc->phone, "0171 5%s", d);
+    snprintf(sc->e164, sizeof sc->e164, "+491715%s", d);
+    snprintf(sc->plate, sizeof sc->plate, "M-%.2s%.4s", t, d);
+    snprintf(sc->id, sizeof sc->id, "%s",
+             create_ok("/v1/customers",
+                       pathf("{\"kind\":\"person\",\"given_name\":\"Erika\",\"family_name\":\"%s\","
+                             "\"phones\":[\"%s\"],\"emails\":[\"erika.%s@example.com\"],"
+                             "\"notes\":\"%s\"}", sc->family, sc->phone, t, sc->notes)));
+    snprintf(sc->other, sizeof sc->other, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Andere\"}"));
+    snprintf(sc->company, sizeof sc->company, "%s",
+             create_ok("/v1/customers", pathf("{\"kind\":\"company\",\"company_name\":\"Firma %s\"}", t)));
+    snprintf(sc->household, sizeof sc->household, "%s",
+             create_ok("/v1/households", pathf("{\"name\":\"Haus %s\"}", d)));
+    http_json("PUT", pathf("/v1/households/%s/members/%s", sc->household, sc->id), "{\"role\":\"head\"}", &r);
+    assert_json(&r, 201);
+    reply_free(&r);
+    http_json("PUT", pathf("/v1/customers/%s/people/%s", sc->company, sc->id), "{\"roles\":[\"driver\"]}", &r);
+    assert_json(&r, 201);
+    reply_free(&r);
+    snprintf(sc->owned, sizeof sc->owned, "%s",
+             create_ok("/v1/vehicles", pathf("{\"make\":\"VW\",\"plate\":\"%s\",\"owner_id\":\"%s\"}",
+                                             sc->plate, sc->id)));
+    snprintf(sc->driven, sizeof sc->driven, "%s",
+             create_ok("/v1/vehicles", pathf("{\"make\":\"BMW\",\"plate\":\"B-%.2s%.4s\",\"owner_id\":\"%s\","
+                                                   "\"main_driver_id\":\"%s\"}", t, d, sc->company, sc->id)));
+    snprintf(sc->visit, sizeof sc->visit, "%s",
+             create_ok("/v1/touchpoints",
+                       pathf("{\"customer_id\":\"%s\",\"vehicle_id\":\"%s\",\"kind\":\"service_visit\","
+                             "\"channel\":\"in_person\",\"department\":\"service\",\"satisfaction\":0.6,"
+                             "\"nps\":4,\"summary\":\"%s was unhappy\",\"staff\":\"Jonas\","
+                             "\"occurred_at\":\"2025-03-01T10:00:00Z\",\"journey_id\":\"%s\"}",
+                             sc->id, sc->owned, sc->family, sc->journey)));
+    /* a create sent with an Idempotency-Key: its stored answer names the person */
+    snprintf(sc->idem, sizeof sc->idem, "Idempotency-Key: %s", uniq("priv-"));
+    {
+        const char *headers[] = { sc->idem, NULL };
+        http("POST", "/v1/touchpoints", "application/json",
+             pathf("{\"customer_id\":\"%s\",\"kind\":\"phone_call\",\"channel\":\"phone\",\"nps\":10,"
+                   "\"occurred_at\":\"2025-03-02T10:00:00Z\",\"satisfaction\":0.5,\"journey_id\":\"%s\"}",
+                   sc->id, sc->journey), headers, &r);
+        assert_json(&r, 201);
+        reply_free(&r);
+    }
+    /* another customer's touchpoint, which must stay as it is */
+    create_ok("/v1/touchpoints", pathf("{\"customer_id\":\"%s\",\"kind\":\"phone_call\",\"channel\":\"phone\","
+                                       "\"satisfaction\":0.9,\"nps\":9}", sc->other));
+}
+
+/* 1 if the JSON text of v contains s. */
+static int
+mentions(const json_t *v, const char *s)
+{
+    char *text = json_dumps(v, JSON_ENCODE_ANY);
+    int found = text && strstr(text, s) != NULL;
+
+    free(text);
+    return found;
+}
+
+/* 1 if any change-feed entry's data contains s (walks the whole feed). */
+static int
+feed_mentions(const char *s)
+{
+    char cursor[256] = "";
+    int found = 0;
+
+    for (;;) {
+        json_t *page = fetch(*cursor ? pathf("/v1/changes?limit=100&after=%s", cursor)
+                                     : "/v1/changes?limit=100");
+        json_t *items = json_object_get(page, "items");
+        size_t n = json_array_size(items);
+
+        found |= mentions(items, s);
+        snprintf(cursor, sizeof cursor, "%s", sget(page, "next_cursor"));
+        json_decref(page);
+        if (n == 0)
+            return found;
+    }
+}
+
+static void
+erase(const char *id, const char *auth, struct reply *r)
+{
+    const char *headers[] = { auth, NULL };
+    http("DELETE", pathf("/v1/customers/%s?erase=true", id), NULL, NULL, auth ? headers : NULL, r);
+}
+
+START_TEST(export_holds_everything_about_the_person)
+{
+    struct scene sc;
+    struct reply r;
+    json_t *v;
+
+    build_scene(&sc);
+    http_get(pathf("/v1/customers/%s/export", sc.id), &r);
+    assert_json(&r, 200);
+    ck_assert_ptr_nonnull(r.disposition);
+    ck_assert(strstr(r.disposition, "attachment") && strstr(r.disposition, sc.id));
+    ck_assert_str_eq(sget(r.json, "format"), "crmd-export/1");
+    ck_assert_str_eq(sget(json_object_get(r.json, "customer"), "family_name"), sc.family);
+    ck_assert_str_eq(sget(json_object_get(r.json, "customer"), "notes"), sc.notes);
+    v = json_object_get(r.json, "household");
+    ck_assert_str_eq(sget(v, "role"), "head");
+    ck_assert_str_eq(sget(json_object_get(v, "household"), "id"), sc.household);
+    v = json_object_get(r.json, "companies");
+    ck_assert_int_eq(json_array_size(v), 1);
+    ck_assert_str_eq(sget(json_array_get(v, 0), "company_id"), sc.company);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "people")), 0);
+    v = json_object_get(r.json, "vehicles");
+    ck_assert_int_eq(json_array_size(v), 2);
+    ck_assert(mentions(v, sc.owned) && mentions(v, sc.driven));
+    v = json_object_get(r.json, "touchpoints");
+    ck_assert_int_eq(json_array_size(v), 2);
+    ck_assert_str_eq(sget(json_array_get(v, 0), "id"), sc.visit);
+    ck_assert_str_eq(sget(json_array_get(v, 0), "staff"), "Jonas");
+    ck_assert(json_array_size(json_object_get(r.json, "journeys")) >= 1);
+    reply_free(&r);
+
+    /* a reader may see the customer, not take everything away */
+    {
+        char auth[128];
+        const char *headers[] = { auth, NULL };
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", harness_create_key(srv.db, "reader"));
+        http("GET", pathf("/v1/customers/%s/export", sc.id), NULL, NULL, headers, &r);
+        assert_problem(&r, 403, "forbidden");
+        reply_free(&r);
+    }
+    http_get("/v1/customers/00000000-0000-4000-8000-000000000000/export", &r);
+    assert_problem(&r, 404, "not-found");
+    reply_free(&r);
+    http_get(pathf("/v1/customers/%s/export?pretty=1", sc.id), &r);
+    assert_problem(&r, 400, "bad-request");
+    reply_free(&r);
+}
+END_TEST
+
+START_TEST(erasure_keeps_the_statistics_and_removes_every_trace)
+{
+    struct scene sc;
+    struct reply r;
+    json_t *before, *after, *j;
+    char path[400], line[256];
+    const char *headers[2] = { NULL, NULL };
+    FILE *f;
+    int logged = 0;
+
+    build_scene(&sc);
+    ck_assert(feed_mentions(sc.family));
+    before = fetch("/v1/metrics/experience");
+    erase(sc.id, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+
+    /* NPS, satisfaction and journey scores are what they were */
+    after = fetch("/v1/metrics/experience");
+    ck_assert_msg(json_equal(before, after), "metrics changed by the erasure");
+    json_decref(before);
+    json_decref(after);
+
+    /* no trace: records, greeting, search, export, feed */
+    assert_gone(pathf("/v1/customers/%s", sc.id));
+    assert_gone(pathf("/v1/touchpoints/%s", sc.visit));
+    assert_gone(pathf("/v1/vehicles/%s", sc.owned));
+    http_get(pathf("/v1/customers/%s/export", sc.id), &r);
+    assert_problem(&r, 404, "not-found");
+    reply_free(&r);
+    http_get(pathf("/v1/greeting?phone=%%2B%s", sc.e164 + 1), &r);
+    ck_assert_int_eq(r.status, 404);
+    reply_free(&r);
+    http_get(pathf("/v1/greeting?plate=%s", sc.plate), &r);
+    ck_assert_int_eq(r.status, 404);
+    reply_free(&r);
+    j = fetch(pathf("/v1/search?q=%s", sc.family));
+    ck_assert_int_eq(json_array_size(json_object_get(j, "items")), 0);
+    json_decref(j);
+    j = fetch(pathf("/v1/vehicles/%s", sc.driven));
+    ck_assert(json_is_null(json_object_get(j, "main_driver_id")));
+    json_decref(j);
+    j = fetch(pathf("/v1/households/%s", sc.household));
+    ck_assert(!mentions(j, sc.id));
+    json_decref(j);
+    ck_assert_int_eq(json_array_size(fetch_items(pathf("/v1/customers/%s/people", sc.company))), 0);
+    ck_assert(!feed_mentions(sc.family));
+    ck_assert(!feed_mentions(sc.e164));
+    ck_assert(!feed_mentions(pathf("\"customer_id\": \"%s\"", sc.id)));
+    ck_assert(feed_mentions(pathf("{\"id\": \"%s\", \"erased\": true}", sc.id)));
+    ck_assert(!feed_mentions(sc.notes));
+    /* the feed says the records went */
+    j = fetch("/v1/changes?types=customer&limit=1000");
+    ck_assert(mentions(json_object_get(j, "items"), "\"delete\""));
+    json_decref(j);
+
+    /* the idempotent answer is gone: a replay is a new request, for nobody */
+    headers[0] = sc.idem;
+    http("POST", "/v1/touchpoints", "application/json",
+         pathf("{\"customer_id\":\"%s\",\"kind\":\"phone_call\",\"channel\":\"phone\",\"nps\":10,"
+               "\"occurred_at\":\"2025-03-02T10:00:00Z\",\"satisfaction\":0.5,\"journey_id\":\"%s\"}",
+               sc.id, sc.journey), headers, &r);
+    ck_assert_int_eq(r.status, 422);
+    ck_assert(!strstr(r.body, sc.family));
+    reply_free(&r);
+
+    /* the erasure log names the id, nothing else of the person */
+    snprintf(path, sizeof path, "%s.erasures", srv.db);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f)) {
+        ck_assert(!strstr(line, sc.family));
+        logged |= strstr(line, sc.id) != NULL;
+    }
+    fclose(f);
+    ck_assert(logged);
+
+    /* erasing again: nothing left */
+    erase(sc.id, NULL, &r);
+    assert_problem(&r, 404, "not-found");
+    reply_free(&r);
+}
+END_TEST
+
+START_TEST(erasure_needs_an_admin_and_a_plain_yes)
+{
+    struct scene sc;
+    struct reply r;
+    char auth[128];
+
+    build_scene(&sc);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", harness_create_key(srv.db, "manager"));
+    erase(sc.id, auth, &r);
+    assert_problem(&r, 403, "forbidden");
+    reply_free(&r);
+    http("DELETE", pathf("/v1/customers/%s?erase=false", sc.id), NULL, NULL, NULL, &r);
+    assert_problem(&r, 400, "bad-request");
+    reply_free(&r);
+    http("DELETE", pathf("/v1/customers/%s?erase=yes", sc.id), NULL, NULL, NULL, &r);
+    assert_problem(&r, 400, "bad-request");
+    reply_free(&r);
+    http("DELETE", pathf("/v1/customers/%s?erase=true&cascade=true", sc.id), NULL, NULL, NULL, &r);
+    assert_problem(&r, 400, "bad-request");
+    reply_free(&r);
+    erase("00000000-0000-4000-8000-000000000000", NULL, &r);
+    assert_problem(&r, 404, "not-found");
+    reply_free(&r);
+    /* nothing was touched */
+    json_decref(fetch(pathf("/v1/customers/%s", sc.id)));
+    json_decref(fetch(pathf("/v1/touchpoints/%s", sc.visit)));
+}
+END_TEST
+
+Suite *
+privacy_suite(void)
+{
+    Suite *s = suite_create("privacy");
+    TCase *tc = tcase_create("privacy");
+
+    tcase_add_unchecked_fixture(tc, harness_setup, harness_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, export_holds_everything_about_the_person);
+    tcase_add_test(tc, erasure_keeps_the_statistics_and_removes_every_trace);
+    tcase_add_test(tc, erasure_needs_an_admin_and_a_plain_yes);
+    suite_add_tcase(s, tc);
+    return s;
+}
