@@ -166,8 +166,6 @@ finish(struct MHD_Connection *conn, struct http_ctx *c, enum MHD_RequestTerminat
     clock_gettime(CLOCK_MONOTONIC, &now);
     us = (now.tv_sec - c->begun.tv_sec) * 1000000LL + (now.tv_nsec - c->begun.tv_nsec) / 1000;
     telemetry_end(route, status, us);
-    if (route)
-        audit_request(&c->req, &c->res, status); /* queued; written by audit.c's thread */
     if (!accesslog_enabled())
         return;
     if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
@@ -206,6 +204,10 @@ queue(struct MHD_Connection *conn, struct http_ctx *c, int status, struct MHD_Re
     if (ret == MHD_YES) {
         c->sent_status = status;
         c->sent_bytes = len;
+        /* recorded before the client can see the answer, so a GET /v1/audit it sends next
+         * finds it; queued here, written by audit.c's thread */
+        if (c->rr == ROUTER_MATCH)
+            audit_request(&c->req, &c->res, status);
     }
     return ret;
 }

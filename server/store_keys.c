@@ -14,6 +14,7 @@
 
 #define SQL_COLUMNS "id, name, role, prefix, created_at, last_used_at, revoked_at"
 #define STORE_KEYS_TOUCH_SECS 60 /* last_used_at is written at most once a minute per key */
+#define STORE_KEYS_TOUCH_WAIT_MS 100 /* longest wait for the write lock to write it */
 
 static const char SQL_INSERT[] = "INSERT INTO api_keys (id, name, role, prefix, hash, created_at)"
                                  " VALUES (:id, :name, :role, :prefix, :hash, :created_at)";
@@ -267,8 +268,9 @@ store_keys_touch(struct db *db, const struct store_key_auth *a, int busy_timeout
     util_format_time(t, now);
     db_bind_text(st, ":now", now);
     db_bind_text(st, ":id", a->id);
-    /* a long import holds the write lock: skip this minute rather than wait behind it */
-    sqlite3_busy_timeout(db_handle(db), 0);
+    /* the audit writer's batches are short: wait for them; a long import batch holds the
+     * write lock longer: skip this minute rather than wait behind it */
+    sqlite3_busy_timeout(db_handle(db), STORE_KEYS_TOUCH_WAIT_MS);
     sqlite3_step(st);
     sqlite3_busy_timeout(db_handle(db), busy_timeout_ms);
     db_done(st);

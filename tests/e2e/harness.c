@@ -94,7 +94,7 @@ server_start(struct server *s, const char *db, const char *const *extra_env)
         ck_assert_ptr_nonnull(mkdtemp(tmpl));
         snprintf(s->dir, sizeof s->dir, "%s", tmpl);
     }
-    if (db)
+    if (db && db != s->db) /* restarting on s->db itself keeps it */
         snprintf(s->db, sizeof s->db, "%s", db);
     else if (!s->db[0])
         snprintf(s->db, sizeof s->db, "%s/test.db", s->dir);

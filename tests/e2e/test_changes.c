@@ -666,8 +666,11 @@ writer(int fd, const char *family, int n)
                                 family, n, i),
                           NULL, &s);
         j = json_loads(s.data, 0, NULL);
-        if (status != 201 || !json_string_value(json_object_get(j, "id")))
+        if (status != 201 || !json_string_value(json_object_get(j, "id"))) {
+            fprintf(stderr, "writer %d: POST /v1/customers answered %ld: %s\n", n, status,
+                    s.data ? s.data : "");
             _exit(1);
+        }
         dprintf(fd, "%s\n", json_string_value(json_object_get(j, "id")));
         json_decref(j);
         free(s.data);

@@ -51,6 +51,13 @@ test('literal segments win over templates', () => {
     assert.strictEqual(r.error, null);
 });
 
+test('paths are decoded like the server does, never normalised', () => {
+    const nf = JSON.stringify({ type: 'urn:crmd:problem:not-found', status: 404 });
+    assert.strictEqual(check({ path: '/things/%2e%2e', status: 404, body: nf, content_type: pj }).op, 'GET /things/{id} 404');
+    const r = check({ path: '/%2e%2e/things', status: 404, body: nf, content_type: pj });
+    assert.match(r.op, /^\(no route\) GET \/\.\.\/things/);
+});
+
 test('an undocumented status fails', () => {
     assert.match(check({ path: `/things/${id}`, status: 409, body: '{}', content_type: pj }).error, /status 409 is not documented/);
 });
