@@ -21,6 +21,9 @@ endif
 
 ifeq ($(FLAVOR),asan)
 EXTRA    = $(ASAN) -O1
+else ifeq ($(FLAVOR),fuzz)
+CC       = clang-14
+EXTRA    = $(ASAN) -fsanitize=fuzzer-no-link -O1 -Wno-format-nonliteral # log.c, http.c: vprintf of a va_list
 else
 EXTRA    = $(OPT)
 endif
@@ -42,7 +45,7 @@ REDOCLY  = REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 CONTRACT_LOG = $(B)/contract.jsonl
 
 .PHONY: all deps run test unit e2e contract lint asan bench clean help install uninstall install-test \
-        docker-base docker-test
+        docker-base docker-test fuzz
 all: $(B)/crmd
 
 help:
@@ -54,6 +57,7 @@ help:
 	@echo "make contract  check the responses of the last e2e run against the spec"
 	@echo "make asan    every test under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make bench   the benchmarks in bench/ (prints figures)"
+	@echo "make fuzz    libFuzzer over the request path, FUZZ_SECONDS (60) under ASan + UBSan"
 	@echo "make install     install crmd, crmd(8) and crmd.service (PREFIX=/usr/local, DESTDIR)"
 	@echo "make uninstall   remove them again (keeps an edited /etc/crmd/crmd.env and all data)"
 	@echo "make install-test  install into a temporary DESTDIR and check the files (CI runs it)"
@@ -193,6 +197,19 @@ $(B)/bench/import_gen: $(B)/bench/import_gen.o $(B)/bench/gen_data.o
 
 bench: $(B)/crmd $(B)/bench/gen $(B)/bench/inproc $(B)/bench/bare $(B)/bench/import_gen
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_SECS=$(BENCH_SECS) BENCH_ROUNDS=$(BENCH_ROUNDS) ./bench/run.sh $(B)
+
+# ---- fuzz: README "Fuzzing". tests/fuzz/fuzz_request.c with clang-14's libFuzzer, ASan and
+# UBSan in build/fuzz: replays tests/fuzz/regressions, then fuzzes a copy of tests/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+
+$(B)/fuzz_request: $(B)/tests/fuzz/fuzz_request.o $(LIBOBJ)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer $^ $(PKG_LIBS) -o $@
+
+fuzz: | $(DEPS_OK)
+	@./tools/deps.sh clang-14 libclang-rt-14-dev
+	@$(MAKE) --no-print-directory FLAVOR=fuzz build/fuzz/fuzz_request
+	./tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
 # ---- install: README "Operations". The daemon goes to sbin, its page to man8, the unit
 # to systemd's directory for locally installed units; settings to SYSCONFDIR/crmd/crmd.env

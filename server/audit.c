@@ -31,6 +31,7 @@ static struct {
     size_t queued;
     unsigned long long enqueued, written, dropped, dropped_written;
     int stop, running;
+    int failing; /* the last write failed (disk full?): retrying, requests don't wait for room */
     pthread_t thread;
     const struct config *cfg;
 } q = { .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -136,7 +137,7 @@ audit_request(const struct request *req, const struct response *res, int status)
 
     pthread_mutex_lock(&q.mu);
     deadline_in(&until, AUDIT_WAIT_MS);
-    while (q.queued >= AUDIT_QUEUE_MAX && !q.stop)
+    while (q.queued >= AUDIT_QUEUE_MAX && !q.stop && !q.failing)
         if (pthread_cond_timedwait(&q.room, &q.mu, &until) == ETIMEDOUT)
             break;
     if (q.queued >= AUDIT_QUEUE_MAX || q.stop) {
@@ -198,6 +199,37 @@ prune(struct db *db)
                  q.cfg->audit_retention_days);
 }
 
+/*
+ * A write failed (caller holds q.mu): put the batch back at the head, count
+ * the dropped records again, and wait AUDIT_RETRY_MS (or the stop) before the
+ * next try, however many records arrive meanwhile: no spinning on a full disk.
+ */
+static void
+retry_later(struct store_audit_record *batch, size_t n, unsigned long long lost)
+{
+    struct store_audit_record *last = batch;
+    struct timespec until;
+
+    if (batch) {
+        while (last->next)
+            last = last->next;
+        last->next = q.head;
+        q.head = batch;
+        if (!q.tail)
+            q.tail = last;
+        q.queued += n;
+    }
+    q.dropped_written -= lost;
+    if (!q.failing)
+        log_error("audit: %zu records cannot be written; they stay queued (at most %d, then "
+                  "counted as dropped) and are retried every %d ms",
+                  n, AUDIT_QUEUE_MAX, AUDIT_RETRY_MS);
+    q.failing = 1;
+    deadline_in(&until, AUDIT_RETRY_MS);
+    while (!q.stop && pthread_cond_timedwait(&q.more, &q.mu, &until) != ETIMEDOUT)
+        ;
+}
+
 static void *
 run(void *arg)
 {
@@ -210,6 +242,7 @@ run(void *arg)
         struct store_audit_record *batch;
         unsigned long long lost;
         size_t n;
+        int failed; /* 1: try again later (disk full, busy), -1: the batch is lost */
 
         if (!q.head && !q.stop && q.dropped == q.dropped_written && time(NULL) - pruned < PRUNE_EVERY_S) {
             struct timespec until;
@@ -222,16 +255,25 @@ run(void *arg)
         if (!batch && !lost && q.stop)
             break;
         pthread_mutex_unlock(&q.mu);
-        if (db && (batch || lost) && store_audit_write(db, batch, lost) != 0)
-            log_error("audit: %zu records could not be written", n);
-        if (lost)
+        failed = db && (batch || lost) ? store_audit_write(db, batch, lost) : 0;
+        if (lost && !failed)
             log_warn("audit: %llu records dropped: the queue was full", lost);
-        free_batch(batch);
-        if (db && time(NULL) - pruned >= PRUNE_EVERY_S) {
+        if (db && !failed && time(NULL) - pruned >= PRUNE_EVERY_S) {
             prune(db);
             pruned = time(NULL);
         }
         pthread_mutex_lock(&q.mu);
+        if (failed > 0 && !q.stop) {
+            retry_later(batch, n, lost);
+            continue;
+        }
+        if (failed)
+            log_error("audit: %zu records could not be written%s", n,
+                      failed > 0 ? " before the stop" : "");
+        else if (q.failing)
+            log_info("audit: writing again; the records kept meanwhile are written");
+        q.failing = 0;
+        free_batch(batch);
         q.written += n;
         pthread_cond_broadcast(&q.wrote);
     }

@@ -5,7 +5,10 @@
  * thread writes the queue in batches (one transaction each) and prunes
  * rows older than --audit-retention-days. A full queue makes the
  * request wait up to AUDIT_WAIT_MS, then the record is counted as
- * dropped and the count written as an "audit.dropped" row.
+ * dropped and the count written as an "audit.dropped" row. A write that
+ * failed for lack of space (or a busy database) keeps the records queued
+ * and retries them every AUDIT_RETRY_MS; meanwhile a full queue drops at once (requests never
+ * wait for a writer that cannot write).
  */
 #ifndef CRMD_AUDIT_H
 #define CRMD_AUDIT_H
@@ -16,6 +19,7 @@
 #define AUDIT_BATCH_MAX 512    /* records per write transaction */
 #define AUDIT_SUBJECTS_MAX 200 /* customers named by one record */
 #define AUDIT_WAIT_MS 200      /* longest wait of a request for room in a full queue */
+#define AUDIT_RETRY_MS 1000    /* pause after a failed write before the next try */
 
 struct config;
 

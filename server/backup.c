@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "diskspace.h"
 #include "store_ops.h"
 #include "util.h"
 
@@ -25,8 +26,11 @@ sync_path(const char *path, int dir, char *err, size_t errlen)
     int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
     int rc = fd >= 0 ? fsync(fd) : -1;
 
-    if (rc != 0)
+    if (rc != 0) {
         snprintf(err, errlen, "cannot sync %s: %s", path, strerror(errno));
+        if (diskspace_errno_full(errno))
+            rc = BACKUP_NO_SPACE;
+    }
     if (fd >= 0)
         close(fd);
     return rc;
@@ -55,7 +59,7 @@ backup_to(const char *db_path, const char *dest, long long *size, char *err, siz
 {
     char tmp[4096], dir[4096];
     struct stat st;
-    int fd;
+    int fd, rc;
 
     if (lstat(dest, &st) == 0 || errno != ENOENT) {
         snprintf(err, errlen, "%s exists already (or cannot be checked): not overwritten", dest);
@@ -65,8 +69,9 @@ backup_to(const char *db_path, const char *dest, long long *size, char *err, siz
     if (fd < 0)
         return -1;
     close(fd);
-    if (store_ops_backup(db_path, tmp, err, errlen) != 0 ||
-        sync_path(tmp, 0, err, errlen) != 0 || store_ops_integrity(tmp, err, errlen) != 0)
+    if ((rc = store_ops_backup(db_path, tmp, err, errlen)) != 0 ||
+        (rc = sync_path(tmp, 0, err, errlen)) != 0 ||
+        (rc = store_ops_integrity(tmp, err, errlen)) != 0)
         goto fail;
     if (stat(tmp, &st) != 0 || link(tmp, dest) != 0) { /* link: never replaces a file */
         snprintf(err, errlen, "cannot move the copy to %s: %s", dest, strerror(errno));
@@ -79,8 +84,17 @@ backup_to(const char *db_path, const char *dest, long long *size, char *err, siz
     *size = (long long)st.st_size;
     return 0;
 fail:
+    /* SQLite may have lost the errno of the failed write: the file system tells (before the
+     * partial copy is gone) */
+    if (rc == STORE_OPS_NO_SPACE || rc == BACKUP_NO_SPACE || diskspace_low(tmp)) {
+        size_t n = strlen(err);
+        snprintf(err + n, errlen - n, " (no space left for the copy)");
+        rc = BACKUP_NO_SPACE;
+    } else {
+        rc = -1;
+    }
     unlink(tmp);
-    return -1;
+    return rc;
 }
 
 int

@@ -9,10 +9,14 @@
 
 #include <stddef.h>
 
+/* backup_to's answer when the destination's disk (or the file size limit) is full */
+#define BACKUP_NO_SPACE (-2)
+
 /*
  * Copy database db_path to dest (must not exist yet) while the service
- * may run; its size in bytes into *size. 0, or -1 with the reason in err
- * (nothing left behind under either name).
+ * may run; its size in bytes into *size. 0, or -1 (BACKUP_NO_SPACE when
+ * the copy could not grow) with the reason in err (nothing left behind
+ * under either name).
  */
 int backup_to(const char *db_path, const char *dest, long long *size, char *err, size_t errlen);
 

@@ -7,15 +7,23 @@
 #include "db.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "config.h"
+#include "diskspace.h"
 #include "log.h"
 
 #define DB_CACHE_SLOTS 512 /* power of two; far above the number of statements */
+#define DB_FULL_LOG_EVERY_S 10     /* a full disk is logged once per this many seconds */
 
 struct db_migration {
     int version;
@@ -35,12 +43,22 @@ struct db_slot {
 
 struct db {
     sqlite3 *conn;
+    int busy_ms;  /* --busy-timeout: also the longest wait for write_lock */
+    int writing;  /* holds write_lock: between db_begin_write and its commit or rollback */
     struct db_slot slots[DB_CACHE_SLOTS];
     struct db *next_open; /* registry of thread connections */
 };
 
 static _Thread_local struct db *thread_db;
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * The writers of this process take turns here before BEGIN IMMEDIATE: a
+ * waiter sleeps until the lock is free, where SQLite's busy handler polls
+ * with sleeps up to 100 ms and, among many busy writers, may miss every
+ * free moment until --busy-timeout passes (503 under load). SQLite's lock
+ * still guards against other processes (crmd keys, crmd backup).
+ */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db *registry;
 
 static int
@@ -80,6 +98,7 @@ db_open(const char *path, const struct config *cfg)
         return NULL;
     }
     sqlite3_busy_timeout(db->conn, cfg->busy_timeout_ms);
+    db->busy_ms = cfg->busy_timeout_ms;
     sqlite3_extended_result_codes(db->conn, 1);
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
@@ -301,10 +320,53 @@ run(struct db *db, const char *sql, const char *step, struct problem *p)
     return 0;
 }
 
+/* Take write_lock within db->busy_ms; 0, or -1 with 503 in p. */
+static int
+write_lock_take(struct db *db, struct problem *p)
+{
+    struct timespec until;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += db->busy_ms / 1000;
+    until.tv_nsec += (long)(db->busy_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    if (pthread_mutex_timedlock(&write_lock, &until) != 0) {
+        log_warn("request %s: database busy at begin (other writers of crmd)",
+                 p->request_id ? p->request_id : "-");
+        problem_set(p, PROBLEM_UNAVAILABLE, "the database is busy; retry the request");
+        return -1;
+    }
+    db->writing = 1;
+    return 0;
+}
+
+static void
+write_lock_release(struct db *db)
+{
+    if (db->writing) {
+        db->writing = 0;
+        pthread_mutex_unlock(&write_lock);
+    }
+}
+
 int
 db_begin_write(struct db *db, struct problem *p)
 {
-    return run(db, "BEGIN IMMEDIATE", "begin", p);
+    if (db->writing) { /* a bug left a write open: never let it block every writer */
+        log_error("request %s: a write transaction was left open; rolled back",
+                  p->request_id ? p->request_id : "-");
+        db_rollback(db);
+    }
+    if (write_lock_take(db, p) != 0)
+        return -1;
+    if (run(db, "BEGIN IMMEDIATE", "begin", p) != 0) {
+        write_lock_release(db);
+        return -1;
+    }
+    return 0;
 }
 
 int
@@ -320,6 +382,7 @@ db_commit(struct db *db, struct problem *p)
         db_rollback(db);
         return -1;
     }
+    write_lock_release(db);
     return 0;
 }
 
@@ -328,6 +391,80 @@ db_rollback(struct db *db)
 {
     if (!sqlite3_get_autocommit(db->conn))
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+    write_lock_release(db);
+}
+
+/* 1 if path's size is within DISKSPACE_MARGIN of the file size limit rl. */
+static int
+near_limit(const char *path, const struct rlimit *rl)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 &&
+           (long long)st.st_size + DISKSPACE_MARGIN >= (long long)rl->rlim_cur;
+}
+
+/*
+ * 1 if the database's file system has (almost) no space left, or the database
+ * or its WAL is at the process's file size limit (ulimit -f, LimitFSIZE=).
+ */
+static int
+storage_exhausted(struct db *db)
+{
+    const char *path = sqlite3_db_filename(db->conn, "main");
+    char wal[4096];
+    struct rlimit rl;
+
+    if (!path || !path[0])
+        return 0;
+    if (diskspace_low(path))
+        return 1;
+    if (getrlimit(RLIMIT_FSIZE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return 0;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    return near_limit(path, &rl) || near_limit(wal, &rl);
+}
+
+/*
+ * 1 if rc says the database could not grow: SQLITE_FULL (ENOSPC on a write),
+ * or an I/O error with the errno of a full disk, quota or file size limit
+ * (SQLite reports EFBIG and EDQUOT as SQLITE_IOERR_WRITE). SQLite often
+ * loses that errno by the time the statement fails (errno 0), so a write
+ * error is also one when the disk or the file size limit is seen exhausted.
+ */
+static int
+storage_full(struct db *db, int rc)
+{
+    int e;
+
+    if ((rc & 0xff) == SQLITE_FULL)
+        return 1;
+    if ((rc & 0xff) != SQLITE_IOERR)
+        return 0;
+    e = sqlite3_system_errno(db->conn);
+    if (diskspace_errno_full(e))
+        return 1;
+    return (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_TRUNCATE || rc == SQLITE_IOERR_FSYNC ||
+            rc == SQLITE_IOERR_SHMSIZE || rc == SQLITE_IOERR) &&
+           storage_exhausted(db);
+}
+
+/* Log a write refused for lack of space: the first, then one line per DB_FULL_LOG_EVERY_S. */
+static void
+log_full(struct db *db, int rc, const char *step, const struct problem *p)
+{
+    static atomic_llong last;
+    static atomic_ulong unlogged;
+    long long now = (long long)time(NULL), was = atomic_load(&last);
+
+    if (now - was < DB_FULL_LOG_EVERY_S || !atomic_compare_exchange_strong(&last, &was, now)) {
+        atomic_fetch_add(&unlogged, 1);
+        return;
+    }
+    log_error("request %s: storage full at %s: %s (%d, errno %d); nothing was written; "
+              "%lu more since the last such line",
+              p->request_id ? p->request_id : "-", step, sqlite3_errmsg(db->conn), rc,
+              sqlite3_system_errno(db->conn), atomic_exchange(&unlogged, 0));
 }
 
 int
@@ -343,8 +480,14 @@ db_fail(struct db *db, int rc, const char *step, const char *conflict_detail, st
     } else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
         log_warn("request %s: database busy at %s", p->request_id ? p->request_id : "-", step);
         problem_set(p, PROBLEM_UNAVAILABLE, "the database is busy; retry the request");
+    } else if (storage_full(db, rc)) {
+        log_full(db, rc, step, p);
+        problem_set(p, PROBLEM_INSUFFICIENT_STORAGE,
+                    "the database cannot grow: its disk (or file size limit) is full; nothing was "
+                    "written, reads still work; retry when the operator has freed space");
     } else {
-        problem_internal(p, "%s: %s (%d)", step, sqlite3_errmsg(db->conn), rc);
+        problem_internal(p, "%s: %s (%d, errno %d)", step, sqlite3_errmsg(db->conn), rc,
+                         sqlite3_system_errno(db->conn));
     }
     return -1;
 }

@@ -29,7 +29,7 @@
 #include "cors.h"
 #include "db.h"
 #include "defer.h"
-#include "jsonx.h"
+#include "exchange.h"
 #include "ratelimit.h"
 #include "log.h"
 #include "request.h"
@@ -133,21 +133,9 @@ ctx_free(struct http_ctx *c)
         atomic_fetch_sub(&deferred_alive, 1);
     if (c->sink)
         c->sink->close(&c->req);
-    for (size_t i = 0; i < c->req.nquery; i++) {
-        free(c->req.query[i].key);
-        free(c->req.query[i].value);
-    }
-    free(c->req.content_type);
-    free(c->req.if_match);
-    free(c->req.if_none_match);
-    free(c->req.idempotency_key);
+    exchange_release(&c->req, &c->res);
     free(c->origin);
-    free(c->res.raw_owned);
-    json_decref(c->req.json);
     buf_release(&c->body);
-    json_decref(c->res.body);
-    free(c->res.location);
-    problem_release(&c->res.problem);
     free(c);
 }
 
@@ -212,45 +200,13 @@ queue(struct MHD_Connection *conn, struct http_ctx *c, int status, struct MHD_Re
     return ret;
 }
 
-/* Copy of n bytes; an escaped NUL ("%00") becomes 0x01 so check_query_text refuses it. */
-static char *
-query_text(const char *s, size_t n)
-{
-    char *t = xmalloc(n + 1);
-
-    for (size_t i = 0; i < n; i++)
-        t[i] = s[i] ? s[i] : '\x01';
-    t[n] = '\0';
-    return t;
-}
-
 static enum MHD_Result
 collect_query(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
               const char *value, size_t value_size)
 {
-    struct request *req = cls;
     (void)kind;
-
-    if (req->nquery == REQUEST_MAX_QUERY) {
-        req->query_overflow = 1;
-        return MHD_NO;
-    }
-    req->query[req->nquery].key = query_text(key, key_size);
-    req->query[req->nquery].value = query_text(value ? value : "", value ? value_size : 0);
-    req->nquery++;
-    return MHD_YES;
+    return exchange_add_query(cls, key, key_size, value, value_size) == 0 ? MHD_YES : MHD_NO;
 }
-
-/* Request headers handlers see: list headers (list = 1) repeated are joined with ", ". */
-static const struct {
-    const char *name;
-    size_t offset;
-    int list;
-} copied_headers[] = {
-    { "If-Match", offsetof(struct request, if_match), 1 },
-    { "If-None-Match", offsetof(struct request, if_none_match), 1 },
-    { "Idempotency-Key", offsetof(struct request, idempotency_key), 0 },
-};
 
 static enum MHD_Result
 collect_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
@@ -260,52 +216,8 @@ collect_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_s
     (void)kind;
     (void)key_size;
 
-    for (size_t i = 0; i < sizeof copied_headers / sizeof copied_headers[0]; i++) {
-        char **slot = (char **)((char *)&c->req + copied_headers[i].offset);
-        size_t have;
-        if (strcasecmp(key, copied_headers[i].name) != 0)
-            continue;
-        have = *slot ? strlen(*slot) : 0;
-        if ((*slot && !copied_headers[i].list) ||
-            (*slot ? have + 2 : 0) + value_size > REQUEST_HEADER_MAX) {
-            c->bad_header = copied_headers[i].name;
-            return MHD_NO;
-        }
-        if (!*slot) {
-            *slot = xstrndup(value ? value : "", value ? value_size : 0);
-        } else {
-            char *joined = xmalloc(have + 2 + value_size + 1);
-            memcpy(joined, *slot, have);
-            memcpy(joined + have, ", ", 2);
-            memcpy(joined + have + 2, value, value_size);
-            joined[have + 2 + value_size] = '\0';
-            free(*slot);
-            *slot = joined;
-        }
-    }
-    return MHD_YES;
-}
-
-/* Query keys and values must be valid UTF-8 without control characters. */
-static int
-check_query_text(const struct request *req, struct problem *p)
-{
-    for (size_t i = 0; i < req->nquery; i++) {
-        const char *kv[2] = { req->query[i].key, req->query[i].value };
-        for (int k = 0; k < 2; k++) {
-            json_t *s = json_string(kv[k]); /* NULL for invalid UTF-8 */
-            int bad = !s || jsonx_text_error(kv[k][0] ? kv[k] : "x", 4096, 0) != NULL;
-            json_decref(s);
-            if (bad) {
-                problem_set(p, PROBLEM_BAD_REQUEST,
-                            "query parameter %zu is not valid UTF-8 text, is longer than 4096 bytes "
-                            "or contains control characters",
-                            i + 1);
-                return -1;
-            }
-        }
-    }
-    return 0;
+    c->bad_header = exchange_add_header(&c->req, key, value, value_size);
+    return c->bad_header ? MHD_NO : MHD_YES;
 }
 
 static void
@@ -383,14 +295,10 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
 static enum MHD_Result
 queue_problem(struct MHD_Connection *conn, struct http_ctx *c, const char *allow)
 {
-    struct problem *p = &c->res.problem;
-    json_t *body;
+    json_t *body = exchange_problem_json(&c->res);
     enum MHD_Result ret;
 
-    if (p->code == PROBLEM_NONE)
-        problem_internal(p, "handler failed without a problem");
-    body = problem_to_json(p);
-    ret = queue_json(conn, c, problem_status(p->code), body, PROBLEM_TYPE, allow);
+    ret = queue_json(conn, c, problem_status(c->res.problem.code), body, PROBLEM_TYPE, allow);
     json_decref(body);
     return ret;
 }
@@ -447,23 +355,10 @@ prepare(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
 
     c->prepared = 1;
     MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query, req);
-    if (check_query_text(req, &res->problem) != 0)
-        return -1;
     MHD_get_connection_values_n(conn, MHD_HEADER_KIND, collect_header, c);
-    if (c->bad_header) {
-        problem_set(&res->problem, PROBLEM_BAD_REQUEST,
-                    "header %s is longer than %d bytes%s", c->bad_header, REQUEST_HEADER_MAX,
-                    strcmp(c->bad_header, "Idempotency-Key") ? "" : " or given more than once");
-        return -1;
-    }
-    req->db = db_thread(s->cfg);
-    if (!req->db) {
-        problem_set(&res->problem, PROBLEM_UNAVAILABLE, "the database cannot be opened");
-        return -1;
-    }
-    if (auth_request(req, res,
-                     MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_AUTHORIZATION)) != 0)
+    if (exchange_prepare(req, res, c->bad_header,
+                         MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_AUTHORIZATION)) != 0)
         return -1;
     return rate_check(s, c);
 }
@@ -523,14 +418,8 @@ run_handler(struct MHD_Connection *conn, struct http_ctx *c)
     struct response *res = &c->res;
     int rc;
 
-    /* req->db: prepare() set it; a connection stays with its worker thread, also after a park */
-    req->defer = REQUEST_NOW;
-    req->stopping = defer_stopping();
     c->defer.epoch = defer_epoch(); /* before the handler reads: a later commit wakes it */
-    res->status = 200;
-    rc = req->match.route->handler(req, res);
-    req->runs++;
-    db_rollback(req->db); /* no-op after a commit; undoes a half-done write after -1 */
+    rc = exchange_run(req, res, c->body.data, c->body.len);
     if (rc == 0 && res->problem.code == PROBLEM_NONE && req->defer != REQUEST_NOW)
         return defer_request(conn, c);
     return answer(conn, c, rc);
@@ -551,24 +440,15 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
         problem_set(&res->problem, PROBLEM_BAD_REQUEST, "an HTTP/1.1 request needs a Host header");
         return queue_problem(conn, c, NULL);
     }
-    if (c->rr == ROUTER_NO_ROUTE) {
-        problem_set(&res->problem, PROBLEM_NO_ROUTE, "no endpoint at this path; see /v1 routes in the API documentation");
-        return queue_problem(conn, c, NULL);
-    }
     if (c->rr == ROUTER_NO_METHOD && !strcmp(req->method, "OPTIONS"))
         return queue_options(conn, c);
-    if (c->rr == ROUTER_NO_METHOD) {
-        problem_set(&res->problem, PROBLEM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s",
-                    req->method, req->match.allow);
-        return queue_problem(conn, c, req->match.allow);
+    if (c->rr != ROUTER_MATCH) {
+        exchange_route_problem(c->rr, req, &res->problem);
+        return queue_problem(conn, c, c->rr == ROUTER_NO_METHOD ? req->match.allow : NULL);
     }
     if (c->job_done)
         return answer(conn, c, c->defer.rc);
     if (c->sink_failed || (!c->prepared && prepare(s, conn, c) != 0))
-        return queue_problem(conn, c, NULL);
-    req->body = c->body.data;
-    req->body_len = c->body.len;
-    if (auth_body(req, &res->problem) != 0)
         return queue_problem(conn, c, NULL);
     return run_handler(conn, c);
 }
@@ -713,7 +593,11 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
     struct sockaddr_in6 a6 = { 0 };
     struct sockaddr_in a4 = { 0 };
     struct sockaddr *addr;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+    /* poll(), not epoll: with an epoll thread pool, libmicrohttpd 0.9.75's MHD_quiesce_daemon
+     * races the workers' own epoll bookkeeping and now and then aborts the process ("Failed to
+     * remove listen FD from epoll set", seen in CI); with poll a worker is woken through its ITC
+     * and leaves the listening socket out of its next poll. */
+    unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ITC; /* MHD_quiesce_daemon at the stop */
     struct MHD_OptionItem tls[3];
 

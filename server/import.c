@@ -11,6 +11,7 @@
  */
 #include "import.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,10 @@
 #include <strings.h>
 
 #include "config.h"
+#include "diskspace.h"
 #include "handlers.h"
 #include "import_parse.h"
+#include "log.h"
 #include "store.h"
 #include "util.h"
 
@@ -177,20 +180,33 @@ seen_before(struct import *im, uint64_t h, unsigned long line)
     return 0;
 }
 
+/* The spool (tmpfile(): in /tmp) could not be written, for what: 507 when its disk is full. */
+static int
+spool_failed(struct import *im, const char *what)
+{
+    int e = errno;
+
+    if (diskspace_errno_full(e) || diskspace_low("/tmp")) {
+        log_error("import: cannot %s the temporary file in /tmp: %s", what, strerror(e));
+        problem_set(im->fatal, PROBLEM_INSUFFICIENT_STORAGE,
+                    "the import does not fit: the disk of the server's temporary directory is "
+                    "full; nothing was written; retry when the operator has freed space");
+    } else {
+        problem_internal(im->fatal, "import: cannot %s the temporary file: %s", what, strerror(e));
+    }
+    return -1;
+}
+
 static int
 spool_write(struct import *im, enum import_type t, unsigned long line, const char *text, size_t len)
 {
     uint64_t head[2] = { line, len };
 
-    if (!im->spool[t] && !(im->spool[t] = tmpfile())) {
-        problem_internal(im->fatal, "import: cannot create a temporary file");
-        return -1;
-    }
+    if (!im->spool[t] && !(im->spool[t] = tmpfile()))
+        return spool_failed(im, "create");
     if (fwrite(head, sizeof head, 1, im->spool[t]) != 1 ||
-        fwrite(text, 1, len, im->spool[t]) != len) {
-        problem_internal(im->fatal, "import: cannot write the temporary file (disk full?)");
-        return -1;
-    }
+        fwrite(text, 1, len, im->spool[t]) != len)
+        return spool_failed(im, "write");
     return 0;
 }
 
@@ -448,6 +464,9 @@ apply_spool(struct db *db, struct import *im, enum import_type t, int *batch)
 
     if (!f)
         return 0;
+    /* rewind() would flush too, but forget a failed flush: lines would go missing unreported */
+    if (fflush(f) != 0)
+        return spool_failed(im, "write");
     rewind(f);
     while (rc == 0 && fread(head, sizeof head, 1, f) == 1) {
         if (request_stopping()) {

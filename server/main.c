@@ -39,6 +39,8 @@ block_signals(sigset_t *set)
     sigaddset(set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* a file size limit (ulimit -f, LimitFSIZE=) must fail the write (EFBIG: 507), not kill us */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 static int

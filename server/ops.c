@@ -104,6 +104,13 @@ HANDLER(ops_backup)
              ? backup_to(req->config->db_path, path, &size, err, sizeof err)
              : (snprintf(err, sizeof err, "--backup-dir is too long"), -1);
     pthread_mutex_unlock(&backup_lock);
+    if (rc == BACKUP_NO_SPACE) {
+        log_error("request %s: backup into --backup-dir failed: %s", req->id, err);
+        problem_set(&res->problem, PROBLEM_INSUFFICIENT_STORAGE,
+                    "the backup does not fit: the disk of --backup-dir (or the file size limit) "
+                    "is full; nothing was kept; free space there and retry");
+        return -1;
+    }
     if (rc != 0) {
         problem_internal(&res->problem, "backup failed: %s", err);
         return -1;

@@ -37,7 +37,53 @@ static const struct {
     [PROBLEM_RATE_LIMITED] = { 429, "rate-limited", "Too many requests for this API key" },
     [PROBLEM_INTERNAL] = { 500, "internal", "Internal server error" },
     [PROBLEM_UNAVAILABLE] = { 503, "unavailable", "Service unavailable" },
+    [PROBLEM_INSUFFICIENT_STORAGE] = { 507, "insufficient-storage", "The database cannot grow" },
 };
+
+/* Length of the valid UTF-8 sequence at s (1-4; no overlong form, surrogate or > U+10FFFF), or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+    unsigned cp;
+    size_t n;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        n = 2, cp = s[0] & 0x1Fu;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        n = 3, cp = s[0] & 0x0Fu;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        n = 4, cp = s[0] & 0x07u;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) /* the terminating NUL ends a cut sequence here too */
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+/*
+ * Replace each byte that is not part of valid UTF-8 with '?': texts quote
+ * client input (a path's bytes) and vsnprintf may cut a character, but
+ * JSON (jansson) takes valid UTF-8 only (tests/fuzz found it).
+ */
+static void
+utf8_clean(char *s)
+{
+    while (*s) {
+        size_t n = utf8_len((const unsigned char *)s);
+        if (n)
+            s += n;
+        else
+            *s++ = '?';
+    }
+}
 
 void
 problem_set(struct problem *p, enum problem_code code, const char *fmt, ...)
@@ -48,20 +94,24 @@ problem_set(struct problem *p, enum problem_code code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(p->detail, sizeof p->detail, fmt, ap);
     va_end(ap);
+    utf8_clean(p->detail);
 }
 
 void
 problem_add_field(struct problem *p, const char *field, const char *fmt, ...)
 {
-    char msg[256];
+    char msg[256], name[256];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    snprintf(name, sizeof name, "%s", field);
+    utf8_clean(msg);
+    utf8_clean(name);
     if (!p->errors)
         p->errors = json_array();
-    json_array_append_new(p->errors, json_pack("{s:s, s:s}", "field", field, "message", msg));
+    json_array_append_new(p->errors, json_pack("{s:s, s:s}", "field", name, "message", msg));
 }
 
 size_t

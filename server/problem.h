@@ -28,6 +28,7 @@ enum problem_code {
     PROBLEM_RATE_LIMITED,       /* 429 + Retry-After: the key's --rate-limit is used up */
     PROBLEM_INTERNAL,           /* 500: details only in the log */
     PROBLEM_UNAVAILABLE,        /* 503 */
+    PROBLEM_INSUFFICIENT_STORAGE, /* 507: the disk (or the file size limit) is full */
     PROBLEM_COUNT_
 };
 

@@ -396,7 +396,11 @@ struct store_audit_record {
     char subjects[][37];             /* customer ids */
 };
 
-/* Write batch (a list) and, when dropped > 0, an "audit.dropped" row, in one transaction. */
+/*
+ * Write batch (a list) and, when dropped > 0, an "audit.dropped" row, in one transaction.
+ * 0; 1 when nothing was written but a later try may succeed (disk full, database busy);
+ * -1 when it failed otherwise (nothing written).
+ */
 int store_audit_write(struct db *db, const struct store_audit_record *batch,
                       unsigned long long dropped);
 /* Delete audit rows older than before; the number deleted or -1. */

@@ -89,8 +89,11 @@ store_audit_write(struct db *db, const struct store_audit_record *batch,
         rc = insert_one(db, NULL, dropped, &p);
     if (rc == 0)
         rc = db_commit(db, &p);
-    if (rc != 0)
+    if (rc != 0) {
         db_rollback(db);
+        if (p.code == PROBLEM_INSUFFICIENT_STORAGE || p.code == PROBLEM_UNAVAILABLE)
+            rc = 1;
+    }
     problem_release(&p);
     return rc;
 }

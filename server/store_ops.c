@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "diskspace.h"
 
 static const char SQL_BACKLOG[] =
     "SELECT coalesce(sum(max(0, (SELECT coalesce(max(seq), 0) FROM changes) - cursor)), 0)"
@@ -31,6 +32,15 @@ open_existing(const char *path, int flags, char *err, size_t errlen)
     return c;
 }
 
+/* -1, or STORE_OPS_NO_SPACE when rc (a failed write to dst) says its disk is full. */
+static int
+write_failure(sqlite3 *dst, int rc)
+{
+    return (rc & 0xff) == SQLITE_FULL || diskspace_errno_full(sqlite3_system_errno(dst))
+               ? STORE_OPS_NO_SPACE
+               : -1;
+}
+
 /* Copy the open src into dest in steps, all from src's current read transaction. */
 static int
 copy(sqlite3 *src, sqlite3 *dst, char *err, size_t errlen)
@@ -50,7 +60,7 @@ copy(sqlite3 *src, sqlite3 *dst, char *err, size_t errlen)
     sqlite3_backup_finish(b);
     if (rc != SQLITE_DONE) {
         snprintf(err, errlen, "backup failed: %s", sqlite3_errstr(rc));
-        return -1;
+        return write_failure(dst, rc);
     }
     return 0;
 }
@@ -76,7 +86,7 @@ store_ops_backup(const char *src, const char *dest, char *err, size_t errlen)
     /* the copy is a single file: no -wal/-shm next to it (crmd switches back to WAL on open) */
     if (rc == 0 && sqlite3_exec(d, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot finish %s: %s", dest, sqlite3_errmsg(d));
-        rc = -1;
+        rc = write_failure(d, sqlite3_extended_errcode(d));
     }
     sqlite3_exec(s, "COMMIT", NULL, NULL, NULL);
     sqlite3_close(s);

@@ -16,10 +16,13 @@ struct db;
 /* Pages copied per sqlite3_backup_step (the source's read transaction stays open between). */
 #define STORE_OPS_BACKUP_PAGES 1024
 
+/* store_ops_backup's answer when dest's disk (or the file size limit) is full */
+#define STORE_OPS_NO_SPACE (-2)
+
 /*
  * Copy database src into dest (an empty file the caller made) page by page
  * from one read snapshot of src: writers go on meanwhile (WAL). 0, or -1
- * with the reason in err.
+ * (STORE_OPS_NO_SPACE when dest could not grow) with the reason in err.
  */
 int store_ops_backup(const char *src, const char *dest, char *err, size_t errlen);
 

@@ -14,7 +14,7 @@
 #define TELEMETRY_ROUTES_MAX 128
 
 static const int statuses[] = { 200, 201, 202, 204, 304, 400, 401, 403, 404, 405, 406, 409,
-                                412, 413, 415, 422, 428, 429, 500, 503 };
+                                412, 413, 415, 422, 428, 429, 500, 503, 507 };
 #define NSTATUS (sizeof statuses / sizeof statuses[0])
 
 /* Upper bounds of the latency buckets in microseconds (le labels in seconds); +Inf implied. */

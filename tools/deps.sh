@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install the Debian packages crmd needs to build, test and benchmark, if any
 # is missing (apt-get; through sudo when not root). Quiet when all are there.
+# Arguments are more packages: make fuzz adds clang-14 and libclang-rt-14-dev
+# (libclang_rt.fuzzer).
 set -eu
 PKGS="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev uuid-dev
 check libsubunit-dev libcurl4-openssl-dev libssl-dev tzdata openssl $*"

@@ -45,6 +45,7 @@ main(void)
     srunner_add_suite(sr, privacy_suite());
     srunner_add_suite(sr, audit_suite());
     srunner_add_suite(sr, ops_suite());
+    srunner_add_suite(sr, diskfull_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

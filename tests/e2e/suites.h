@@ -34,5 +34,6 @@ Suite *limits_suite(void);
 Suite *privacy_suite(void);
 Suite *audit_suite(void);
 Suite *ops_suite(void);
+Suite *diskfull_suite(void);
 
 #endif

@@ -669,6 +669,12 @@ writer(int fd, const char *family, int n)
         if (status != 201 || !json_string_value(json_object_get(j, "id"))) {
             fprintf(stderr, "writer %d: POST /v1/customers answered %ld: %s\n", n, status,
                     s.data ? s.data : "");
+            if (status >= 500) { /* the server's side of it */
+                char cmd[400];
+                snprintf(cmd, sizeof cmd, "grep -v ' debug ' %s | tail -n 20 >&2", srv.log);
+                if (system(cmd) != 0)
+                    fprintf(stderr, "(log unavailable)\n");
+            }
             _exit(1);
         }
         dprintf(fd, "%s\n", json_string_value(json_object_get(j, "id")));

@@ -208,6 +208,9 @@ static const struct {
     { "GET", "/v1/customers/%2e%2e", 404, "not-found" },
     { "GET", "/v1/%2e%2e/customers", 404, "no-route" },
     { "GET", "/v1/customers/%00", 404, "no-route" },
+    /* tests/fuzz: invalid UTF-8 quoted in a detail made the problem body empty */
+    { "GET", "/v1/customers/0%B0", 404, "not-found" },
+    { "GET", "/v1/vehicles/%FF%FE%C0%AF", 404, "not-found" },
     { "GET", "/v1/customers/6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab", 404, "not-found" },
     { "GET", "/etc/passwd", 404, "no-route" },
     { "TRACE", "/v1/customers", 405, "method-not-allowed" },

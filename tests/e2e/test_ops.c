@@ -230,7 +230,18 @@ START_TEST(metrics_count_requests_by_route_and_status)
     http_get("/v1/customers/00000000-0000-4000-8000-000000000000", &r);
     assert_problem(&r, 404, "not-found");
     reply_free(&r);
-    text = scrape();
+    /* a request is counted when it has ended, which is just after its answer went out: the
+     * client may scrape before the server got there, so wait for the last one (2 s at most) */
+    for (int i = 0;; i++) {
+        text = scrape();
+        if (sample(text, "crmd_http_request_duration_seconds_count{method=\"GET\","
+                         "route=\"/v1/customers/{id}\"}") == 4 &&
+            sample(text, "crmd_http_requests_in_flight") == 1)
+            break;
+        ck_assert_msg(i < 200, "the last request never counted: %s", text);
+        free(text);
+        pause_ms(10);
+    }
     ck_assert_double_eq(
         sample(text, "crmd_http_requests_total{method=\"GET\",route=\"/v1/customers/{id}\","
                      "status=\"200\"}"),

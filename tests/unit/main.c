@@ -28,6 +28,10 @@ main(void)
     srunner_add_suite(sr, import_parse_suite());
     srunner_add_suite(sr, probe_suite());
     srunner_add_suite(sr, auth_suite());
+    srunner_add_suite(sr, accesslog_suite());
+    srunner_add_suite(sr, telemetry_suite());
+    srunner_add_suite(sr, problem_suite());
+    srunner_add_suite(sr, diskspace_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

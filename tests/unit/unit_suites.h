@@ -21,5 +21,9 @@ Suite *webhook_suite(void);
 Suite *import_parse_suite(void);
 Suite *probe_suite(void);
 Suite *auth_suite(void);
+Suite *accesslog_suite(void);
+Suite *telemetry_suite(void);
+Suite *problem_suite(void);
+Suite *diskspace_suite(void);
 
 #endif
