@@ -355,10 +355,9 @@ write_lock_release(struct db *db)
 int
 db_begin_write(struct db *db, struct problem *p)
 {
-    if (db->writing) { /* a bug left a write open: never let it block every writer */
-        log_error("request %s: a write transaction was left open; rolled back",
-                  p->request_id ? p->request_id : "-");
-        db_rollback(db);
+    if (db->writing) { /* a bug: SQLite refuses a nested BEGIN too; the outer write goes on */
+        problem_internal(p, "begin: a write transaction is already open on this connection");
+        return -1;
     }
     if (write_lock_take(db, p) != 0)
         return -1;
