@@ -28,13 +28,8 @@ KEY=$("$B/crmd" keys create --db "$TMP/import.db" --role admin --name bench 2>/d
 "$B/crmd" --port 0 --threads 2 --db "$TMP/import.db" --synchronous "$SYNC" --log-level info \
     2>"$TMP/crmd.log" &
 PID=$!
-i=0
-until grep -q "listening on" "$TMP/crmd.log" 2>/dev/null; do
-    i=$((i + 1))
-    if [ $i -gt 1500 ] || ! kill -0 "$PID" 2>/dev/null; then echo "crmd did not start:"; cat "$TMP/crmd.log"; exit 1; fi
-    sleep 0.02
-done
-PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$TMP/crmd.log" | head -1)
+. "$(dirname "$0")/lib.sh"
+wait_port "$TMP/crmd.log" "$PID" crmd
 URL="http://127.0.0.1:$PORT/v1/import?report=errors"
 
 run() { # label: one import of the body, printed as a table row

@@ -51,15 +51,7 @@ else
 fi
 
 # ---- helpers ----
-wait_port() { # log file, pid, name → sets PORT
-    i=0
-    while ! grep -q "listening on" "$1"; do
-        i=$((i + 1))
-        if [ $i -gt 1500 ] || ! kill -0 "$2" 2>/dev/null; then echo "$3 did not start:"; cat "$1"; exit 1; fi
-        sleep 0.02
-    done
-    PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$1" | head -1)
-}
+. "$HERE/lib.sh" # wait_port
 
 start_crmd() { # db, extra flags...
     db=$1; shift

@@ -37,13 +37,8 @@ AUTH="Authorization: Bearer $KEY"
 "$B/crmd" --port 0 --threads "$THREADS" --db "$DB" --demo --synchronous "$SYNC" \
     --log-level info >"$TMP/crmd.out" 2>"$TMP/crmd.log" &
 PID=$!
-i=0
-while ! grep -q "listening on" "$TMP/crmd.log"; do
-    i=$((i + 1))
-    if [ $i -gt 1500 ] || ! kill -0 "$PID" 2>/dev/null; then echo "crmd did not start:"; cat "$TMP/crmd.log"; exit 1; fi
-    sleep 0.02
-done
-PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$TMP/crmd.log" | head -1)
+. "$HERE/lib.sh"
+wait_port "$TMP/crmd.log" "$PID" crmd
 URL="http://127.0.0.1:$PORT"
 curl -sf -o /dev/null -H "$AUTH" "$URL/v1/customers?limit=1" || { echo "soak: the key does not work"; exit 1; }
 
