@@ -67,21 +67,34 @@ util_uuid(char out[UTIL_UUID_LEN + 1])
     /* random bytes fetched 64 ids at a time: one system call per 64 records, not per record */
     static _Thread_local unsigned char pool[64 * 16];
     static _Thread_local size_t used = sizeof pool;
+    struct timespec now;
     uuid_t u;
 
-    if (used == sizeof pool) {
-        if (getrandom(pool, sizeof pool, 0) != (ssize_t)sizeof pool) {
-            uuid_generate_random(u);
-            uuid_unparse_lower(u, out);
-            return;
-        }
+    if (used == sizeof pool && getrandom(pool, sizeof pool, 0) == (ssize_t)sizeof pool)
         used = 0;
+    if (used == sizeof pool) {
+        uuid_generate_random(u); /* no getrandom: libuuid's own source */
+    } else {
+        memcpy(u, pool + used, 16);
+        used += 16;
     }
-    memcpy(u, pool + used, 16);
-    used += 16;
-    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
-    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    clock_gettime(CLOCK_REALTIME, &now);
+    util_uuid_v7_stamp(u, &now);
     uuid_unparse_lower(u, out);
+}
+
+void
+util_uuid_v7_stamp(unsigned char u[16], const struct timespec *t)
+{
+    uint64_t ms = (uint64_t)t->tv_sec * 1000u + (uint64_t)t->tv_nsec / 1000000u;
+    /* rand_a: the fraction of the millisecond in 1/4096 (RFC 9562 6.2, method 3) */
+    unsigned frac = (unsigned)(((uint64_t)(t->tv_nsec % 1000000) << 12) / 1000000u);
+
+    for (int i = 0; i < 6; i++)
+        u[i] = (unsigned char)(ms >> (40 - 8 * i)); /* unix_ts_ms, big-endian */
+    u[6] = (unsigned char)(0x70 | (frac >> 8));     /* version 7 */
+    u[7] = (unsigned char)(frac & 0xff);
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 9562 variant; 62 random bits stay */
 }
 
 void

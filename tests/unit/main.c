@@ -32,6 +32,7 @@ main(void)
     srunner_add_suite(sr, telemetry_suite());
     srunner_add_suite(sr, problem_suite());
     srunner_add_suite(sr, diskspace_suite());
+    srunner_add_suite(sr, uuid_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

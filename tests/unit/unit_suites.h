@@ -25,5 +25,6 @@ Suite *accesslog_suite(void);
 Suite *telemetry_suite(void);
 Suite *problem_suite(void);
 Suite *diskspace_suite(void);
+Suite *uuid_suite(void);
 
 #endif
