@@ -195,7 +195,12 @@ $(B)/bench/import_gen: $(B)/bench/import_gen.o $(B)/bench/gen_data.o
 	@echo "LD $@"
 	@$(CC) $(CFLAGS_ALL) $^ -o $@
 
-bench: $(B)/crmd $(B)/bench/gen $(B)/bench/inproc $(B)/bench/bare $(B)/bench/import_gen
+$(B)/bench/import_floor: $(B)/bench/import_floor.o $(LIBOBJ)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
+
+bench: $(B)/crmd $(B)/bench/gen $(B)/bench/inproc $(B)/bench/bare $(B)/bench/import_gen \
+       $(B)/bench/import_floor
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_SECS=$(BENCH_SECS) BENCH_ROUNDS=$(BENCH_ROUNDS) ./bench/run.sh $(B)
 
 # ---- fuzz: README "Fuzzing". tests/fuzz/fuzz_request.c with clang-14's libFuzzer, ASan and

@@ -45,6 +45,7 @@ struct db {
     sqlite3 *conn;
     int busy_ms;  /* --busy-timeout: also the longest wait for write_lock */
     int writing;  /* holds write_lock: between db_begin_write and its commit or rollback */
+    int checkpoint_due; /* db_checkpoint_later: db_idle checkpoints */
     struct db_slot slots[DB_CACHE_SLOTS];
     struct db *next_open; /* registry of thread connections */
 };
@@ -391,6 +392,30 @@ db_rollback(struct db *db)
     if (!sqlite3_get_autocommit(db->conn))
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
     write_lock_release(db);
+}
+
+void
+db_checkpoint_later(struct db *db)
+{
+    db->checkpoint_due = 1;
+}
+
+void
+db_idle(struct db *db)
+{
+    if (!db || !db->checkpoint_due)
+        return;
+    struct timespec t0, t1;
+    int frames = 0, done = 0, rc;
+
+    db->checkpoint_due = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* readers in the way keep their frames: the next commit's auto-checkpoint goes on */
+    rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &done);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    log_info("checkpoint: %d of %d WAL pages into the database in %.3f s%s", done, frames,
+             (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+             rc == SQLITE_OK ? "" : " (failed; the next commit tries again)");
 }
 
 /* 1 if path's size is within DISKSPACE_MARGIN of the file size limit rl. */

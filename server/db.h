@@ -67,6 +67,16 @@ int db_commit(struct db *db, struct problem *p);
 void db_rollback(struct db *db);
 
 /*
+ * Ask for a passive WAL checkpoint once this connection's work is answered
+ * (db_idle): a bulk write leaves a large WAL that should go into the
+ * database soon, but not on its client's time.
+ */
+void db_checkpoint_later(struct db *db);
+
+/* Run what db_checkpoint_later asked for, if anything (job thread, after the answer). */
+void db_idle(struct db *db);
+
+/*
  * Map a failed SQLite result to a problem: unique violations become 409
  * with conflict_detail (or a generic text), busy/locked 503, anything
  * else a 500 logged with step and SQLite's message. Returns -1.

@@ -221,6 +221,9 @@ job_run(void *arg)
         pthread_mutex_lock(&d.lock);
         d.running = NULL;
         d.resume(it->conn);
+        pthread_mutex_unlock(&d.lock);
+        db_idle(db_thread(d.cfg)); /* the job's housekeeping, after its answer went out */
+        pthread_mutex_lock(&d.lock);
     }
     pthread_mutex_unlock(&d.lock);
     return NULL;

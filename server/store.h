@@ -317,7 +317,11 @@ char *store_represent(const struct model *m, const json_t *doc, const json_t *be
 
 /* ---- bulk import (store_import.c) ---- */
 
-/* Around an import: a larger page cache for this connection (on = 1), and back (on = 0). */
+/*
+ * Around an import: a larger page cache and checkpoints only per 256 MiB of
+ * WAL for this connection (on = 1), and back (on = 0), which also asks
+ * for a checkpoint after the answer (db_checkpoint_later).
+ */
 void store_import_session(struct db *db, int on);
 
 /* Inside a write transaction: open a savepoint for one line; end it keeping or undoing its writes. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -228,6 +229,46 @@ START_TEST(mixed_ndjson_resolves_forward_references)
     json_decref(tp);
     json_decref(v);
     json_decref(k);
+    json_decref(rep);
+    free(body);
+}
+END_TEST
+
+/* The server log's lines holding needle; *last gets the last one. */
+static int
+log_count(const char *needle, char *last, size_t lastsz)
+{
+    FILE *f = fopen(srv.log, "r");
+    char line[1024];
+    int n = 0;
+
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, needle)) {
+            n++;
+            snprintf(last, lastsz, "%s", line);
+        }
+    fclose(f);
+    return n;
+}
+
+/* The import's WAL goes into the database after the answer, on the job thread. */
+START_TEST(import_wal_is_checkpointed_after_the_answer)
+{
+    char last[1024] = "", *body = mixed_body(token());
+    int before = log_count("info checkpoint: ", last, sizeof last), done = -1, frames = -1;
+    json_t *rep = import_ok(NULL, NDJSON, body);
+
+    ck_assert_int_eq(total(rep, "created"), 7);
+    for (int i = 0; i < 100 && log_count("info checkpoint: ", last, sizeof last) == before; i++)
+        nanosleep(&(struct timespec){ .tv_nsec = 50000000 }, NULL);
+    ck_assert_msg(log_count("info checkpoint: ", last, sizeof last) == before + 1,
+                  "no checkpoint logged after the import");
+    ck_assert_msg(sscanf(strstr(last, "checkpoint: "), "checkpoint: %d of %d WAL pages", &done,
+                         &frames) == 2,
+                  "log line: %s", last);
+    ck_assert_msg(frames > 0 && done == frames, "log line: %s", last); /* nobody reading */
     json_decref(rep);
     free(body);
 }
@@ -594,6 +635,7 @@ import_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, mixed_ndjson_resolves_forward_references);
     tcase_add_test(tc, same_import_again_is_unchanged_and_writes_nothing);
+    tcase_add_test(tc, import_wal_is_checkpointed_after_the_answer);
     tcase_add_test(tc, error_lines_are_reported_and_valid_lines_applied);
     tcase_add_test(tc, atomic_import_with_an_error_writes_nothing);
     tcase_add_test(tc, report_errors_lists_only_error_lines);
