@@ -93,7 +93,9 @@ store_customer_after_write(struct db *db, const json_t *doc, struct problem *p)
     json_t *e;
     size_t i;
 
-    if (store_exec_id(db, SQL_KEYS_CLEAR, id, p) != 0)
+    /* a customer just created (version 1: a fresh id) has no keys to clear */
+    if (json_integer_value(json_object_get(doc, "version")) != 1 &&
+        store_exec_id(db, SQL_KEYS_CLEAR, id, p) != 0)
         return -1;
     json_array_foreach(json_object_get(doc, "emails"), i, e)
     {

@@ -86,9 +86,12 @@ match_add(struct db *db, const char *kind, const char *key, const char *id, stru
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "match key", NULL, p);
 }
 
-/* Replace the name keys of customer doc (needs id, kind, names, birthday, address). */
+/*
+ * Replace the name keys of customer doc (needs id, kind, names, birthday,
+ * address); fresh: the customer was just created and has none to clear.
+ */
 static int
-match_keys_write(struct db *db, const json_t *doc, struct problem *p)
+match_keys_write(struct db *db, const json_t *doc, int fresh, struct problem *p)
 {
     const char *id = json_string_value(json_object_get(doc, "id"));
     const char *bday = json_string_value(json_object_get(doc, "birthday"));
@@ -97,7 +100,7 @@ match_keys_write(struct db *db, const json_t *doc, struct problem *p)
     char name[DUPE_KEY_MAX], where[DUPE_KEY_MAX], key[2 * DUPE_KEY_MAX + 16];
     size_t n = 0;
 
-    if (store_exec_id(db, SQL_MATCH_CLEAR, id, p) != 0)
+    if (!fresh && store_exec_id(db, SQL_MATCH_CLEAR, id, p) != 0)
         return -1;
     if (!strcmp(json_string_value(json_object_get(doc, "kind")), "company")) {
         parts[n++] = json_string_value(json_object_get(doc, "company_name"));
@@ -313,9 +316,12 @@ pair_put(struct db *db, const char *x, long long sx, const char *y, long long sy
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "duplicate pair", NULL, p);
 }
 
-/* Recompute every pair of customer id (its keys are written). */
+/*
+ * Recompute every pair of customer id (its keys are written); fresh: just
+ * created, so no pair of it can be stale (nothing to prune).
+ */
 static int
-pairs_write(struct db *db, const char *id, struct problem *p)
+pairs_write(struct db *db, const char *id, int fresh, struct problem *p)
 {
     struct cands cs = { .id = id };
     sqlite3_stmt *st;
@@ -336,6 +342,10 @@ pairs_write(struct db *db, const char *id, struct problem *p)
             goto out;
         json_array_append_new(keep, json_string(cs.c[i].id));
     }
+    rc = 0;
+    if (fresh)
+        goto out;
+    rc = -1;
     if (!(st = db_stmt(db, SQL_PAIRS_PRUNE, p)))
         goto out;
     keep_text = json_dumps(keep, JSON_COMPACT);
@@ -356,9 +366,12 @@ out:
 int
 store_duplicates_index_customer(struct db *db, const json_t *doc, struct problem *p)
 {
-    if (match_keys_write(db, doc, p) != 0)
+    /* a customer just created (version 1: a fresh id) has no keys or pairs to clear yet */
+    int fresh = json_integer_value(json_object_get(doc, "version")) == 1;
+
+    if (match_keys_write(db, doc, fresh, p) != 0)
         return -1;
-    return pairs_write(db, json_string_value(json_object_get(doc, "id")), p);
+    return pairs_write(db, json_string_value(json_object_get(doc, "id")), fresh, p);
 }
 
 /* ---- rebuilding every pair from the key indexes (many customers to index) ---- */
@@ -557,10 +570,10 @@ backfill_pass(struct db *db, long long after, int pass, struct problem *p)
         if (pass) {
             char id[UTIL_UUID_LEN + 1];
             snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
-            bad = pairs_write(db, id, p);
+            bad = pairs_write(db, id, 0, p);
         } else {
             json_t *doc = unindexed_doc(st);
-            bad = match_keys_write(db, doc, p);
+            bad = match_keys_write(db, doc, 0, p);
             json_decref(doc);
         }
         if (bad) {
