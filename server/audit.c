@@ -3,7 +3,9 @@
  * writes it (store_audit.c holds the SQL). Requests never open a write
  * transaction for auditing: they append to a bounded queue under a
  * mutex; the writer takes up to AUDIT_BATCH_MAX records at a time and
- * writes them in one transaction. See audit.h for a full queue.
+ * writes them in one transaction. See audit.h for a full queue. The
+ * same thread runs the retention (at start, then hourly): old audit
+ * records and old change-feed changes (store_changes_prune).
  */
 #define _GNU_SOURCE
 #include "audit.h"
@@ -186,17 +188,25 @@ free_batch(struct store_audit_record *r)
     }
 }
 
+/* The hourly retention of this thread: the audit log, and the change feed's old changes. */
 static void
 prune(struct db *db)
 {
+    int audit_days = q.cfg->audit_retention_days, change_days = q.cfg->changes_retention_days;
     long long n;
 
-    if (q.cfg->audit_retention_days <= 0)
-        return;
-    n = store_audit_prune(db, util_now() - (time_t)q.cfg->audit_retention_days * 86400);
-    if (n > 0)
-        log_info("audit: pruned %lld records older than %d days", n,
-                 q.cfg->audit_retention_days);
+    if (audit_days > 0) {
+        n = store_audit_prune(db, util_now() - (time_t)audit_days * 86400);
+        if (n > 0)
+            log_info("audit: pruned %lld records older than %d days", n, audit_days);
+    }
+    if (change_days > 0) {
+        n = store_changes_prune(db, util_now() - (time_t)change_days * 86400);
+        if (n > 0)
+            log_info("changes: pruned %lld changes older than %d days", n, change_days);
+        else if (n < 0)
+            log_warn("changes: pruning failed; the next hourly run tries again");
+    }
 }
 
 /*

@@ -137,6 +137,7 @@ HANDLER(changes_list)
         return -1;
     }
     page.limit = (int)limit;
+    page.from_start = !after;
     if (store_changes_list(req->db, &page, p) != 0)
         return -1;
     if (json_array_size(page.items) == 0 && should_wait(req, wait)) {

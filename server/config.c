@@ -106,6 +106,10 @@ static const struct option_def options[] = {
       "directory POST /v1/backup writes backups to (default none: endpoint off)" },
     { "--audit-retention-days", "CRMD_AUDIT_RETENTION_DAYS", OPT_INT, OFF(audit_retention_days), 0,
       36500, "days the audit log keeps a record, 0 = for ever (default 365)" },
+    { "--changes-retention-days", "CRMD_CHANGES_RETENTION_DAYS", OPT_INT,
+      OFF(changes_retention_days), 0, 36500,
+      "days the change feed keeps a change (not past a webhook's cursor), 0 = for ever "
+      "(default 90)" },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -239,6 +243,7 @@ config_load(struct config *cfg, int argc, char **argv)
         .access_log = "off",
         .shutdown_timeout = 10,
         .audit_retention_days = 365,
+        .changes_retention_days = 90,
     };
     for (size_t i = 0; i < NOPTIONS; i++) {
         const char *v = getenv(options[i].env);

@@ -46,6 +46,7 @@ struct config {
     int shutdown_timeout;     /* seconds in-flight requests get to finish at SIGTERM */
     const char *backup_dir;   /* directory of POST /v1/backup files; NULL = endpoint off */
     int audit_retention_days; /* audit rows older than this are pruned; 0 = kept for ever */
+    int changes_retention_days; /* change-feed rows older than this are pruned; 0 = for ever */
 };
 
 /*

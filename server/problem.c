@@ -25,6 +25,8 @@ static const struct {
     [PROBLEM_NO_ROUTE] = { 404, "no-route", "No such endpoint" },
     [PROBLEM_METHOD_NOT_ALLOWED] = { 405, "method-not-allowed", "Method not allowed here" },
     [PROBLEM_CONFLICT] = { 409, "conflict", "Conflicts with existing data" },
+    [PROBLEM_CURSOR_EXPIRED] = { 410, "cursor-expired",
+                                 "The changes after this cursor are no longer kept" },
     [PROBLEM_PRECONDITION_FAILED] = { 412, "precondition-failed",
                                       "The resource has changed since it was read" },
     [PROBLEM_TOO_LARGE] = { 413, "payload-too-large", "The body is too large" },

@@ -261,15 +261,29 @@ int store_search_flush(struct db *db, struct problem *p);
 extern const char *const store_change_types[];
 
 struct store_change_page {
-    long long after; /* seq of the last change already seen (0 = from the start) */
+    long long after; /* seq of the last change already seen */
+    int from_start;  /* no cursor: from the oldest change kept (after is raised to it) */
     unsigned types;  /* bit i: store_change_types[i] wanted; 0 = every type */
     int limit;
     json_t *items;   /* out: new array of {seq, type, id, operation, version, at, data} */
     long long last;  /* out: seq of the last item, or after when there is none */
 };
 
-/* Changes after page->after in commit order (seq order), at most page->limit. */
+/*
+ * Changes after page->after in commit order (seq order), at most
+ * page->limit; 410 cursor-expired when changes after it were pruned.
+ */
 int store_changes_list(struct db *db, struct store_change_page *page, struct problem *p);
+/* The seq up to which the feed was pruned (0: nothing was). */
+int store_changes_pruned(struct db *db, long long *seq, struct problem *p);
+/* 0 if the feed still has every change after seq after, else -1 with the 410 problem. */
+int store_changes_expired(long long after, long long pruned, struct problem *p);
+/*
+ * Delete the oldest changes committed before time before, in seq order
+ * and never past a webhook's cursor, in transactions of 10,000; the count
+ * pruned or -1 (logged by the caller).
+ */
+long long store_changes_prune(struct db *db, time_t before);
 /* The seq of the newest change (0 when the feed is empty): where "after=now" starts. */
 int store_changes_end(struct db *db, long long *seq, struct problem *p);
 

@@ -8,6 +8,7 @@
  * Also the in-process notification of commits (store_changes_listen).
  */
 #include <assert.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,7 +513,9 @@ change_json(sqlite3_stmt *st)
 int
 store_changes_end(struct db *db, long long *seq, struct problem *p)
 {
-    static const char sql[] = "SELECT coalesce(max(seq), 0) FROM changes";
+    /* the highest seq ever handed out (AUTOINCREMENT): also right when pruning emptied the table */
+    static const char sql[] =
+        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)";
     sqlite3_stmt *st = db_stmt(db, sql, p);
     int rc;
 
@@ -526,14 +529,51 @@ store_changes_end(struct db *db, long long *seq, struct problem *p)
 }
 
 int
-store_changes_list(struct db *db, struct store_change_page *page, struct problem *p)
+store_changes_pruned(struct db *db, long long *seq, struct problem *p)
 {
-    sqlite3_stmt *st = db_stmt_variant(db, store_change_types, page->types, build_list, NULL, p);
+    static const char sql[] = "SELECT pruned_through FROM changes_state";
+    sqlite3_stmt *st = db_stmt(db, sql, p);
     int rc;
 
-    page->items = NULL;
-    page->last = page->after;
+    *seq = 0;
     if (!st)
+        return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *seq = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, rc, "changes pruned", NULL, p);
+}
+
+int
+store_changes_expired(long long after, long long pruned, struct problem *p)
+{
+    if (after >= pruned)
+        return 0;
+    problem_set(p, PROBLEM_CURSOR_EXPIRED,
+                "the changes after this cursor are no longer kept (the feed keeps the changes "
+                "after seq %lld; older ones are pruned, see --changes-retention-days): take "
+                "after=now, reload the records from the lists, then follow the feed from there",
+                pruned);
+    return -1;
+}
+
+/* The page, in a read transaction of its own when none is open (one snapshot with the check). */
+static int
+list_page(struct db *db, struct store_change_page *page, struct problem *p)
+{
+    sqlite3_stmt *st;
+    long long pruned;
+    int rc;
+
+    if (store_changes_pruned(db, &pruned, p) != 0)
+        return -1;
+    if (page->from_start && page->after < pruned)
+        page->after = pruned; /* the feed starts at its oldest kept change */
+    else if (store_changes_expired(page->after, pruned, p) != 0)
+        return -1;
+    page->last = page->after;
+    if (!(st = db_stmt_variant(db, store_change_types, page->types, build_list, NULL, p)))
         return -1;
     db_bind_int(st, ":after", page->after);
     db_bind_int(st, ":limit", page->limit);
@@ -549,6 +589,139 @@ store_changes_list(struct db *db, struct store_change_page *page, struct problem
         return db_fail(db, rc, "changes list", NULL, p);
     }
     return 0;
+}
+
+int
+store_changes_list(struct db *db, struct store_change_page *page, struct problem *p)
+{
+    int own = sqlite3_get_autocommit(db_handle(db)), rc;
+
+    page->items = NULL;
+    page->last = page->after;
+    if (own && store_begin_read(db, p) != 0)
+        return -1;
+    rc = list_page(db, page, p);
+    if (own)
+        store_rollback(db); /* a read: nothing to keep */
+    return rc;
+}
+
+/* ---- retention: the oldest changes go (--changes-retention-days) ---- */
+
+#define PRUNE_CHUNK 10000 /* changes per write transaction: other writers get turns */
+
+static const char SQL_PRUNE_HOLD[] = "SELECT min(cursor) FROM webhooks";
+static const char SQL_PRUNE_SCAN[] =
+    "SELECT seq, at FROM changes WHERE seq > :from ORDER BY seq LIMIT :limit";
+static const char SQL_PRUNE_DELETE[] = "DELETE FROM changes WHERE seq > :from AND seq <= :upto";
+static const char SQL_PRUNE_STATE[] =
+    "UPDATE changes_state SET pruned_through = max(pruned_through, :upto)";
+
+/*
+ * The end of the prunable run after seq from: the last of up to
+ * PRUNE_CHUNK changes in seq order older than before and not past hold
+ * (from when there is none); *more = 1 when the run may go on.
+ */
+static int
+prune_scan(struct db *db, long long from, const char *before, long long hold, long long *upto,
+           int *more, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_PRUNE_SCAN, p);
+    int rc, n = 0;
+
+    *upto = from;
+    *more = 0;
+    if (!st)
+        return -1;
+    db_bind_int(st, ":from", from);
+    db_bind_int(st, ":limit", PRUNE_CHUNK);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long seq = sqlite3_column_int64(st, 0);
+        if (seq > hold || strcmp((const char *)sqlite3_column_text(st, 1), before) >= 0)
+            break;
+        *upto = seq;
+        n++;
+    }
+    *more = rc == SQLITE_DONE && n == PRUNE_CHUNK;
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, rc, "prune scan", NULL, p);
+}
+
+/* Run a statement taking :from / :upto to completion. */
+static int
+prune_exec(struct db *db, const char *sql, long long from, long long upto, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, sql, p);
+    int rc;
+
+    if (!st)
+        return -1;
+    if (sql == SQL_PRUNE_DELETE)
+        db_bind_int(st, ":from", from);
+    db_bind_int(st, ":upto", upto);
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "prune", NULL, p);
+}
+
+/* One chunk in its own write transaction: *n changes pruned; *more when more may follow. */
+static int
+prune_chunk(struct db *db, const char *before, long long *from, long long *n, int *more,
+            struct problem *p)
+{
+    sqlite3_stmt *st;
+    long long hold = LLONG_MAX, upto;
+    int rc;
+
+    *n = 0;
+    if (db_begin_write(db, p) != 0 || !(st = db_stmt(db, SQL_PRUNE_HOLD, p)))
+        goto fail;
+    /* a webhook delivers the changes after its cursor: they stay, paused ones included */
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        hold = sqlite3_column_int64(st, 0);
+    db_done(st);
+    if ((rc != SQLITE_ROW && db_fail(db, rc, "prune hold", NULL, p)) ||
+        prune_scan(db, *from, before, hold, &upto, more, p) != 0)
+        goto fail;
+    if (upto > *from) {
+        if (prune_exec(db, SQL_PRUNE_DELETE, *from, upto, p) != 0)
+            goto fail;
+        *n = sqlite3_changes(db_handle(db));
+        if (prune_exec(db, SQL_PRUNE_STATE, 0, upto, p) != 0)
+            goto fail;
+    }
+    if (db_commit(db, p) != 0)
+        goto fail;
+    *more = *more && upto > *from;
+    *from = upto;
+    return 0;
+fail:
+    db_rollback(db);
+    return -1;
+}
+
+long long
+store_changes_prune(struct db *db, time_t before)
+{
+    struct problem p = { 0 };
+    char at[UTIL_TIME_LEN + 1];
+    long long from, total = 0, n;
+    int more = 1;
+
+    util_format_time(before, at);
+    if (store_changes_pruned(db, &from, &p) != 0) {
+        problem_release(&p);
+        return -1;
+    }
+    while (more) {
+        if (prune_chunk(db, at, &from, &n, &more, &p) != 0) {
+            problem_release(&p);
+            return -1;
+        }
+        total += n;
+    }
+    return total;
 }
 
 /* ---- commit notification: long-polls (defer.c) and the webhook worker listen ---- */

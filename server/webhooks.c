@@ -133,7 +133,7 @@ stamp(json_t *doc, const char *id, long long version)
 static int
 start_cursor(struct db *db, const char *after, long long *cursor, struct problem *p)
 {
-    long long end;
+    long long end, pruned;
 
     if (store_changes_end(db, &end, p) != 0)
         return -1;
@@ -145,7 +145,10 @@ start_cursor(struct db *db, const char *after, long long *cursor, struct problem
         problem_add_field(p, "after", "lies beyond the end of the change feed");
         return jsonx_fail_fields(p, 0);
     }
-    return 0;
+    /* a replay from before the oldest kept change would skip the pruned ones: 410 */
+    if (store_changes_pruned(db, &pruned, p) != 0)
+        return -1;
+    return store_changes_expired(*cursor, pruned, p);
 }
 
 /* Refuse a subscription beyond the limit (409). */

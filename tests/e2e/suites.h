@@ -35,5 +35,6 @@ Suite *privacy_suite(void);
 Suite *audit_suite(void);
 Suite *ops_suite(void);
 Suite *diskfull_suite(void);
+Suite *retention_suite(void);
 
 #endif
