@@ -44,7 +44,8 @@ create_temp(const char *dest, char *tmp, size_t n, char *err, size_t errlen)
     int fd;
 
     util_uuid(id);
-    if ((size_t)snprintf(tmp, n, "%s.tmp-%.8s", dest, id) >= n) {
+    /* the last 8 hex digits: random (a version-7 id starts with the time) */
+    if ((size_t)snprintf(tmp, n, "%s.tmp-%s", dest, id + UTIL_UUID_LEN - 8) >= n) {
         snprintf(err, errlen, "the backup path is too long");
         return -1;
     }
@@ -108,7 +109,7 @@ backup_name(const char *dir, char *out, size_t n, const char **name)
     util_uuid(id);
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm);
-    len = snprintf(out, n, "%s/crmd-%s-%.8s.db", dir, ts, id);
+    len = snprintf(out, n, "%s/crmd-%s-%s.db", dir, ts, id + UTIL_UUID_LEN - 8); /* random part */
     if (len < 0 || (size_t)len >= n)
         return -1;
     *name = strrchr(out, '/') + 1;

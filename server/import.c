@@ -2,12 +2,14 @@
  * import: POST /v1/import. The body streams in (route sink): NDJSON
  * lines or CSV rows are parsed as they arrive, checked for type and
  * identity (a record once per request) and spooled to one temporary
- * file per type, so memory holds one line, not the body. The handler
- * then applies the spools in dependency order (customers, households,
- * vehicles, memberships, company roles, touchpoints: references to lines
- * later in the body resolve), each line in its own savepoint, and
- * answers with a per-line report. import_apply.c writes the lines. The
- * apply phase runs on the job thread (request_job), not on a worker.
+ * file per type ($TMPDIR, else /tmp), so memory holds one line, not the
+ * body. The handler then applies the spools in dependency order
+ * (customers, households, vehicles, memberships, company roles,
+ * touchpoints: references to lines later in the body resolve), each line
+ * in its own savepoint, and answers with a per-line report; a full disk
+ * or a busy database fails the request, not the line. import_apply.c
+ * writes the lines. The apply phase runs on the job thread (request_job),
+ * not on a worker.
  */
 #include "import.h"
 
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "diskspace.h"
@@ -180,14 +183,43 @@ seen_before(struct import *im, uint64_t h, unsigned long line)
     return 0;
 }
 
-/* The spool (tmpfile(): in /tmp) could not be written, for what: 507 when its disk is full. */
+/* Where spool files go: $TMPDIR as POSIX has it, else /tmp. */
+static const char *
+spool_dir(void)
+{
+    const char *d = getenv("TMPDIR");
+    return d && d[0] == '/' ? d : "/tmp";
+}
+
+/* A new spool file in spool_dir(), unlinked at once (gone with the last close), or NULL. */
+static FILE *
+spool_open(void)
+{
+    char path[4096];
+    FILE *f;
+    int fd;
+
+    if ((size_t)snprintf(path, sizeof path, "%s/crmd-import-XXXXXX", spool_dir()) >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    if ((fd = mkstemp(path)) < 0)
+        return NULL;
+    unlink(path);
+    if (!(f = fdopen(fd, "w+")))
+        close(fd);
+    return f;
+}
+
+/* The spool could not be written, for what: 507 when its disk is full. */
 static int
 spool_failed(struct import *im, const char *what)
 {
     int e = errno;
 
-    if (diskspace_errno_full(e) || diskspace_low("/tmp")) {
-        log_error("import: cannot %s the temporary file in /tmp: %s", what, strerror(e));
+    if (diskspace_errno_full(e) || diskspace_low(spool_dir())) {
+        log_error("import: cannot %s the temporary file in %s: %s", what, spool_dir(),
+                  strerror(e));
         problem_set(im->fatal, PROBLEM_INSUFFICIENT_STORAGE,
                     "the import does not fit: the disk of the server's temporary directory is "
                     "full; nothing was written; retry when the operator has freed space");
@@ -202,7 +234,7 @@ spool_write(struct import *im, enum import_type t, unsigned long line, const cha
 {
     uint64_t head[2] = { line, len };
 
-    if (!im->spool[t] && !(im->spool[t] = tmpfile()))
+    if (!im->spool[t] && !(im->spool[t] = spool_open()))
         return spool_failed(im, "create");
     if (fwrite(head, sizeof head, 1, im->spool[t]) != 1 ||
         fwrite(text, 1, len, im->spool[t]) != len)
@@ -433,6 +465,15 @@ apply_line(struct db *db, struct import *im, enum import_type t, unsigned long l
             problem_release(&sub);
             return -1;
         }
+    }
+    if (rc != 0 && (sub.code == PROBLEM_INSUFFICIENT_STORAGE || sub.code == PROBLEM_UNAVAILABLE)) {
+        /* not the line's fault: a full disk (or a busy database) fails the whole request */
+        problem_set(im->fatal, sub.code, "the import stopped at line %lu: %s; %s", line, sub.detail,
+                    im->batches ? "the lines of the batches committed before stay written "
+                                  "(sent again, they come back unchanged)"
+                                : "nothing of the import was written");
+        problem_release(&sub);
+        return -1;
     }
     if (rc == 0)
         add_result(im, line, (int)t, (int)outcome, id, NULL);

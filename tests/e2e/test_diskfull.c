@@ -38,6 +38,7 @@
 #define FULL_MAX_FILL_WRITES 2000 /* writes tried until the first 507 */
 #define FULL_MAX_ACKED 2400
 #define FULL_SLACK (512 << 10) /* bytes left to fill by writes through the API */
+#define FULL_IMPORT_LINES 200     /* households of the import on the full disk */
 
 static char acked[FULL_MAX_ACKED][40]; /* ids of customers answered 201 */
 static int nacked;
@@ -157,6 +158,22 @@ assert_full(const struct reply *r, const char *what)
     nfull++;
 }
 
+/* An NDJSON body of FULL_IMPORT_LINES households (about 20 KB: more than a page); malloc'd. */
+static char *
+household_lines(void)
+{
+    size_t cap = FULL_IMPORT_LINES * 120, n = 0;
+    char *body = malloc(cap);
+
+    ck_assert_ptr_nonnull(body);
+    for (int i = 0; i < FULL_IMPORT_LINES; i++)
+        n += (size_t)snprintf(body + n, cap - n,
+                              "{\"type\":\"household\",\"external_ref\":{\"system\":\"dms\","
+                              "\"id\":\"H-%04d\"},\"name\":\"Haushalt Vollplatte %04d\"}\n",
+                              i, i);
+    return body;
+}
+
 /* Reads on a full disk: a customer, a list, a search, a greeting card, readiness. */
 static void
 assert_reads(const char *id)
@@ -207,8 +224,9 @@ START_TEST(disk_full)
     struct server s;
     struct reply r;
     char dir[] = "/tmp/crmd-full-XXXXXX", db[64], read_full[40], filler[64], alog[64], env_alog[96],
-         ok[64], backups[64], env_backups[96];
-    const char *env[] = { env_alog, env_backups, NULL };
+         ok[64], backups[64], env_backups[96], env_tmp[96];
+    const char *env[] = { env_alog, env_backups, env_tmp, NULL };
+    char *households;
     int tmpfs, i, nfit;
     long long filled = 0, limit = 0;
 
@@ -221,7 +239,8 @@ START_TEST(disk_full)
     snprintf(env_alog, sizeof env_alog, "CRMD_ACCESS_LOG=%s", alog);
     snprintf(backups, sizeof backups, "%s/backups", dir);
     snprintf(env_backups, sizeof env_backups, "CRMD_BACKUP_DIR=%s", backups);
-    /* CRMD_TEST_DISKFULL=fsize tries the fallback where the tmpfs would work; without Check's
+    snprintf(env_tmp, sizeof env_tmp, "TMPDIR=%s", dir); /* the import spools on the full disk */
+    households = household_lines();    /* CRMD_TEST_DISKFULL=fsize tries the fallback where the tmpfs would work; without Check's
        fork the namespace would outlive this test: fallback too */
     tmpfs = !(getenv("CRMD_TEST_DISKFULL") && !strcmp(getenv("CRMD_TEST_DISKFULL"), "fsize")) &&
             !(getenv("CK_FORK") && !strcmp(getenv("CK_FORK"), "no")) && tmpfs_possible(dir) &&
@@ -283,6 +302,12 @@ START_TEST(disk_full)
         nfull += r.status == 507;
     }
     reply_free(&r);
+    /* an import: its spool (tmpfs) or its first line (file size limit) finds no room: 507 */
+    http("POST", "/v1/import", "application/x-ndjson", households, NULL, &r);
+    assert_full(&r, "POST /v1/import");
+    if (tmpfs)
+        ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), "temporary directory"));
+    reply_free(&r);
     snprintf(read_full, sizeof read_full, "%s", acked[nacked - 1]);
     assert_reads(read_full);
     ck_assert_int_eq(kill(s.pid, 0), 0);
@@ -305,6 +330,13 @@ START_TEST(disk_full)
     http("POST", "/v1/backup", NULL, NULL, NULL, &r);
     ck_assert_msg(r.status == 200, "backup after space returned: %ld %s", r.status, r.body);
     reply_free(&r);
+    http("POST", "/v1/import", "application/x-ndjson", households, NULL, &r);
+    assert_json(&r, 200);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r.json, "totals"),
+                                                        "created")),
+                     FULL_IMPORT_LINES);
+    reply_free(&r);
+    free(households);
     ck_assert_int_eq(server_stop(&s), 0);
 
     /* nothing lost, nothing half-written, the file is sound */
@@ -316,6 +348,8 @@ START_TEST(disk_full)
             sql_count(db, "SELECT count(*) FROM customers WHERE id = ?", acked[i], NULL, 0) == 1,
             "acknowledged customer %s is missing", acked[i]);
     ck_assert_int_eq(sql_count(db, "SELECT count(*) FROM touchpoints", NULL, NULL, 0), 1);
+    ck_assert_int_eq(sql_count(db, "SELECT count(*) FROM households", NULL, NULL, 0),
+                     FULL_IMPORT_LINES); /* the import on the full disk left nothing */
     ck_assert_int_gt(file_size(alog), 0);
     /* the audit records of the full phase waited in memory and were written once space returned */
     ck_assert_int_eq(sql_count(db, "SELECT count(*) FROM audit WHERE status = 507", NULL, NULL, 0),

@@ -466,6 +466,11 @@ START_TEST(backup_restores_the_same_data_and_the_feed_goes_on)
     ck_assert_int_eq(stat(file, &st), 0);
     ck_assert_int_eq(st.st_size, json_integer_value(json_object_get(r.json, "size")));
     reply_free(&r);
+    /* another backup in the same second gets a name of its own (the random part differs) */
+    http("POST", "/v1/backup", NULL, NULL, NULL, &r);
+    assert_json(&r, 200);
+    ck_assert_str_ne(jstr(&r, "file"), strrchr(file, '/') + 1);
+    reply_free(&r);
     snprintf(idc, sizeof idc, "%s", new_person_named("After")); /* not in the backup */
 
     /* the CLI, against the running server */
