@@ -23,6 +23,7 @@
 #include "util.h"
 
 #define PRUNE_EVERY_S 3600
+#define PRUNE_CHANGES_SLICE 10 /* chunks of 10,000 changes per turn of the writer's loop */
 
 static struct {
     pthread_mutex_t mu;
@@ -188,25 +189,40 @@ free_batch(struct store_audit_record *r)
     }
 }
 
-/* The hourly retention of this thread: the audit log, and the change feed's old changes. */
+/* The audit log's retention (at start, then hourly). */
 static void
 prune(struct db *db)
 {
-    int audit_days = q.cfg->audit_retention_days, change_days = q.cfg->changes_retention_days;
+    int days = q.cfg->audit_retention_days;
     long long n;
 
-    if (audit_days > 0) {
-        n = store_audit_prune(db, util_now() - (time_t)audit_days * 86400);
-        if (n > 0)
-            log_info("audit: pruned %lld records older than %d days", n, audit_days);
-    }
-    if (change_days > 0) {
-        n = store_changes_prune(db, util_now() - (time_t)change_days * 86400);
-        if (n > 0)
-            log_info("changes: pruned %lld changes older than %d days", n, change_days);
-        else if (n < 0)
-            log_warn("changes: pruning failed; the next hourly run tries again");
-    }
+    if (days <= 0)
+        return;
+    n = store_audit_prune(db, util_now() - (time_t)days * 86400);
+    if (n > 0)
+        log_info("audit: pruned %lld records older than %d days", n, days);
+}
+
+/*
+ * The change feed's retention: one slice of PRUNE_CHANGES_SLICE chunks
+ * per call, so a long backlog (the first start after an upgrade) neither
+ * delays serving nor the stop. Returns 1 while more may be due.
+ */
+static int
+prune_changes(struct db *db)
+{
+    int days = q.cfg->changes_retention_days, more = 0;
+    long long n;
+
+    if (days <= 0)
+        return 0;
+    n = store_changes_prune(db, util_now() - (time_t)days * 86400, PRUNE_CHANGES_SLICE, &more);
+    if (n > 0)
+        log_info("changes: pruned %lld changes older than %d days%s", n, days,
+                 more ? " (more to come)" : "");
+    else if (n < 0)
+        log_warn("changes: pruning failed; the next hourly run tries again");
+    return n > 0 && more;
 }
 
 /*
@@ -244,7 +260,8 @@ static void *
 run(void *arg)
 {
     struct db *db = db_thread(q.cfg);
-    time_t pruned = time(NULL); /* audit_start pruned */
+    time_t pruned = time(NULL); /* audit_start pruned the audit log */
+    int changes_due = 1;        /* the change feed: soon after the start, then hourly */
     (void)arg;
 
     pthread_mutex_lock(&q.mu);
@@ -254,7 +271,8 @@ run(void *arg)
         size_t n;
         int failed; /* 1: try again later (disk full, busy), -1: the batch is lost */
 
-        if (!q.head && !q.stop && q.dropped == q.dropped_written && time(NULL) - pruned < PRUNE_EVERY_S) {
+        if (!q.head && !q.stop && q.dropped == q.dropped_written && !changes_due &&
+            time(NULL) - pruned < PRUNE_EVERY_S) {
             struct timespec until;
             deadline_in(&until, 1000);
             pthread_cond_timedwait(&q.more, &q.mu, &until);
@@ -271,7 +289,10 @@ run(void *arg)
         if (db && !failed && time(NULL) - pruned >= PRUNE_EVERY_S) {
             prune(db);
             pruned = time(NULL);
+            changes_due = 1;
         }
+        if (db && !failed && changes_due)
+            changes_due = prune_changes(db);
         pthread_mutex_lock(&q.mu);
         if (failed > 0 && !q.stop) {
             retry_later(batch, n, lost);

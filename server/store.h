@@ -280,10 +280,11 @@ int store_changes_pruned(struct db *db, long long *seq, struct problem *p);
 int store_changes_expired(long long after, long long pruned, struct problem *p);
 /*
  * Delete the oldest changes committed before time before, in seq order
- * and never past a webhook's cursor, in transactions of 10,000; the count
- * pruned or -1 (logged by the caller).
+ * and never past a webhook's cursor, in at most chunks transactions of
+ * 10,000; *more = 1 when more may be due. The count pruned or -1 (the
+ * caller logs it).
  */
-long long store_changes_prune(struct db *db, time_t before);
+long long store_changes_prune(struct db *db, time_t before, int chunks, int *more);
 /* The seq of the newest change (0 when the feed is empty): where "after=now" starts. */
 int store_changes_end(struct db *db, long long *seq, struct problem *p);
 

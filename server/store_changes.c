@@ -702,20 +702,20 @@ fail:
 }
 
 long long
-store_changes_prune(struct db *db, time_t before)
+store_changes_prune(struct db *db, time_t before, int chunks, int *more)
 {
     struct problem p = { 0 };
     char at[UTIL_TIME_LEN + 1];
     long long from, total = 0, n;
-    int more = 1;
 
+    *more = 1;
     util_format_time(before, at);
     if (store_changes_pruned(db, &from, &p) != 0) {
         problem_release(&p);
         return -1;
     }
-    while (more) {
-        if (prune_chunk(db, at, &from, &n, &more, &p) != 0) {
+    while (*more && chunks-- > 0) {
+        if (prune_chunk(db, at, &from, &n, more, &p) != 0) {
             problem_release(&p);
             return -1;
         }
