@@ -403,11 +403,11 @@ db_checkpoint_later(struct db *db)
 void
 db_idle(struct db *db)
 {
-    if (!db || !db->checkpoint_due)
-        return;
     struct timespec t0, t1;
     int frames = 0, done = 0, rc;
 
+    if (!db || !db->checkpoint_due)
+        return;
     db->checkpoint_due = 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* readers in the way keep their frames: the next commit's auto-checkpoint goes on */

@@ -538,3 +538,32 @@ new_person_named(const char *family)
     return create_ok("/v1/customers",
                      pathf("{\"kind\":\"person\",\"family_name\":\"%s\"}", uniq(family)));
 }
+
+int
+harness_log_count(const struct server *s, const char *needle, char *last, size_t lastsz)
+{
+    FILE *f = fopen(s->log, "r");
+    char line[4096];
+    int n = 0;
+
+    ck_assert_msg(f != NULL, "cannot read the server's log %s", s->log);
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, needle)) {
+            n++;
+            if (last)
+                snprintf(last, lastsz, "%s", line);
+        }
+    fclose(f);
+    return n;
+}
+
+void
+harness_await_log(const struct server *s, const char *needle, int ms)
+{
+    struct timespec pause = { 0, 2000000 };
+
+    for (int waited = 0; !harness_log_count(s, needle, NULL, 0); waited += 2) {
+        ck_assert_msg(waited < ms, "the server never logged '%s' (%s)", needle, s->log);
+        nanosleep(&pause, NULL);
+    }
+}

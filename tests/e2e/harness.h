@@ -127,4 +127,12 @@ const char *uniq_digits(void);
 /* POST a person with this family name made unique; the id (create_ok's storage). */
 const char *new_person_named(const char *family);
 
+/*
+ * Lines of s's log (its stderr) holding needle; the last of them into
+ * last (lastsz bytes) unless last is NULL.
+ */
+int harness_log_count(const struct server *s, const char *needle, char *last, size_t lastsz);
+/* Wait until s's log has a line holding needle; fails the test after ms milliseconds. */
+void harness_await_log(const struct server *s, const char *needle, int ms);
+
 #endif

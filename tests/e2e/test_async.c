@@ -195,33 +195,11 @@ call_finish(struct call *k, long *status, double *secs, long *retry_after)
 
 /* ---- the server's log and SQLite's write lock ---- */
 
-static int
-log_has(const char *needle)
-{
-    FILE *f = fopen(srv.log, "r");
-    char line[2048];
-    int found = 0;
-
-    if (!f)
-        return 0;
-    while (!found && fgets(line, sizeof line, f))
-        found = strstr(line, needle) != NULL;
-    fclose(f);
-    return found;
-}
-
 /* Block until the server logs "request <rid>: <what>" (deadline 10 s). */
 static void
 await_log(const struct call *k, const char *what)
 {
-    char needle[160];
-    double deadline = now_s() + 10;
-
-    snprintf(needle, sizeof needle, "request %s: %s", k->rid, what);
-    while (!log_has(needle)) {
-        ck_assert_msg(now_s() < deadline, "the server never logged '%s'", needle);
-        pause_ms(2);
-    }
+    harness_await_log(&srv, pathf("request %s: %s", k->rid, what), 10000);
 }
 
 /* Take the database's write lock (an import's transaction waits for it); release with unlock. */

@@ -364,35 +364,11 @@ poll_finish(struct poller *w, long *status, double *secs)
     return body;
 }
 
-/* Whether the server log holds needle. */
-static int
-log_has(const char *needle)
-{
-    FILE *f = fopen(srv.log, "r");
-    char line[2048];
-    int found = 0;
-
-    if (!f)
-        return 0;
-    while (!found && fgets(line, sizeof line, f))
-        found = strstr(line, needle) != NULL;
-    fclose(f);
-    return found;
-}
-
 /* Block until the server logs that the poller's request waits (deadline 10 s). */
 static void
 poll_parked(const struct poller *w)
 {
-    struct timespec pause = { 0, 2000000 };
-    char needle[128];
-    double deadline = now_s() + 10;
-
-    snprintf(needle, sizeof needle, "request %s: waiting up to", w->rid);
-    while (!log_has(needle)) {
-        ck_assert_msg(now_s() < deadline, "the long-polling request never waited");
-        nanosleep(&pause, NULL);
-    }
+    harness_await_log(&srv, pathf("request %s: waiting up to", w->rid), 10000);
 }
 
 /* ---- tests ---- */

@@ -234,36 +234,17 @@ START_TEST(mixed_ndjson_resolves_forward_references)
 }
 END_TEST
 
-/* The server log's lines holding needle; *last gets the last one. */
-static int
-log_count(const char *needle, char *last, size_t lastsz)
-{
-    FILE *f = fopen(srv.log, "r");
-    char line[1024];
-    int n = 0;
-
-    if (!f)
-        return 0;
-    while (fgets(line, sizeof line, f))
-        if (strstr(line, needle)) {
-            n++;
-            snprintf(last, lastsz, "%s", line);
-        }
-    fclose(f);
-    return n;
-}
-
 /* The import's WAL goes into the database after the answer, on the job thread. */
 START_TEST(import_wal_is_checkpointed_after_the_answer)
 {
     char last[1024] = "", *body = mixed_body(token());
-    int before = log_count("info checkpoint: ", last, sizeof last), done = -1, frames = -1;
+    int before = harness_log_count(&srv, "info checkpoint: ", last, sizeof last), done = -1, frames = -1;
     json_t *rep = import_ok(NULL, NDJSON, body);
 
     ck_assert_int_eq(total(rep, "created"), 7);
-    for (int i = 0; i < 100 && log_count("info checkpoint: ", last, sizeof last) == before; i++)
+    for (int i = 0; i < 100 && harness_log_count(&srv, "info checkpoint: ", last, sizeof last) == before; i++)
         nanosleep(&(struct timespec){ .tv_nsec = 50000000 }, NULL);
-    ck_assert_msg(log_count("info checkpoint: ", last, sizeof last) == before + 1,
+    ck_assert_msg(harness_log_count(&srv, "info checkpoint: ", last, sizeof last) == before + 1,
                   "no checkpoint logged after the import");
     ck_assert_msg(sscanf(strstr(last, "checkpoint: "), "checkpoint: %d of %d WAL pages", &done,
                          &frames) == 2,

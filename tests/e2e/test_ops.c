@@ -333,16 +333,6 @@ read_all(int fd)
     return s;
 }
 
-static int
-log_has(const char *needle)
-{
-    char *text = slurp(srv.log);
-    int has = strstr(text, needle) != NULL;
-
-    free(text);
-    return has;
-}
-
 START_TEST(stop_lets_a_request_under_way_finish)
 {
     static const char *const env[] = { "CRMD_LOG_LEVEL=debug", "CRMD_BUSY_TIMEOUT=20000", NULL };
@@ -373,7 +363,7 @@ START_TEST(stop_lets_a_request_under_way_finish)
              srv.auth, len);
     ck_assert_int_eq(write(fd, head, strlen(head)), (ssize_t)strlen(head));
     ck_assert_int_eq(write(fd, body, len), (ssize_t)len);
-    for (int i = 0; !log_has("request ops-stop-1: job running"); i++) {
+    for (int i = 0; !harness_log_count(&srv, "request ops-stop-1: job running", NULL, 0); i++) {
         ck_assert_msg(i < 1000, "the import never ran");
         pause_ms(5);
     }

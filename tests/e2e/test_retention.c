@@ -9,7 +9,6 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "harness.h"
 #include "suites.h"
@@ -29,25 +28,6 @@ backdate_all(const char *db)
     sqlite3_close(conn);
 }
 
-/* Wait (10 s at most) until the server's log has a line with needle. */
-static void
-await_log(const char *needle)
-{
-    char line[1024];
-    int found = 0;
-
-    for (int i = 0; i < 200 && !found; i++) {
-        FILE *f = fopen(srv.log, "r");
-        while (f && !found && fgets(line, sizeof line, f))
-            found = strstr(line, needle) != NULL;
-        if (f)
-            fclose(f);
-        if (!found)
-            nanosleep(&(struct timespec){ .tv_nsec = 50000000 }, NULL);
-    }
-    ck_assert_msg(found, "the log has no '%s'", needle);
-}
-
 /* Stop, make every change old, start again: the retention runs soon after the start. */
 static void
 restart(const char *pruned)
@@ -55,7 +35,7 @@ restart(const char *pruned)
     ck_assert_int_eq(server_stop(&srv), 0);
     backdate_all(srv.db);
     server_start(&srv, srv.db, retention_env);
-    await_log(pruned);
+    harness_await_log(&srv, pruned, 10000);
 }
 
 /* The feed after cursor (NULL: no cursor), asserting 200; new reference. */

@@ -761,20 +761,6 @@ run_sql(const char *path, const char *sql)
     sqlite3_close(db);
 }
 
-static int
-log_has(const char *path, const char *needle)
-{
-    char line[1024];
-    FILE *f = fopen(path, "r");
-    int found = 0;
-
-    ck_assert_ptr_nonnull(f);
-    while (!found && fgets(line, sizeof line, f))
-        found = strstr(line, needle) != NULL;
-    fclose(f);
-    return found;
-}
-
 /* A database whose index is empty (written before 002, or loaded with SQL) is indexed at start. */
 START_TEST(backfill_at_start)
 {
@@ -784,20 +770,20 @@ START_TEST(backfill_at_start)
 
     new_tag(t);
     server_start(&s, NULL, NULL);
-    ck_assert(!log_has(s.log, "search index: indexed"));
+    ck_assert(!harness_log_count(&s, "search index: indexed", NULL, 0));
     person(id, "\"family_name\":\"Rückfall%s\"", t);
     ck_assert_int_eq(server_stop(&s), 0);
     run_sql(s.db, "DELETE FROM search_fts");
 
     server_start(&s, NULL, NULL);
-    ck_assert(log_has(s.log, "search index: indexed 1 customers"));
+    ck_assert(harness_log_count(&s, "search index: indexed 1 customers", NULL, 0));
     items = search(pathf("Rueckfall%s", t), NULL);
     assert_hit(items, id, "name_exact", 90, NULL);
     json_decref(items);
     ck_assert_int_eq(server_stop(&s), 0);
 
     server_start(&s, NULL, NULL); /* indexed once, not at every start */
-    ck_assert(!log_has(s.log, "search index: indexed"));
+    ck_assert(!harness_log_count(&s, "search index: indexed", NULL, 0));
     ck_assert_int_eq(server_stop(&s), 0);
     ck_assert_int_eq(system(pathf("rm -rf %s", s.dir)), 0);
 }
