@@ -203,7 +203,7 @@ bench: $(B)/crmd $(B)/bench/gen $(B)/bench/inproc $(B)/bench/bare $(B)/bench/imp
        $(B)/bench/import_floor
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_SECS=$(BENCH_SECS) BENCH_ROUNDS=$(BENCH_ROUNDS) ./bench/run.sh $(B)
 
-# ---- fuzz: README "Fuzzing". tests/fuzz/fuzz_request.c with clang-14's libFuzzer, ASan and
+# ---- fuzz: docs/development.md "Fuzzing". tests/fuzz/fuzz_request.c with clang-14's libFuzzer, ASan and
 # UBSan in build/fuzz: replays tests/fuzz/regressions, then fuzzes a copy of tests/fuzz/corpus.
 FUZZ_SECONDS ?= 60
 
@@ -216,7 +216,7 @@ fuzz: | $(DEPS_OK)
 	@$(MAKE) --no-print-directory FLAVOR=fuzz build/fuzz/fuzz_request
 	./tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
-# ---- install: README "Operations". The daemon goes to sbin, its page to man8, the unit
+# ---- install: docs/operators.md "Operations". The daemon goes to sbin, its page to man8, the unit
 # to systemd's directory for locally installed units; settings to SYSCONFDIR/crmd/crmd.env
 # (never overwritten, removed by uninstall only when unchanged). Data is never touched.
 PREFIX     ?= /usr/local
@@ -246,7 +246,7 @@ uninstall:
 install-test: $(B)/crmd
 	MAKE="$(MAKE)" ./tools/install-test.sh $(FLAVOR) $(VERSION)
 
-# ---- containers: README "Operations". The Debian 12 base made with
+# ---- containers: docs/operators.md "Operations". The Debian 12 base made with
 # debootstrap is cached in build/docker; podman's storage lives there too.
 docker-base:
 	./docker/base.sh build/docker

@@ -55,7 +55,7 @@ fi
 
 start_crmd() { # db, extra flags...
     db=$1; shift
-    # an admin key in that database; wrk and curl send it (README "Security model")
+    # an admin key in that database; wrk and curl send it (docs/operators.md "Security model")
     AUTH="Authorization: Bearer $("$B/crmd" keys create --db "$db" --role admin --name "bench-$$-$(date +%s%N)" 2>/dev/null)"
     "$B/crmd" --port 0 --threads $THREADS --db "$db" --log-level info "$@" 2>"$TMP/crmd.log" &
     PID=$!

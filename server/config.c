@@ -74,7 +74,7 @@ static const struct option_def options[] = {
     { "--import-queue", "CRMD_IMPORT_QUEUE", OPT_INT, OFF(import_queue), 0, 1000,
       "imports queued behind the running one (one runs at a time); more get 503 (default 4)" },
     { "--rules", "CRMD_RULES", OPT_STR, OFF(rules_path), 0, 0,
-      "JSON file overriding the recognition thresholds (default: built-in, see README)" },
+      "JSON file overriding the recognition thresholds (default: built-in, see docs/desk.md)" },
     { "--timezone", "CRMD_TIMEZONE", OPT_STR, OFF(timezone), 0, 0,
       "time zone of the desk for greetings and dates (default Europe/Berlin)" },
     { "--idempotency-ttl", "CRMD_IDEMPOTENCY_TTL", OPT_LL, OFF(idempotency_ttl), 1, 31536000,

@@ -1,7 +1,7 @@
 /*
  * config: every setting with its default, overridden by environment
  * variables (CRMD_*), then by command-line flags. The table in config.c
- * is also what --help prints and what README documents.
+ * is also what --help prints and what docs/operators.md "Configuration" documents.
  */
 #ifndef CRMD_CONFIG_H
 #define CRMD_CONFIG_H

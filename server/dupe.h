@@ -20,7 +20,7 @@ enum dupe_reason {
     DUPE_NAME_ADDRESS = 8,  /* same folded name and street + postal code (or city) */
 };
 
-/* Weight of each kind in thousandths (README "Duplicates"). */
+/* Weight of each kind in thousandths (docs/integrators.md "Duplicates"). */
 int dupe_weight(enum dupe_reason r);
 
 /*

@@ -76,8 +76,8 @@ import_csv_header(enum import_type t, char **cols, size_t n, struct problem *p)
             }
         if (!ok) {
             problem_set(p, PROBLEM_BAD_REQUEST,
-                        "CSV column %zu ('%.64s') is not a %s field this import takes; see the "
-                        "README for the columns (nested members as address.city, "
+                        "CSV column %zu ('%.64s') is not a %s field this import takes; see "
+                        "docs/integrators.md for the columns (nested members as address.city, "
                         "external_ref.id%s)",
                         i + 1, cols[i], import_type_names[t],
                         t == IMPORT_VEHICLE ? ", owner.system" : "");

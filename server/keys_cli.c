@@ -29,7 +29,7 @@ usage(FILE *out)
           "       crmd keys list [--db FILE]\n"
           "       crmd keys revoke ID|NAME [--db FILE]\n\n"
           "API keys (Authorization: Bearer crmd_...). ROLE is reader, desk, manager or admin\n"
-          "(README \"Security model\"). create prints the key once, alone on stdout; only its\n"
+          "(docs/operators.md \"Security model\"). create prints the key once, alone on stdout; only its\n"
           "SHA-256 is stored. revoke takes effect at the server's next request. --db defaults\n"
           "to CRMD_DB, else crmd.db.\n",
           out);

@@ -1,7 +1,7 @@
 /*
  * privacy: GET /v1/customers/{id}/export (everything stored about a
  * customer, one JSON document) and DELETE /v1/customers/{id}?erase=true
- * (admin: the erasure). README "Privacy (GDPR)" says what each holds and
+ * (admin: the erasure). docs/operators.md "Privacy (GDPR)" says what each holds and
  * removes; the SQL is in store_privacy.c.
  */
 #include <fcntl.h>

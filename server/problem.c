@@ -1,6 +1,6 @@
 /*
  * problem: table of problem types and their rendering as RFC 9457 JSON.
- * Type URIs are "urn:crmd:problem:<slug>" (stable, documented in README).
+ * Type URIs are "urn:crmd:problem:<slug>" (stable, documented in docs/integrators.md "Errors").
  */
 #include "problem.h"
 

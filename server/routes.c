@@ -1,7 +1,7 @@
 /*
  * routes: the one route table. api-docs/openapi.yaml mirrors it; literal
  * segments come before captures where both could match. Each route names
- * the least role of the API key it needs (role.h; README "Security
+ * the least role of the API key it needs (role.h; docs/operators.md "Security
  * model" has the matrix, tests/e2e/test_auth.c tests every cell).
  */
 #include "routes.h"
@@ -13,7 +13,7 @@ const struct route routes[] = {
     { "GET", "/readyz", health_ready, ROLE_OPEN },
     { "GET", "/openapi.json", apidocs_openapi, ROLE_OPEN },
     { "GET", "/docs", apidocs_html, ROLE_OPEN },
-    { "GET", "/metrics", ops_metrics, ROLE_OPEN }, /* no personal data: README "Operations" */
+    { "GET", "/metrics", ops_metrics, ROLE_OPEN }, /* no personal data: docs/operators.md "Operations" */
 
     { "GET", "/v1/greeting", greeting_get, ROLE_READER },
     { "GET", "/v1/rules", rules_get, ROLE_READER },

@@ -199,7 +199,7 @@ struct store_experience_query {
 /*
  * Experience metrics over the touchpoints matching q (three aggregate
  * queries): {"nps", "satisfaction", "journeys", "drag"} as documented in
- * the README. Journeys count when one of their touchpoints matches q and
+ * docs/desk.md. Journeys count when one of their touchpoints matches q and
  * their last touchpoint lies in [from, to).
  */
 int store_experience_metrics(struct db *db, const struct store_experience_query *q, json_t **out,

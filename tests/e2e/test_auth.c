@@ -1,6 +1,6 @@
 /*
  * test_auth: API keys, roles and CORS end to end. The matrix below is
- * README "Security model" as data: every route x every role, plus no key
+ * docs/operators.md "Security model" as data: every route x every role, plus no key
  * and a bad key; a test checks that it names every operation of the
  * served /openapi.json, so a new route cannot miss its row.
  */

@@ -3,7 +3,7 @@
  * libmicrohttpd: route match, query and header checks, key and role,
  * body limits, JSON parsing, validation, the handler, rendering. It calls
  * exchange.c, the code http.c runs, against a temporary SQLite database
- * with the demo data and one API key per role. README "Fuzzing".
+ * with the demo data and one API key per role. docs/development.md "Fuzzing".
  *
  * Input framing: up to 4 requests, separated by a line "----"; each is
  *   METHOD /path?query\n          query as on the wire: %XX escapes, '+' is a space

@@ -4,7 +4,7 @@
 // the OpenAPI document. Checked per exchange: the path matches a path
 // template and the method an operation; the status is documented; the
 // content type is documented; the body validates against the schema (JSON
-// Schema 2020-12, ajv). Rules, also in README.md "API contract":
+// Schema 2020-12, ajv). Rules, also in docs/development.md "API contract":
 //  - HEAD is checked against the GET operation, without a body.
 //  - A path that matches no template must answer components.responses.NoRoute
 //    (404 urn:crmd:problem:no-route); a known path with a method it does not
