@@ -97,7 +97,13 @@ $(B)/gen/schema.o: $(B)/gen/schema.c
 	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
 
 $(API_OK): tools/api/package-lock.json | $(DEPS_OK)
-	@./tools/api/install.sh
+	@./tools/npm-ci.sh tools/api
+
+# The desk's npm packages (desk/package.json): its chart library, served from the binary, and
+# the tools of its checks (TypeScript, openapi-typescript) and browser tests (Playwright, axe-core).
+DESK_OK  = desk/node_modules/.crmd-installed
+$(DESK_OK): desk/package-lock.json | $(DEPS_OK)
+	@./tools/npm-ci.sh desk
 
 # /openapi.json and /docs: generated from the spec, compiled into the binary.
 $(B)/api/openapi.json: $(SPEC) $(API_OK)

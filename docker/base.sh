@@ -11,12 +11,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/../tools/deps.sh" debootstrap podman runc
 podman="$here/podman.sh $dir"
 
-# The first Debian mirror of apt's sources (deb822 or one-line), else deb.debian.org.
+# The first Debian mirror of apt's sources (deb822 or one-line); none is an error.
 mirror=${DEBIAN_MIRROR:-$(
     { grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{ print $2 }'
       awk '$1 == "deb" { print ($2 ~ /^\[/ ? $3 : $2) }' /etc/apt/sources.list 2>/dev/null
     } | grep -v -e security -e '^$' | grep '/debian/*$' | head -n 1)}
-mirror=${mirror:-http://deb.debian.org/debian}
+[ -n "$mirror" ] || {
+    echo "docker/base.sh: no Debian mirror in /etc/apt/sources.list(.d); set DEBIAN_MIRROR" >&2
+    exit 1
+}
 mirror=${mirror%/}
 security=$( { grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{ print $2 }'
     awk '$1 == "deb" { print ($2 ~ /^\[/ ? $3 : $2) }' /etc/apt/sources.list 2>/dev/null

@@ -1,15 +1,17 @@
 #!/bin/sh
-# Install the API tooling of tools/api (Redocly CLI, ajv) with `npm ci` from the
-# committed package-lock.json. Installs Debian's nodejs and npm first when the
-# node or npm command is missing (apt-get; through sudo when not root). The
+# Install the pinned npm packages of one folder (tools/api: Redocly CLI, ajv;
+# desk: the chart library, Playwright, axe-core, TypeScript) with `npm ci` from
+# its committed package-lock.json. Installs Debian's nodejs and npm first when
+# the node or npm command is missing (apt-get; through sudo when not root). The
 # stamp in node_modules makes it rerun only when the lock file changes; a lock
 # keeps parallel builds from running npm ci at the same time.
+# Usage: tools/npm-ci.sh DIR
 set -eu
-dir=$(cd "$(dirname "$0")" && pwd)
+dir=$(cd "$1" && pwd)
 stamp="$dir/node_modules/.crmd-installed"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    echo "crmd: installing Debian packages nodejs npm (for the API tooling in tools/api)"
+    echo "crmd: installing Debian packages nodejs npm (for the npm tooling in $1)"
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     export DEBIAN_FRONTEND=noninteractive
@@ -22,6 +24,6 @@ flock 9
 if [ -f "$stamp" ] && [ ! "$dir/package-lock.json" -nt "$stamp" ] && [ ! "$0" -nt "$stamp" ]; then
     exit 0
 fi
-echo "crmd: npm ci in tools/api (node $(node --version))"
+echo "crmd: npm ci in $1 (node $(node --version))"
 (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 touch "$stamp"
