@@ -24,6 +24,7 @@ HANDLER(keys_create); /* keys.c */
 HANDLER(keys_list);
 HANDLER(keys_get);
 HANDLER(keys_revoke);
+HANDLER(keys_me);
 
 HANDLER(greeting_get);
 HANDLER(rules_get);

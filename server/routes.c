@@ -21,6 +21,8 @@ const struct route routes[] = {
     { "GET", "/desk/{file}", desk_file, ROLE_OPEN },
     { "GET", "/desk/vendor/{file}", desk_vendor, ROLE_OPEN },
 
+    { "GET", "/v1/me", keys_me, ROLE_READER },
+
     { "GET", "/v1/greeting", greeting_get, ROLE_READER },
     { "GET", "/v1/rules", rules_get, ROLE_READER },
 

@@ -37,6 +37,7 @@ static const struct {
     {"GET", "/desk/", OPEN},
     {"GET", "/desk/{file}", OPEN},
     {"GET", "/desk/vendor/{file}", OPEN},
+    {"GET", "/v1/me", READER},
     {"GET", "/v1/greeting", READER},
     {"GET", "/v1/rules", READER},
     {"POST", "/v1/customers", MANAGER},

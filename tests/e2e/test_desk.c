@@ -2,7 +2,7 @@
  * test_desk: the desk page as crmd serves it (GET /, /desk, /desk/ and its
  * files): redirects, the bytes of desk/app and of the chart library with
  * their types, the security headers of every answer, ETag and 304, 404s for
- * unknown names and traversal attempts. Independent of the page's content:
+ * unknown names and traversal attempts; GET /v1/me for each role. Independent of the page's content:
  * files are compared with the ones on disk (tests run from the repository
  * root), never with text of their own.
  */
@@ -305,6 +305,87 @@ START_TEST(unknown_names_and_traversal)
 }
 END_TEST
 
+/* GET /v1/me as a key of each role: that key's record, never a secret. */
+START_TEST(me_for_each_role)
+{
+    static const char *const roles[][2] = {
+        { "reader", "Lena Auer (Buchhaltung)" },
+        { "desk", "Anna Berger" },
+        { "manager", "Jürgen Öztürk" },
+        { "admin", "IT Dienstleister" },
+    };
+
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        json_t *created = NULL;
+        struct reply r;
+        char auth[128];
+        const char *key, *id;
+
+        http_json("POST", "/v1/keys",
+                  pathf("{\"name\": \"%s\", \"role\": \"%s\"}", roles[i][1], roles[i][0]), &r);
+        ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+        created = json_incref(r.json);
+        reply_free(&r);
+        key = sget(created, "key");
+        id = sget(created, "id");
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+        http("GET", "/v1/me", NULL, NULL, (const char *const[]){ auth, NULL }, &r);
+        assert_json(&r, 200);
+        ck_assert_str_eq(jstr(&r, "key_id"), id);
+        ck_assert_str_eq(jstr(&r, "name"), roles[i][1]);
+        ck_assert_str_eq(jstr(&r, "role"), roles[i][0]);
+        ck_assert_str_eq(jstr(&r, "prefix"), sget(created, "prefix"));
+        ck_assert_int_eq(strncmp(key, jstr(&r, "prefix"), 13), 0);
+        ck_assert_str_eq(jstr(&r, "created_at"), sget(created, "created_at"));
+        ck_assert_int_eq(json_object_size(r.json), 5); /* exactly these: no key, no hash */
+        ck_assert_ptr_null(strstr(r.body, key));
+        ck_assert_ptr_null(strstr(r.body, key + 13)); /* nor the secret part */
+        ck_assert_str_eq(r.cache_control, "no-store");
+        reply_free(&r);
+        json_decref(created);
+    }
+}
+END_TEST
+
+START_TEST(me_needs_a_valid_key)
+{
+    struct reply r;
+    char auth[128];
+    const char *key = harness_create_key(srv.db, "desk"), *id;
+
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+    http("GET", "/v1/me", NULL, NULL, (const char *const[]){ "Authorization:", NULL }, &r);
+    assert_problem(&r, 401, "unauthorized");
+    ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), "needs an API key"));
+    reply_free(&r);
+    http("GET", "/v1/me", NULL, NULL,
+         (const char *const[]){ "Authorization: Bearer crmd_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                                NULL },
+         &r);
+    assert_problem(&r, 401, "unauthorized");
+    ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), "not valid"));
+    reply_free(&r);
+    http("GET", "/v1/me?verbose=true", NULL, NULL, (const char *const[]){ auth, NULL }, &r);
+    assert_problem(&r, 400, "bad-request");
+    reply_free(&r);
+
+    /* revoked: the next request is refused, and says why it may be */
+    http("GET", "/v1/me", NULL, NULL, (const char *const[]){ auth, NULL }, &r);
+    assert_json(&r, 200);
+    id = pathf("/v1/keys/%s", jstr(&r, "key_id"));
+    reply_free(&r);
+    http("DELETE", id, NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    http("GET", "/v1/me", NULL, NULL, (const char *const[]){ auth, NULL }, &r);
+    assert_problem(&r, 401, "unauthorized");
+    ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), "revoked"));
+    ck_assert_str_eq(reply_header(&r, "WWW-Authenticate"),
+                     "Bearer realm=\"crmd\", error=\"invalid_token\"");
+    reply_free(&r);
+}
+END_TEST
+
 Suite *
 desk_suite(void)
 {
@@ -320,6 +401,8 @@ desk_suite(void)
     tcase_add_test(tc, vendor_chart_library);
     tcase_add_test(tc, etag_and_304);
     tcase_add_test(tc, unknown_names_and_traversal);
+    tcase_add_test(tc, me_for_each_role);
+    tcase_add_test(tc, me_needs_a_valid_key);
     suite_add_tcase(s, tc);
     return s;
 }
