@@ -2,7 +2,8 @@
  * test_desk: the desk page as crmd serves it (GET /, /desk, /desk/ and its
  * files): redirects, the bytes of desk/app and of the chart library with
  * their types, the security headers of every answer, ETag and 304, 404s for
- * unknown names and traversal attempts; GET /v1/me for each role. Independent of the page's content:
+ * unknown names and traversal attempts; GET /v1/me for each role; the
+ * desk's address in the demo banner. Independent of the page's content:
  * files are compared with the ones on disk (tests run from the repository
  * root), never with text of their own.
  */
@@ -386,11 +387,46 @@ START_TEST(me_needs_a_valid_key)
 }
 END_TEST
 
+/* make run (--demo) names the desk's address with the bound port; the key stays out of URLs. */
+START_TEST(demo_banner_shows_the_desk)
+{
+    static const char *const env[] = { "CRMD_DEMO=1", NULL };
+    struct server own;
+    struct reply r;
+    char path[400], line[512], want[128];
+    int found = 0;
+    FILE *f;
+
+    memset(&own, 0, sizeof own);
+    snprintf(own.key, sizeof own.key, "none"); /* the banner's key is the only one */
+    server_start(&own, NULL, env);
+    snprintf(want, sizeof want, "  Desk: http://127.0.0.1:%d/desk/  (sign in with the key above)\n",
+             own.port);
+    snprintf(path, sizeof path, "%s/stdout", own.dir);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f)) {
+        found += !strcmp(line, want);
+        if (strstr(line, "http://"))
+            ck_assert_msg(!strstr(line, "crmd_"), "a key in a URL line: %s", line);
+    }
+    fclose(f);
+    ck_assert_msg(found == 1, "no line \"%s\" in %s", want, path);
+    http_get("/desk/", &r);
+    ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
+    ck_assert_int_eq(server_stop(&own), 0);
+    snprintf(path, sizeof path, "rm -rf '%s'", own.dir);
+    ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 Suite *
 desk_suite(void)
 {
     Suite *s = suite_create("desk");
     TCase *tc = tcase_create("desk");
+    TCase *demo = tcase_create("demo");
 
     /* the chart library (200 kB) is fetched and compared a few times: room under ASan */
     tcase_set_timeout(tc, 30);
@@ -404,5 +440,8 @@ desk_suite(void)
     tcase_add_test(tc, me_for_each_role);
     tcase_add_test(tc, me_needs_a_valid_key);
     suite_add_tcase(s, tc);
+    tcase_set_timeout(demo, 30);
+    tcase_add_test(demo, demo_banner_shows_the_desk);
+    suite_add_tcase(s, demo);
     return s;
 }
