@@ -162,7 +162,7 @@ int store_greeting_candidates(struct db *db, const json_t *pairs, json_t **out, 
 int store_greeting_context(struct db *db, const char *id, const struct rules *r, const char *today,
                            int touchpoint_limit, json_t **ctx, struct problem *p);
 
-/* ---- journeys and experience metrics (store_journeys.c) ---- */
+/* ---- journeys (store_journeys.c) and experience metrics (store_metrics.c) ---- */
 
 /*
  * Journey id: {"id", "customer_id", "score", "started_at", "ended_at",
