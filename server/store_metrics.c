@@ -1,8 +1,11 @@
 /*
  * store_metrics: the experience metrics over touchpoints (GET
- * /v1/metrics/experience): three aggregate queries over touchpoint_stats
- * (live and anonymised rows); the NPS rule is journey.c's.
+ * /v1/metrics/experience): three aggregate queries over the live and
+ * anonymised touchpoints, for the totals and, grouped by period, for the
+ * periods of a time series (each query runs once either way). The NPS rule
+ * is journey.c's; the periods are computed by the caller.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "db.h"
@@ -10,15 +13,21 @@
 #include "store.h"
 #include "store_util.h"
 
-/* Statement keys (db_stmt_variant). */
-static const char KEY_STATS = 0, KEY_JOURNEYS = 0, KEY_DRAG = 0;
-
 /*
- * Touchpoint filters: from/to select statement variants (so the
- * occurred_at index can serve them); department, kind and channel are
- * bound, NULL meaning "any".
+ * Statement variants: totals with from/to (so the occurred_at index can
+ * serve them), or BY_PERIOD. Department, kind and channel are bound, NULL
+ * meaning "any".
  */
-enum { HAS_FROM = 1, HAS_TO = 2 };
+enum { HAS_FROM = 1, HAS_TO = 2, BY_PERIOD = 4 };
+
+static const char SQL_FILTERS[] = " AND (:department IS NULL OR t.department = :department)"
+                                  " AND (:kind IS NULL OR t.kind = :kind)"
+                                  " AND (:channel IS NULL OR t.channel = :channel)";
+
+/* A journey's score over its rows t: the product of the scored ones (exp of the sum of logs). */
+static const char SQL_JOURNEY_SCORE[] = "CASE WHEN count(t.satisfaction) = 0 THEN NULL"
+                                        " WHEN min(t.satisfaction) <= 0 THEN 0.0"
+                                        " ELSE exp(sum(ln(t.satisfaction))) END";
 
 static void
 where_touchpoints(unsigned variant, struct buf *b)
@@ -27,16 +36,15 @@ where_touchpoints(unsigned variant, struct buf *b)
         buf_puts(b, " AND t.occurred_at >= :from");
     if (variant & HAS_TO)
         buf_puts(b, " AND t.occurred_at < :to");
-    buf_puts(b, " AND (:department IS NULL OR t.department = :department)"
-                " AND (:kind IS NULL OR t.kind = :kind)"
-                " AND (:channel IS NULL OR t.channel = :channel)");
+    buf_puts(b, SQL_FILTERS);
 }
+
+/* ---- totals ---- */
 
 /* Rows: (group, key, average satisfaction, scored count, nps responses, promoters, detractors). */
 static void
-build_stats(unsigned variant, const void *arg, struct buf *b)
+build_stats(unsigned variant, struct buf *b)
 {
-    (void)arg;
     buf_puts(b, "WITH f AS (SELECT t.kind, t.channel, t.department, t.satisfaction, t.nps"
                 " FROM touchpoint_stats t WHERE 1");
     where_touchpoints(variant, b);
@@ -54,23 +62,41 @@ build_stats(unsigned variant, const void *arg, struct buf *b)
 }
 
 /*
- * Journeys in scope: those with a touchpoint matching every filter whose
- * last touchpoint lies in [from, to). The score is the product over all
- * their scored touchpoints (exp of the sum of logarithms; a zero makes
- * it zero; none scored: NULL, which avg() skips).
+ * Every touchpoint, live and anonymised, of the journeys that the subquery
+ * ids selects, as t (journey_id, occurred_at, satisfaction): each table
+ * through its journey_id index. Not the view touchpoint_stats: SQLite
+ * does not push an IN (subquery) into a UNION ALL view, it would read
+ * every touchpoint.
  */
 static void
-build_journeys(unsigned variant, const void *arg, struct buf *b)
+journey_steps(struct buf *b, const char *ids)
 {
-    (void)arg;
-    buf_puts(b, "SELECT count(*), count(score), avg(score) FROM (SELECT"
-                " CASE WHEN count(t.satisfaction) = 0 THEN NULL"
-                " WHEN min(t.satisfaction) <= 0 THEN 0.0"
-                " ELSE exp(sum(ln(t.satisfaction))) END AS score"
-                " FROM touchpoint_stats t WHERE t.journey_id IN (SELECT t.journey_id FROM touchpoint_stats t"
+    static const char *const tables[] = { "touchpoints", "touchpoints_anon" };
+
+    buf_puts(b, "(");
+    for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++)
+        buf_printf(b,
+                   "%sSELECT journey_id, occurred_at, satisfaction FROM %s"
+                   " WHERE journey_id IN (%s)",
+                   k ? " UNION ALL " : "", tables[k], ids);
+    buf_puts(b, ") t");
+}
+
+/*
+ * Journeys in scope: those with a touchpoint matching every filter whose
+ * last touchpoint lies in [from, to), scored over all their touchpoints
+ * (none scored: NULL, which avg() skips). Row: (count, scored, average).
+ */
+static void
+build_journeys(unsigned variant, struct buf *b)
+{
+    buf_puts(b, "WITH ids AS (SELECT t.journey_id FROM touchpoint_stats t"
                 " WHERE t.journey_id IS NOT NULL");
     where_touchpoints(variant, b);
-    buf_puts(b, ") GROUP BY t.journey_id HAVING 1");
+    buf_printf(b, ") SELECT count(*), count(score), avg(score) FROM (SELECT %s AS score FROM ",
+               SQL_JOURNEY_SCORE);
+    journey_steps(b, "SELECT journey_id FROM ids");
+    buf_puts(b, " GROUP BY t.journey_id HAVING 1");
     if (variant & HAS_FROM)
         buf_puts(b, " AND max(t.occurred_at) >= :from");
     if (variant & HAS_TO)
@@ -78,11 +104,13 @@ build_journeys(unsigned variant, const void *arg, struct buf *b)
     buf_puts(b, ")");
 }
 
-/* Kinds by average loss (1 - satisfaction) of their scored touchpoints within journeys. */
+/*
+ * Kinds by average loss (1 - satisfaction) of their scored touchpoints
+ * within journeys. Rows: (kind, drag, count, journeys), worst first.
+ */
 static void
-build_drag(unsigned variant, const void *arg, struct buf *b)
+build_drag(unsigned variant, struct buf *b)
 {
-    (void)arg;
     buf_puts(b,
              "SELECT t.kind, avg(1.0 - t.satisfaction), count(*), count(DISTINCT t.journey_id)"
              " FROM touchpoint_stats t WHERE t.journey_id IS NOT NULL AND t.satisfaction IS NOT NULL");
@@ -93,18 +121,192 @@ build_drag(unsigned variant, const void *arg, struct buf *b)
                STORE_DRAG_MAX);
 }
 
-static sqlite3_stmt *
-metrics_stmt(struct db *db, const char *key, db_build_fn build,
-             const struct store_experience_query *q, struct problem *p)
+/* ---- by period: the same rows, each led by the period's index ---- */
+
+/*
+ * periods (i, lo, hi) from the boundaries bound as one JSON array
+ * (:bounds), and f: the touchpoints matching the filters, each with the
+ * period it lies in. The periods drive the join (CROSS JOIN keeps them the
+ * outer loop), so each period is one range search in the occurred_at index
+ * of each table behind touchpoint_stats (schema/010). Not the view itself:
+ * in a join SQLite materialises the UNION ALL view whole and compares
+ * every row with every period.
+ */
+static void
+with_periods(struct buf *b)
 {
-    unsigned variant = (q->from ? HAS_FROM : 0) | (q->to ? HAS_TO : 0);
-    sqlite3_stmt *st = db_stmt_variant(db, key, variant, build, NULL, p);
+    static const char *const tables[] = { "touchpoints", "touchpoints_anon" };
+
+    buf_puts(b, "WITH periods(i, lo, hi) AS (SELECT key, value, lead(value) OVER (ORDER BY key)"
+                " FROM json_each(:bounds)), f AS (");
+    for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
+        buf_printf(b,
+                   "%sSELECT p.i, t.kind, t.channel, t.department, t.satisfaction, t.nps,"
+                   " t.journey_id FROM periods p CROSS JOIN %s t WHERE p.hi IS NOT NULL"
+                   " AND t.occurred_at >= p.lo AND t.occurred_at < p.hi",
+                   k ? " UNION ALL " : "", tables[k]);
+        buf_puts(b, SQL_FILTERS);
+    }
+    buf_puts(b, ")");
+}
+
+static void
+build_period_stats(struct buf *b)
+{
+    with_periods(b);
+    buf_puts(b, " SELECT i, 'all', NULL, avg(satisfaction), count(satisfaction), count(nps),"
+                " coalesce(sum(nps >= 9), 0), coalesce(sum(nps <= 6), 0) FROM f GROUP BY i");
+    buf_puts(b, " UNION ALL SELECT i, 'by_kind', kind, avg(satisfaction), count(*), 0, 0, 0"
+                " FROM f WHERE satisfaction IS NOT NULL GROUP BY i, kind");
+    buf_puts(b, " UNION ALL SELECT i, 'by_channel', channel, avg(satisfaction), count(*), 0, 0, 0"
+                " FROM f WHERE satisfaction IS NOT NULL GROUP BY i, channel");
+    buf_puts(b, " UNION ALL SELECT i, 'by_department', department, avg(satisfaction), count(*),"
+                " 0, 0, 0 FROM f WHERE satisfaction IS NOT NULL AND department IS NOT NULL"
+                " GROUP BY i, department");
+}
+
+/*
+ * A journey counts in period i when one of its touchpoints matching the
+ * filters lies in i (m) and so does its last touchpoint: the totals'
+ * rule with from and to the period's bounds.
+ */
+static void
+build_period_journeys(struct buf *b)
+{
+    with_periods(b);
+    buf_printf(b,
+               ", m AS (SELECT DISTINCT i, journey_id FROM f WHERE journey_id IS NOT NULL),"
+               " j AS (SELECT t.journey_id AS jid, max(t.occurred_at) AS last, %s AS score FROM ",
+               SQL_JOURNEY_SCORE);
+    journey_steps(b, "SELECT journey_id FROM m");
+    buf_puts(b, " GROUP BY t.journey_id)"
+                " SELECT m.i, count(*), count(j.score), avg(j.score) FROM m"
+                " JOIN j ON j.jid = m.journey_id JOIN periods p ON p.i = m.i"
+                " WHERE j.last >= p.lo AND j.last < p.hi GROUP BY m.i");
+}
+
+static void
+build_period_drag(struct buf *b)
+{
+    with_periods(b);
+    buf_printf(b,
+               ", d AS (SELECT i, kind, avg(1.0 - satisfaction) AS drag, count(*) AS n,"
+               " count(DISTINCT journey_id) AS journeys FROM f"
+               " WHERE journey_id IS NOT NULL AND satisfaction IS NOT NULL"
+               " GROUP BY i, kind HAVING avg(1.0 - satisfaction) > 0)"
+               " SELECT i, kind, drag, n, journeys FROM (SELECT i, kind, drag, n, journeys,"
+               " row_number() OVER (PARTITION BY i ORDER BY drag DESC, n DESC, kind) AS r FROM d)"
+               " WHERE r <= %d ORDER BY i, r",
+               STORE_DRAG_MAX);
+}
+
+/* ---- the rows into documents ---- */
+
+/* A metrics document with nothing counted: zeros, null averages, {} groups, [] drag. */
+static json_t *
+metrics_empty(void)
+{
+    return json_pack("{s:{s:n, s:i, s:i, s:i, s:i}, s:{s:n, s:i, s:{}, s:{}, s:{}},"
+                     " s:{s:i, s:i, s:n}, s:[]}",
+                     "nps", "score", "responses", 0, "promoters", 0, "passives", 0, "detractors", 0,
+                     "satisfaction", "average", "count", 0, "by_kind", "by_channel",
+                     "by_department", "journeys", "count", 0, "scored", 0, "average_score", "drag");
+}
+
+/* A row of the stats query from column c into doc: nps and satisfaction, or one group. */
+static void
+apply_stats(sqlite3_stmt *st, int c, json_t *doc)
+{
+    const char *group = (const char *)sqlite3_column_text(st, c);
+    json_t *sat = json_object_get(doc, "satisfaction"), *avg = store_col_real(st, c + 2);
+    json_int_t count = sqlite3_column_int64(st, c + 3);
+    long long responses, promoters, detractors;
+    double score;
+
+    if (strcmp(group, "all") != 0) {
+        const char *key = (const char *)sqlite3_column_text(st, c + 1);
+
+        json_object_set_new(json_object_get(sat, group), key,
+                            json_pack("{s:o, s:I}", "average", avg, "count", count));
+        return;
+    }
+    json_object_set_new(sat, "average", avg);
+    json_object_set_new(sat, "count", json_integer(count));
+    responses = sqlite3_column_int64(st, c + 4);
+    promoters = sqlite3_column_int64(st, c + 5);
+    detractors = sqlite3_column_int64(st, c + 6);
+    json_object_set_new(
+        doc, "nps",
+        json_pack("{s:o, s:I, s:I, s:I, s:I}", "score",
+                  journey_nps(promoters, detractors, responses, &score) ? json_real(score)
+                                                                        : json_null(),
+                  "responses", (json_int_t)responses, "promoters", (json_int_t)promoters,
+                  "passives", (json_int_t)(responses - promoters - detractors), "detractors",
+                  (json_int_t)detractors));
+}
+
+static void
+apply_journeys(sqlite3_stmt *st, int c, json_t *doc)
+{
+    json_object_set_new(doc, "journeys",
+                        json_pack("{s:I, s:I, s:o}", "count",
+                                  (json_int_t)sqlite3_column_int64(st, c), "scored",
+                                  (json_int_t)sqlite3_column_int64(st, c + 1), "average_score",
+                                  store_col_real(st, c + 2)));
+}
+
+static void
+apply_drag(sqlite3_stmt *st, int c, json_t *doc)
+{
+    json_array_append_new(json_object_get(doc, "drag"),
+                          json_pack("{s:s, s:f, s:I, s:I}", "kind",
+                                    (const char *)sqlite3_column_text(st, c), "drag",
+                                    sqlite3_column_double(st, c + 1), "count",
+                                    (json_int_t)sqlite3_column_int64(st, c + 2), "journeys",
+                                    (json_int_t)sqlite3_column_int64(st, c + 3)));
+}
+
+/* One of the three queries: its statement texts and what a row adds to a document. */
+struct metrics_query {
+    const char *step; /* for the log when it fails */
+    void (*totals)(unsigned variant, struct buf *b);
+    void (*by_period)(struct buf *b);
+    void (*apply)(sqlite3_stmt *st, int c, json_t *doc);
+};
+
+static const struct metrics_query QUERIES[] = {
+    { "experience stats", build_stats, build_period_stats, apply_stats },
+    { "experience journeys", build_journeys, build_period_journeys, apply_journeys },
+    { "experience drag", build_drag, build_period_drag, apply_drag },
+};
+
+/* db_build_fn of every metrics statement: arg is its struct metrics_query. */
+static void
+build(unsigned variant, const void *arg, struct buf *b)
+{
+    const struct metrics_query *mq = arg;
+
+    if (variant & BY_PERIOD)
+        mq->by_period(b);
+    else
+        mq->totals(variant, b);
+}
+
+/* mq's statement for q: the totals over q's from/to, or by period when bounds (JSON) is given. */
+static sqlite3_stmt *
+metrics_stmt(struct db *db, const struct metrics_query *mq, const struct store_experience_query *q,
+             const char *bounds, struct problem *p)
+{
+    unsigned variant = bounds ? BY_PERIOD : (q->from ? HAS_FROM : 0) | (q->to ? HAS_TO : 0);
+    sqlite3_stmt *st = db_stmt_variant(db, mq, variant, build, mq, p);
 
     if (!st)
         return NULL;
-    if (q->from)
+    if (bounds)
+        db_bind_text(st, ":bounds", bounds);
+    if (!bounds && q->from)
         db_bind_text(st, ":from", q->from);
-    if (q->to)
+    if (!bounds && q->to)
         db_bind_text(st, ":to", q->to);
     /* unbound parameters are NULL: "any" */
     if (q->department)
@@ -116,96 +318,42 @@ metrics_stmt(struct db *db, const char *key, db_build_fn build,
     return st;
 }
 
-/* nps and satisfaction members of out from the stats query. */
+/*
+ * Step st to its end, each row into target: a metrics document, or an
+ * array of them indexed by the period in column 0. Resets st.
+ */
 static int
-read_stats(struct db *db, const struct store_experience_query *q, json_t *out, struct problem *p)
+read_rows(struct db *db, sqlite3_stmt *st, const struct metrics_query *mq, json_t *target,
+          struct problem *p)
 {
-    sqlite3_stmt *st = metrics_stmt(db, &KEY_STATS, build_stats, q, p);
-    json_t *sat = json_pack("{s:n, s:i, s:{}, s:{}, s:{}}", "average", "count", 0, "by_kind",
-                            "by_channel", "by_department");
-    long long responses = 0, promoters = 0, detractors = 0;
-    double score;
     int rc;
 
-    if (!st) {
-        json_decref(sat);
-        return -1;
-    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *group = (const char *)sqlite3_column_text(st, 0);
-        json_t *avg = store_col_real(st, 2);
-        json_int_t count = sqlite3_column_int64(st, 3);
-        if (strcmp(group, "all") == 0) {
-            json_object_set_new(sat, "average", avg);
-            json_object_set_new(sat, "count", json_integer(count));
-            responses = sqlite3_column_int64(st, 4);
-            promoters = sqlite3_column_int64(st, 5);
-            detractors = sqlite3_column_int64(st, 6);
-        } else {
-            json_object_set_new(json_object_get(sat, group),
-                                (const char *)sqlite3_column_text(st, 1),
-                                json_pack("{s:o, s:I}", "average", avg, "count", count));
+        json_t *doc;
+
+        if (!json_is_array(target)) {
+            mq->apply(st, 0, target);
+            continue;
         }
+        doc = json_array_get(target, (size_t)sqlite3_column_int64(st, 0));
+        if (doc)
+            mq->apply(st, 1, doc);
     }
     db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(sat);
-        return db_fail(db, rc, "experience stats", NULL, p);
-    }
-    json_object_set_new(
-        out, "nps",
-        json_pack("{s:o, s:I, s:I, s:I, s:I}", "score",
-                  journey_nps(promoters, detractors, responses, &score) ? json_real(score)
-                                                                        : json_null(),
-                  "responses", (json_int_t)responses, "promoters", (json_int_t)promoters,
-                  "passives", (json_int_t)(responses - promoters - detractors), "detractors",
-                  (json_int_t)detractors));
-    json_object_set_new(out, "satisfaction", sat);
-    return 0;
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, mq->step, NULL, p);
 }
 
+/* Run the three queries into target (see read_rows); bounds as for metrics_stmt. */
 static int
-read_journeys(struct db *db, const struct store_experience_query *q, json_t *out, struct problem *p)
+read_all(struct db *db, const struct store_experience_query *q, const char *bounds, json_t *target,
+         struct problem *p)
 {
-    sqlite3_stmt *st = metrics_stmt(db, &KEY_JOURNEYS, build_journeys, q, p);
-    int rc;
+    for (size_t i = 0; i < sizeof QUERIES / sizeof QUERIES[0]; i++) {
+        sqlite3_stmt *st = metrics_stmt(db, &QUERIES[i], q, bounds, p);
 
-    if (!st)
-        return -1;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        json_object_set_new(out, "journeys",
-                            json_pack("{s:I, s:I, s:o}", "count",
-                                      (json_int_t)sqlite3_column_int64(st, 0), "scored",
-                                      (json_int_t)sqlite3_column_int64(st, 1), "average_score",
-                                      store_col_real(st, 2)));
-    db_done(st);
-    return rc == SQLITE_ROW ? 0 : db_fail(db, rc, "experience journeys", NULL, p);
-}
-
-static int
-read_drag(struct db *db, const struct store_experience_query *q, json_t *out, struct problem *p)
-{
-    sqlite3_stmt *st = metrics_stmt(db, &KEY_DRAG, build_drag, q, p);
-    json_t *drag = json_array();
-    int rc;
-
-    if (!st) {
-        json_decref(drag);
-        return -1;
+        if (!st || read_rows(db, st, &QUERIES[i], target, p) != 0)
+            return -1;
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(drag, json_pack("{s:s, s:f, s:I, s:I}", "kind",
-                                              (const char *)sqlite3_column_text(st, 0), "drag",
-                                              sqlite3_column_double(st, 1), "count",
-                                              (json_int_t)sqlite3_column_int64(st, 2), "journeys",
-                                              (json_int_t)sqlite3_column_int64(st, 3)));
-    db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(drag);
-        return db_fail(db, rc, "experience drag", NULL, p);
-    }
-    json_object_set_new(out, "drag", drag);
     return 0;
 }
 
@@ -213,14 +361,42 @@ int
 store_experience_metrics(struct db *db, const struct store_experience_query *q, json_t **out,
                          struct problem *p)
 {
-    json_t *doc = json_object();
+    json_t *doc = metrics_empty();
 
     *out = NULL;
-    if (read_stats(db, q, doc, p) != 0 || read_journeys(db, q, doc, p) != 0 ||
-        read_drag(db, q, doc, p) != 0) {
+    if (read_all(db, q, NULL, doc, p) != 0) {
         json_decref(doc);
         return -1;
     }
     *out = doc;
+    return 0;
+}
+
+int
+store_experience_periods(struct db *db, const struct store_experience_query *q, json_t **out,
+                         struct problem *p)
+{
+    json_t *docs = json_array();
+    struct buf bounds = { 0 };
+    char t[UTIL_TIME_LEN + 1];
+    int rc;
+
+    assert(q->bounds && q->periods > 0);
+    *out = NULL;
+    for (size_t i = 0; i < q->periods; i++)
+        json_array_append_new(docs, metrics_empty());
+    /* UTC text, as occurred_at is stored, so that text comparison is time order */
+    for (size_t i = 0; i <= q->periods; i++) {
+        util_format_time(q->bounds[i], t);
+        buf_printf(&bounds, "%s\"%s\"", i ? "," : "[", t);
+    }
+    buf_puts(&bounds, "]");
+    rc = read_all(db, q, bounds.data, docs, p);
+    buf_release(&bounds);
+    if (rc != 0) {
+        json_decref(docs);
+        return -1;
+    }
+    *out = docs;
     return 0;
 }
