@@ -125,15 +125,16 @@ build_drag(unsigned variant, struct buf *b)
 
 /*
  * periods (i, lo, hi) from the boundaries bound as one JSON array
- * (:bounds), and f: the touchpoints matching the filters, each with the
- * period it lies in. The periods drive the join (CROSS JOIN keeps them the
- * outer loop), so each period is one range search in the occurred_at index
- * of each table behind touchpoint_stats (schema/010). Not the view itself:
- * in a join SQLite materialises the UNION ALL view whole and compares
- * every row with every period.
+ * (:bounds), and f: the touchpoints matching the filters and the condition
+ * where (may be ""), as the columns cols of periods p and touchpoints t.
+ * The periods drive the join (CROSS JOIN keeps them the outer loop), so
+ * each period is one range search in the occurred_at index of each table
+ * behind touchpoint_stats (schema/010). Not the view itself: in a join
+ * SQLite materialises the UNION ALL view whole and compares every row with
+ * every period.
  */
 static void
-with_periods(struct buf *b)
+with_periods(struct buf *b, const char *cols, const char *where)
 {
     static const char *const tables[] = { "touchpoints", "touchpoints_anon" };
 
@@ -141,10 +142,9 @@ with_periods(struct buf *b)
                 " FROM json_each(:bounds)), f AS (");
     for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
         buf_printf(b,
-                   "%sSELECT p.i, t.kind, t.channel, t.department, t.satisfaction, t.nps,"
-                   " t.journey_id FROM periods p CROSS JOIN %s t WHERE p.hi IS NOT NULL"
-                   " AND t.occurred_at >= p.lo AND t.occurred_at < p.hi",
-                   k ? " UNION ALL " : "", tables[k]);
+                   "%sSELECT %s FROM periods p CROSS JOIN %s t WHERE p.hi IS NOT NULL"
+                   " AND t.occurred_at >= p.lo AND t.occurred_at < p.hi%s",
+                   k ? " UNION ALL " : "", cols, tables[k], where);
         buf_puts(b, SQL_FILTERS);
     }
     buf_puts(b, ")");
@@ -153,7 +153,7 @@ with_periods(struct buf *b)
 static void
 build_period_stats(struct buf *b)
 {
-    with_periods(b);
+    with_periods(b, "p.i, t.kind, t.channel, t.department, t.satisfaction, t.nps", "");
     buf_puts(b, " SELECT i, 'all', NULL, avg(satisfaction), count(satisfaction), count(nps),"
                 " coalesce(sum(nps >= 9), 0), coalesce(sum(nps <= 6), 0) FROM f GROUP BY i");
     buf_puts(b, " UNION ALL SELECT i, 'by_kind', kind, avg(satisfaction), count(*), 0, 0, 0"
@@ -173,26 +173,28 @@ build_period_stats(struct buf *b)
 static void
 build_period_journeys(struct buf *b)
 {
-    with_periods(b);
+    with_periods(b, "p.i, p.lo, p.hi, t.journey_id", " AND t.journey_id IS NOT NULL");
     buf_printf(b,
-               ", m AS (SELECT DISTINCT i, journey_id FROM f WHERE journey_id IS NOT NULL),"
+               ", m AS (SELECT DISTINCT i, lo, hi, journey_id FROM f),"
                " j AS (SELECT t.journey_id AS jid, max(t.occurred_at) AS last, %s AS score FROM ",
                SQL_JOURNEY_SCORE);
     journey_steps(b, "SELECT journey_id FROM m");
+    /* m carries its period's bounds: a join with periods here would pair every journey with
+     * every period */
     buf_puts(b, " GROUP BY t.journey_id)"
                 " SELECT m.i, count(*), count(j.score), avg(j.score) FROM m"
-                " JOIN j ON j.jid = m.journey_id JOIN periods p ON p.i = m.i"
-                " WHERE j.last >= p.lo AND j.last < p.hi GROUP BY m.i");
+                " JOIN j ON j.jid = m.journey_id WHERE j.last >= m.lo AND j.last < m.hi"
+                " GROUP BY m.i");
 }
 
 static void
 build_period_drag(struct buf *b)
 {
-    with_periods(b);
+    with_periods(b, "p.i, t.kind, t.satisfaction, t.journey_id",
+                 " AND t.journey_id IS NOT NULL AND t.satisfaction IS NOT NULL");
     buf_printf(b,
                ", d AS (SELECT i, kind, avg(1.0 - satisfaction) AS drag, count(*) AS n,"
                " count(DISTINCT journey_id) AS journeys FROM f"
-               " WHERE journey_id IS NOT NULL AND satisfaction IS NOT NULL"
                " GROUP BY i, kind HAVING avg(1.0 - satisfaction) > 0)"
                " SELECT i, kind, drag, n, journeys FROM (SELECT i, kind, drag, n, journeys,"
                " row_number() OVER (PARTITION BY i ORDER BY drag DESC, n DESC, kind) AS r FROM d)"
