@@ -5,6 +5,7 @@
  * local periods when interval is given (period.c) and returns the store's
  * aggregates: the totals, and with interval one set per period.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -211,6 +212,7 @@ HANDLER(metrics_experience)
         r.to = to.t;
         r.max = series_limits[r.unit].max;
         r.fallback = series_limits[r.unit].fallback;
+        assert(r.max <= SERIES_MAX && r.fallback <= r.max);
         cut = period_range_cut(&r, util_now(), bounds);
         if (cut != PERIOD_OK)
             return series_refused(cut, &r, &from, &to, p);
