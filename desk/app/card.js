@@ -174,9 +174,12 @@ function languageName(/** @type {string} */ code) {
     }
 }
 
-/** @param {string} title @param {...any} body */
-function panel(title, ...body) {
-    return h('section', { class: 'panel' }, h('h3', null, title), ...body);
+let panels = 0;
+
+/** A section of the card, named by its heading (a region landmark). */
+function panel(/** @type {string} */ title, /** @type {any[]} */ ...body) {
+    const id = 'panel-' + ++panels;
+    return h('section', { class: 'panel', 'aria-labelledby': id }, h('h3', { id }, title), ...body);
 }
 
 /** A definition list from [term, value] pairs; pairs with an empty value are left out. */
@@ -341,7 +344,7 @@ function touchpoints(list, fresh) {
                     h('td', { class: 'num' }, percent(tp.satisfaction)),
                     h('td', { class: 'num' }, tp.nps === null ? '' : formatNumber(tp.nps)));
             }))));
-    return h('section', { class: 'panel wide' }, h('h3', null, t('card.touchpoints')), body);
+    return h('section', { class: 'panel wide', 'aria-labelledby': 'card-touchpoints' }, h('h3', { id: 'card-touchpoints' }, t('card.touchpoints')), body);
 }
 
 /** @param {Greeting['journey']} j */

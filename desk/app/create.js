@@ -43,23 +43,26 @@ register({
     },
 });
 
+/** The element id of a field named as the API names it ("phones[0]" → "new-phones-0-"). */
+const idFor = (/** @type {string} */ name) => 'new-' + name.replace(/[^A-Za-z0-9_]/g, '-');
+
 /**
  * @param {string} name
  * @param {string} label
  * @param {HTMLElement} control
  */
 function field(name, label, control) {
-    control.id = 'new-' + name;
+    control.id = idFor(name);
     control.setAttribute('name', name);
-    control.setAttribute('aria-describedby', 'new-' + name + '-err');
+    control.setAttribute('aria-describedby', control.id + '-err');
     return h('div', { class: 'field', 'data-field': name }, h('label', { for: control.id }, label), control,
-        h('p', { class: 'field-error', id: 'new-' + name + '-err' }));
+        h('p', { class: 'field-error', id: control.id + '-err' }));
 }
 
 /**
  * The offer and its form (hidden until the offer is taken).
  * @param {string} plate  the plate that found nobody, or ''
- * @param {(customerId: string) => void} onCreated
+ * @param {(customerId: string, plate: string | null) => void} onCreated  plate: of the car created with them
  */
 export function createOffer(plate, onCreated) {
     const general = h('div', { class: 'form-problem', role: 'alert' });
@@ -94,10 +97,10 @@ export function createOffer(plate, onCreated) {
 
     /** @param {string} f @param {string} m */
     function fieldError(f, m) {
-        const p = form.querySelector(`#new-${CSS.escape(f)}-err`);
+        const p = form.querySelector(`#${idFor(f)}-err`);
         if (p) {
             p.textContent = m;
-            form.querySelector('#new-' + CSS.escape(f))?.setAttribute('aria-invalid', 'true');
+            form.querySelector('#' + idFor(f))?.setAttribute('aria-invalid', 'true');
         } else {
             general.append(h('p', null, f + ': ' + m));
         }
@@ -164,8 +167,9 @@ export function createOffer(plate, onCreated) {
                             fieldError(fe.field, fe.message);
                     return;
                 }
+                return onCreated(customer.id, v('plate'));
             }
-            onCreated(customer.id);
+            onCreated(customer.id, null);
         } finally {
             button.disabled = false;
             label.textContent = t('create.submit');

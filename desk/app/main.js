@@ -51,11 +51,17 @@ const search = mountSearch($('search-host'), {
     },
 });
 
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let announcing;
+
+/** Say text in the status region (empty: say nothing, and forget what was said). */
 function announce(/** @type {string} */ text) {
     const s = $('status');
     s.textContent = '';
-    // A new text node in a later task is announced even when the words repeat.
-    setTimeout(() => { s.textContent = text; }, 50);
+    clearTimeout(announcing);
+    // Set in a later task, so that repeated words are announced again.
+    if (text)
+        announcing = setTimeout(() => { s.textContent = text; }, 50);
 }
 
 /** @param {'signin' | 'desk' | 'insights'} name */
@@ -79,6 +85,7 @@ function showSignin(/** @type {string} */ message) {
     cardCtl?.abort();
     shown = null;
     cardHost.replaceChildren();
+    announce('');
     search.clear();
     showView('signin');
     $('signin-msg').textContent = message;
@@ -302,7 +309,7 @@ function noMatch(lookup) {
     const by = lookup.plate ? 'plate' : lookup.vin ? 'vin' : lookup.customer_id ? 'customer_id' : 'text';
     const q = lookup.plate || lookup.vin || lookup.customer_id || '';
     const offer = session.can('manager') && by !== 'customer_id'
-        ? createOffer(lookup.plate || '', (id) => openCard({ customer_id: id }, { push: true })) : null;
+        ? createOffer(lookup.plate || '', (id, plate) => openCard(plate ? { plate } : { customer_id: id }, { push: true, want: id })) : null;
     cardHost.replaceChildren(renderNoMatch(by, q, offer));
     announce(t('nomatch.' + by, { q }));
 }
