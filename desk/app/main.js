@@ -33,6 +33,9 @@ const keyInput = /** @type {HTMLInputElement} */ ($('key'));
 /** What the card area shows, to redraw it after a language change or a logged visit. */
 /** @type {{lookup: Lookup, answer: GreetingAnswer} | null} */
 let shown = null;
+/** Or the "nobody matched" of this lookup or text. */
+/** @type {{lookup: Lookup, text: string} | null} */
+let missed = null;
 /** @type {AbortController | null} */
 let cardCtl = null;
 let cardSeq = 0;
@@ -221,6 +224,7 @@ async function fetchCard(lookup) {
  */
 function show(lookup, answer, o = {}) {
     shown = { lookup, answer };
+    missed = null;
     if (answer.kind === 'choose') {
         cardHost.replaceChildren(renderChoice(answer.choice));
         announce(t('choose.opened'));
@@ -230,7 +234,10 @@ function show(lookup, answer, o = {}) {
     const g = answer.card;
     const me = session.me();
     const v = g.vehicle;
+    // What was typed into the form for the same person survives a redraw (another language).
+    const before = /** @type {HTMLFormElement | null} */ (cardHost.querySelector(`[data-customer-id="${g.customer.id}"] form.visit`));
     const visit = session.can('desk') && me ? visitForm({
+        from: o.fresh ? null : before,
         customerId: g.customer.id,
         vehicleId: v ? v.id : null,
         car: v ? [v.plate, v.make, v.model].filter(Boolean).join(' ') : null,
@@ -303,12 +310,17 @@ function openItem(item) {
     openCard(lookup, { push: true, want: item.customer_id, focus: 'box' });
 }
 
-/** @param {Lookup} lookup */
-function noMatch(lookup) {
+/**
+ * Nobody matched a lookup, or (with an empty lookup) the text typed.
+ * @param {Lookup} lookup
+ * @param {string} [text]
+ */
+function noMatch(lookup, text = '') {
     shown = null;
+    missed = { lookup, text };
     const by = lookup.plate ? 'plate' : lookup.vin ? 'vin' : lookup.customer_id ? 'customer_id' : 'text';
-    const q = lookup.plate || lookup.vin || lookup.customer_id || '';
-    const offer = session.can('manager') && by !== 'customer_id'
+    const q = lookup.plate || lookup.vin || lookup.customer_id || text;
+    const offer = session.can('manager') && (by === 'plate' || by === 'vin')
         ? createOffer(lookup.plate || '', (id, plate) => openCard(plate ? { plate } : { customer_id: id }, { push: true, want: id })) : null;
     cardHost.replaceChildren(renderNoMatch(by, q, offer));
     announce(t('nomatch.' + by, { q }));
@@ -385,9 +397,7 @@ async function enter(text) {
         navigate(href({ plate: text }));
         noMatch({ plate: text });
     } else {
-        shown = null;
-        cardHost.replaceChildren(renderNoMatch('text', text, null));
-        announce(t('nomatch.text', { q: text }));
+        noMatch({}, text);
     }
 }
 
@@ -445,8 +455,8 @@ onLangChange(() => {
     // The card's sentences come from the server in the request's language: ask again.
     if (shown)
         reload();
-    else if (!views.desk.hidden && cardHost.querySelector('.nomatch'))
-        cardHost.replaceChildren();
+    else if (missed && cardHost.querySelector('.nomatch'))
+        noMatch(missed.lookup, missed.text);
     metrics?.then((m) => m.refresh?.(), () => {});
 });
 
@@ -461,6 +471,7 @@ document.addEventListener('keydown', (e) => {
             history.pushState(null, '', '#/');
         showView('desk');
         search.focus();
+        search.input.select();
     }
 });
 

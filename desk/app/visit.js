@@ -99,9 +99,33 @@ function textarea(name, label, hint) {
 }
 
 /**
+ * Copy what was entered in one form into another with the same fields.
+ * @param {HTMLFormElement} from
+ * @param {HTMLFormElement} to
+ */
+function takeOver(from, to) {
+    for (const src of /** @type {HTMLInputElement[]} */ ([...from.elements])) {
+        if (!src.name)
+            continue;
+        if (src.type === 'radio') {
+            const dst = to.querySelector(`input[name="${CSS.escape(src.name)}"][value="${CSS.escape(src.value)}"]`);
+            if (dst && src.checked)
+                /** @type {HTMLInputElement} */ (dst).checked = true;
+        } else {
+            const dst = /** @type {HTMLInputElement | null} */ (to.elements.namedItem(src.name));
+            if (dst && 'value' in dst)
+                dst.value = src.value;
+        }
+    }
+    to.querySelector('[data-field="override_reason"]')?.toggleAttribute('hidden',
+        !!from.querySelector('[data-field="override_reason"][hidden]'));
+}
+
+/**
  * The form for the card of customerId.
  * @param {{customerId: string, vehicleId: string | null, car: string | null, staff: string,
- *          onSaved: (tp: Touchpoint) => void}} o
+ *          onSaved: (tp: Touchpoint) => void, from?: HTMLFormElement | null}} o
+ *   from: an earlier form for the same person whose entries are taken over
  * @returns {HTMLElement}
  */
 export function visitForm(o) {
@@ -151,6 +175,11 @@ export function visitForm(o) {
         if (direction.value !== 'outbound')
             override.hidden = true;
     });
+
+    if (o.from) {
+        takeOver(o.from, form);
+        direction.dispatchEvent(new Event('change'));
+    }
 
     let lastBody = '';
     let key = newKey();
