@@ -74,12 +74,12 @@ function showView(name) {
     const signedIn = name !== 'signin';
     $('nav').hidden = !signedIn;
     $('user').hidden = !signedIn;
-    $('nav-desk').toggleAttribute('aria-current', name === 'desk');
-    $('nav-insights').toggleAttribute('aria-current', name === 'insights');
-    if (name === 'desk')
-        $('nav-desk').setAttribute('aria-current', 'page');
-    if (name === 'insights')
-        $('nav-insights').setAttribute('aria-current', 'page');
+    for (const [id, view] of [['nav-desk', 'desk'], ['nav-insights', 'insights']]) {
+        if (view === name)
+            $(id).setAttribute('aria-current', 'page');
+        else
+            $(id).removeAttribute('aria-current');
+    }
 }
 
 // ---- sign-in ------------------------------------------------------------------------------
@@ -87,7 +87,11 @@ function showView(name) {
 function showSignin(/** @type {string} */ message) {
     cardCtl?.abort();
     shown = null;
+    missed = null;
     cardHost.replaceChildren();
+    // Nothing of the last session stays in the page, not even hidden: the next person may differ.
+    views.insights.replaceChildren();
+    metrics = null;
     announce('');
     search.clear();
     showView('signin');
@@ -164,6 +168,7 @@ api.onReachability((up) => {
         const again = retryAction;
         retryAction = null;
         again?.();
+        search.retry();
     } else if (!up && banner.hidden) {
         banner.hidden = false;
         pinger = setInterval(() => api.ping().catch(() => {}), PING_EVERY_MS);

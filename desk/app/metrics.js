@@ -1,7 +1,8 @@
 // @ts-check
 // Placeholder for the manager tab ("Auswertung"/"Insights"): another engineer replaces this file
-// with the experience metrics view. The contract main.js relies on: mount(section, deps) once,
-// when the tab is first opened, and refresh() after a language change.
+// with the experience metrics view. The contract main.js relies on: mount(section, deps) when
+// the tab is first opened (again, with an emptied section, after a sign-out and a new sign-in),
+// and refresh() after a language change.
 
 /**
  * @typedef {object} Deps

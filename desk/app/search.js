@@ -331,6 +331,12 @@ export function mount(host, cb) {
             status.textContent = '';
             input.select();
         },
+        /** Ask again for the box's text if its answer never came (the server was away). */
+        retry() {
+            const q = input.value.trim();
+            if (searchable(q) && !settled && !pending && itemsFor !== q)
+                run(q);
+        },
         set emptyDb(/** @type {boolean} */ v) {
             emptyDb = v;
             render();
