@@ -18,12 +18,8 @@ import { lang } from './i18n.js';
 /** @typedef {S['ExperienceMetrics']} ExperienceMetrics */
 /** @typedef {S['Problem']} Problem */
 /** @typedef {S['CustomerList']} CustomerList */
-/**
- * GET /v1/me: the key's own record (being added on branch desk-serve; the declared shape until
- * the spec has it).
- * @typedef {{key_id: string, name: string, role: Role, created_at?: string}} Me
- */
-/** @typedef {'reader' | 'desk' | 'manager' | 'admin'} Role */
+/** @typedef {S['Me']} Me */
+/** @typedef {Me['role']} Role */
 /** @typedef {{plate?: string, vin?: string, phone?: string, email?: string, customer_id?: string}} Lookup */
 /** @typedef {{kind: 'card', card: Greeting} | {kind: 'choose', choice: GreetingCandidates}} GreetingAnswer */
 
