@@ -45,7 +45,7 @@ REDOCLY  = REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 CONTRACT_LOG = $(B)/contract.jsonl
 
 .PHONY: all deps run test unit e2e contract lint asan bench clean help install uninstall install-test \
-        docker-base docker-test fuzz browser desk-check
+        docker-base docker-test fuzz browser desk-check screenshots
 all: $(B)/crmd
 
 help:
@@ -56,6 +56,7 @@ help:
 	@echo "make lint    lint api-docs/openapi.yaml (Redocly CLI), test the contract checker"
 	@echo "make contract  check the responses of the last e2e run against the spec"
 	@echo "make browser the desk in Debian's Chromium (Playwright): tests/browser/*.test.mjs"
+	@echo "make screenshots  retake docs/img/*.png (the README's desk pictures) in Chromium"
 	@echo "make desk-check  type-check desk/app against api-docs (openapi-typescript, tsc)"
 	@echo "make asan    every test under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make bench   the benchmarks in bench/ (prints figures)"
@@ -194,6 +195,11 @@ browser: $(B)/crmd | $(DESK_OK)
 	@rm -rf $(B)/browser
 	CRMD_BIN=$(B)/crmd CRMD_BROWSER_ARTIFACTS=$(B)/browser node --test --test-concurrency=1 \
 	    $(BROWSER_TESTS)
+
+# The pictures of README.md and docs/desk.md, taken in Chromium on the demo data.
+screenshots: $(B)/crmd | $(DESK_OK)
+	@./tools/deps.sh chromium fonts-dejavu-core
+	CRMD_BIN=$(B)/crmd node tests/browser/screenshots.mjs docs/img
 
 # Types of the API calls for the page, from the spec; tsc checks desk/app's JSDoc against them.
 desk/types/api.d.ts: $(B)/api/openapi.json $(DESK_OK)
