@@ -212,7 +212,7 @@ desk-check: desk/types/api.d.ts
 
 asan: | $(DEPS_OK)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	$(MAKE) --no-print-directory FLAVOR=asan unit e2e
+	$(MAKE) --no-print-directory FLAVOR=asan unit e2e browser
 
 run: $(B)/crmd
 	$(B)/crmd --demo --db $${CRMD_DB:-crmd-demo.db} $(ARGS)
