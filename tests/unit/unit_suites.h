@@ -26,5 +26,6 @@ Suite *telemetry_suite(void);
 Suite *problem_suite(void);
 Suite *diskspace_suite(void);
 Suite *uuid_suite(void);
+Suite *lang_suite(void);
 
 #endif
