@@ -232,6 +232,8 @@ on_header(char *line, size_t size, size_t n, void *ud)
     take_header(&r->etag, line, len, "ETag");
     take_header(&r->cache_control, line, len, "Cache-Control");
     take_header(&r->disposition, line, len, "Content-Disposition");
+    take_header(&r->content_language, line, len, "Content-Language");
+    take_header(&r->vary, line, len, "Vary");
     return len;
 }
 
@@ -359,6 +361,8 @@ reply_free(struct reply *r)
     free(r->etag);
     free(r->cache_control);
     free(r->disposition);
+    free(r->content_language);
+    free(r->vary);
     free(r->body);
     json_decref(r->json);
     memset(r, 0, sizeof *r);

@@ -30,6 +30,8 @@ struct reply {
     char *etag;
     char *cache_control;
     char *disposition;  /* Content-Disposition */
+    char *content_language; /* Content-Language */
+    char *vary;
     char *body;         /* NUL-terminated, "" if none */
     json_t *json;       /* parsed body or NULL */
 };
