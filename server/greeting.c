@@ -406,7 +406,7 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
                     "relationship", relationship_section(ctx, today), "household",
                     household_section(ctx), "fleets", fleets_section(ctx, today, r), "touchpoints",
                     json_object_get(ctx, "touchpoints"), "journey", journey, "alerts",
-                    alerts_section(eval, bday, r), "potential", potential_evaluate(eval, r),
+                    alerts_section(eval, bday, r), "potential", potential_evaluate(eval, r, req->lang),
                     "contact_policy", contact_section(facts, r));
     json_decref(eval);
     json_decref(facts);
