@@ -317,13 +317,14 @@ desk_vehicle(struct request *req, const json_t *ctx, const char *vehicle_id, str
 
 /* Outbound contact right now, per consent channel, for sales. */
 static json_t *
-contact_section(const json_t *facts, const struct rules *r)
+contact_section(const json_t *facts, const struct rules *r, enum lang lang)
 {
     static const char *const channels[] = { "phone", "email", "sms", "post" };
     json_t *out = json_object();
 
     for (size_t i = 0; i < 4; i++)
-        json_object_set_new(out, channels[i], contact_policy_evaluate(facts, channels[i], "sales", r));
+        json_object_set_new(out, channels[i],
+                            contact_policy_evaluate(facts, channels[i], "sales", r, lang));
     return out;
 }
 
@@ -407,7 +408,7 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
                     household_section(ctx), "fleets", fleets_section(ctx, today, r), "touchpoints",
                     json_object_get(ctx, "touchpoints"), "journey", journey, "alerts",
                     alerts_section(eval, bday, r), "potential", potential_evaluate(eval, r, req->lang),
-                    "contact_policy", contact_section(facts, r));
+                    "contact_policy", contact_section(facts, r, req->lang));
     json_decref(eval);
     json_decref(facts);
     json_decref(ctx);
