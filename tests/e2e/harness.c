@@ -234,6 +234,7 @@ on_header(char *line, size_t size, size_t n, void *ud)
     take_header(&r->disposition, line, len, "Content-Disposition");
     take_header(&r->content_language, line, len, "Content-Language");
     take_header(&r->vary, line, len, "Vary");
+    take_header(&r->allow_headers, line, len, "Access-Control-Allow-Headers");
     return len;
 }
 
@@ -363,6 +364,7 @@ reply_free(struct reply *r)
     free(r->disposition);
     free(r->content_language);
     free(r->vary);
+    free(r->allow_headers);
     free(r->body);
     json_decref(r->json);
     memset(r, 0, sizeof *r);

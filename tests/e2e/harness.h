@@ -32,6 +32,7 @@ struct reply {
     char *disposition;  /* Content-Disposition */
     char *content_language; /* Content-Language */
     char *vary;
+    char *allow_headers; /* Access-Control-Allow-Headers */
     char *body;         /* NUL-terminated, "" if none */
     json_t *json;       /* parsed body or NULL */
 };
