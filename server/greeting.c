@@ -71,11 +71,12 @@ static void
 not_found(struct problem *p, const char *by, const char *input, const char *key)
 {
     char detail[PROBLEM_DETAIL_MAX];
-    const char *then = !strcmp(by, "plate") || !strcmp(by, "vin")
-                           ? msg_text(p->lang, MSG_GREETING_NOT_FOUND_CAR)
-                       : !strcmp(by, "customer_id") ? ""
-                                                    : msg_text(p->lang, MSG_GREETING_NOT_FOUND_CONTACT);
+    const char *then = "";
 
+    if (!strcmp(by, "plate") || !strcmp(by, "vin"))
+        then = msg_text(p->lang, MSG_GREETING_NOT_FOUND_CAR);
+    else if (strcmp(by, "customer_id") != 0)
+        then = msg_text(p->lang, MSG_GREETING_NOT_FOUND_CONTACT);
     msg_format(p->lang, MSG_GREETING_NOT_FOUND, detail, sizeof detail,
                msg_label(p->lang, MSG_LOOKUPS, by), input, key, then);
     problem_set_localized(p, PROBLEM_NOT_FOUND, detail);

@@ -229,7 +229,8 @@ add_common_headers(struct MHD_Response *r, const struct http_ctx *c)
     int localized = res->problem.code != PROBLEM_NONE ? res->problem.localized : res->localized;
 
     MHD_add_response_header(r, "X-Request-Id", c->req.id);
-    MHD_add_response_header(r, "Cache-Control", res->cache_control ? res->cache_control : "no-store");
+    MHD_add_response_header(r, "Cache-Control",
+                            res->cache_control ? res->cache_control : "no-store");
     if (cors || localized) /* answers differ by Origin, by Accept-Language */
         MHD_add_response_header(r, "Vary", !localized ? "Origin"
                                            : cors     ? "Origin, Accept-Language"

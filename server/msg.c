@@ -76,18 +76,12 @@ msg_date(enum lang lang, const char *text, char *out, size_t size)
 void
 msg_time(enum lang lang, const char *text, char *out, size_t size)
 {
-    char day[MSG_DATE_MAX];
+    struct tm tm;
     time_t t;
-    long days, secs;
 
-    if (lang != LANG_DE || !text || datetime_parse_rfc3339(text, &t) != 0) {
+    if (lang != LANG_DE || !text || datetime_parse_rfc3339(text, &t) != 0 || !gmtime_r(&t, &tm) ||
+        strftime(out, size, "%d.%m.%Y, %H:%M UTC", &tm) == 0)
         snprintf(out, size, "%s", text ? text : "");
-        return;
-    }
-    days = t >= 0 ? (long)(t / 86400) : (long)((t - 86399) / 86400);
-    secs = (long)(t - (time_t)days * 86400);
-    msg_day(lang, days, day);
-    snprintf(out, size, "%s, %02ld:%02ld UTC", day, secs / 3600, secs / 60 % 60);
 }
 
 void
