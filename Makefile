@@ -29,7 +29,7 @@ EXTRA    = $(OPT)
 endif
 
 SRC      = $(wildcard server/*.c)
-OBJ      = $(SRC:server/%.c=$(B)/server/%.o) $(B)/gen/schema.o $(B)/gen/apidocs.o
+OBJ      = $(SRC:server/%.c=$(B)/server/%.o) $(B)/gen/schema.o $(B)/gen/apidocs.o $(B)/gen/desk.o
 LIBOBJ   = $(filter-out $(B)/server/main.o,$(OBJ))
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -45,7 +45,7 @@ REDOCLY  = REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 CONTRACT_LOG = $(B)/contract.jsonl
 
 .PHONY: all deps run test unit e2e contract lint asan bench clean help install uninstall install-test \
-        docker-base docker-test fuzz
+        docker-base docker-test fuzz browser desk-check
 all: $(B)/crmd
 
 help:
@@ -55,6 +55,8 @@ help:
 	@echo "make e2e     end-to-end tests (real server, real SQLite, HTTP), then the contract check"
 	@echo "make lint    lint api-docs/openapi.yaml (Redocly CLI), test the contract checker"
 	@echo "make contract  check the responses of the last e2e run against the spec"
+	@echo "make browser the desk in Debian's Chromium (Playwright): tests/browser/*.test.mjs"
+	@echo "make desk-check  type-check desk/app against api-docs (openapi-typescript, tsc)"
 	@echo "make asan    every test under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make bench   the benchmarks in bench/ (prints figures)"
 	@echo "make fuzz    libFuzzer over the request path, FUZZ_SECONDS (60) under ASan + UBSan"
@@ -125,6 +127,25 @@ $(B)/gen/apidocs.c: $(B)/api/openapi.json $(B)/api/docs.html tools/embed-files.s
 $(B)/gen/apidocs.o: $(B)/gen/apidocs.c
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+# /desk/: every file of desk/app (flat: subfolders are not served) and the chart library as
+# vendor/chart.umd.js, compiled into the binary (server/desk.c). The list is a stamp, so adding
+# or removing a file regenerates the table; an unknown file type fails the build.
+DESK_APP = $(sort $(filter-out $(patsubst %/,%,$(wildcard desk/app/*/)),$(wildcard desk/app/*)))
+CHART_JS = desk/node_modules/chart.js/dist/chart.umd.min.js
+DESK_EMBED = $(foreach f,$(DESK_APP),$(notdir $(f))=$(f)) vendor/chart.umd.js=$(CHART_JS)
+
+$(B)/gen/desk.list: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(DESK_EMBED)" ] || echo "$(DESK_EMBED)" >$@
+
+# $(DESK_OK) stands for the chart library: npm ci (re)installs it and then touches the stamp.
+$(B)/gen/desk.c: $(B)/gen/desk.list $(DESK_APP) $(DESK_OK) tools/embed-files.sh
+	@./tools/embed-files.sh $@ --table desk_files $(DESK_EMBED)
+	@echo "GEN $@"
+
+$(B)/gen/desk.o: $(B)/gen/desk.c
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+
 $(B)/crmd: $(OBJ)
 	@echo "LD $@"
 	@$(CC) $(CFLAGS_ALL) $^ $(PKG_LIBS) -o $@
@@ -163,7 +184,25 @@ lint: | $(API_OK)
 	@echo "tools/api/contract-check.test.js: $$(grep -c '^ok' $(B)/api-test.log) passed"
 
 test: | $(DEPS_OK)
-	$(MAKE) --no-print-directory FLAVOR=debug lint unit e2e
+	$(MAKE) --no-print-directory FLAVOR=debug lint unit e2e browser
+
+# ---- the desk in a real browser (docs/development.md "Browser tests"): Debian's Chromium,
+# driven by playwright-core, against the real crmd with the demo data on an ephemeral port.
+BROWSER_TESTS = $(sort $(wildcard tests/browser/*.test.mjs))
+browser: $(B)/crmd | $(DESK_OK)
+	@./tools/deps.sh chromium fonts-dejavu-core
+	@rm -rf $(B)/browser
+	CRMD_BIN=$(B)/crmd CRMD_BROWSER_ARTIFACTS=$(B)/browser node --test --test-concurrency=1 \
+	    $(BROWSER_TESTS)
+
+# Types of the API calls for the page, from the spec; tsc checks desk/app's JSDoc against them.
+desk/types/api.d.ts: $(B)/api/openapi.json $(DESK_OK)
+	@mkdir -p $(dir $@)
+	@desk/node_modules/.bin/openapi-typescript $(B)/api/openapi.json -o $@ >/dev/null
+	@echo "GEN $@"
+
+desk-check: desk/types/api.d.ts
+	cd desk && node_modules/.bin/tsc --noEmit -p .
 
 asan: | $(DEPS_OK)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -25,6 +25,7 @@ main(void)
     srunner_add_suite(sr, touchpoints_suite());
     srunner_add_suite(sr, contact_suite());
     srunner_add_suite(sr, journeys_suite());
+    srunner_add_suite(sr, metrics_series_suite());
     srunner_add_suite(sr, search_suite());
     srunner_add_suite(sr, errors_suite());
     srunner_add_suite(sr, lifecycle_suite());
@@ -35,6 +36,7 @@ main(void)
     srunner_add_suite(sr, concurrency_suite());
     srunner_add_suite(sr, webhooks_suite());
     srunner_add_suite(sr, apidocs_suite());
+    srunner_add_suite(sr, desk_suite());
     srunner_add_suite(sr, async_suite());
     srunner_add_suite(sr, import_same_suite());
     srunner_add_suite(sr, probe_suite());

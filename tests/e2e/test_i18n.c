@@ -48,15 +48,16 @@ static json_t *
 card_in(const char *path, const char *header, const char *want)
 {
     struct reply r;
+    const char *lang, *vary;
     json_t *c;
 
     get_in(path, header, &r);
     assert_json(&r, 200);
-    ck_assert_msg(r.content_language && !strcmp(r.content_language, want),
-                  "Content-Language %s, want %s",
-                  r.content_language ? r.content_language : "(none)", want);
-    ck_assert_msg(r.vary && strstr(r.vary, "Accept-Language"), "Vary %s",
-                  r.vary ? r.vary : "(none)");
+    lang = reply_header(&r, "Content-Language");
+    vary = reply_header(&r, "Vary");
+    ck_assert_msg(lang && !strcmp(lang, want), "Content-Language %s, want %s",
+                  lang ? lang : "(none)", want);
+    ck_assert_msg(vary && strstr(vary, "Accept-Language"), "Vary %s", vary ? vary : "(none)");
     c = json_incref(r.json);
     reply_free(&r);
     return c;
@@ -205,8 +206,8 @@ START_TEST(refused_touchpoint_in_german)
                sget(json_object_get(c, "customer"), "id")),
          h, &r);
     assert_problem(&r, 409, "conflict");
-    ck_assert_str_eq(r.content_language, "de");
-    ck_assert_str_eq(r.vary, "Accept-Language");
+    ck_assert_str_eq(reply_header(&r, "Content-Language"), "de");
+    ck_assert_str_eq(reply_header(&r, "Vary"), "Accept-Language");
     ck_assert_str_eq(jstr(&r, "detail"),
                      "Dieser ausgehende Verkaufskontakt (Telefon) verstößt gegen die "
                      "Kontaktregeln: too_many_contacts; siehe contact_policy, oder mit "
@@ -226,7 +227,7 @@ START_TEST(not_found_in_german)
 
     get_in("/v1/greeting?plate=XX-YY%20999", "Accept-Language: de", &r);
     assert_problem(&r, 404, "not-found");
-    ck_assert_str_eq(r.content_language, "de");
+    ck_assert_str_eq(reply_header(&r, "Content-Language"), "de");
     ck_assert_str_eq(jstr(&r, "detail"),
                      "Kein Kunde mit Kennzeichen 'XX-YY 999' (XXYY999) gefunden; den Kunden mit "
                      "POST /v1/customers anlegen und das Fahrzeug mit POST /v1/vehicles (owner_id, "
@@ -234,7 +235,7 @@ START_TEST(not_found_in_german)
     reply_free(&r);
     get_in("/v1/greeting?plate=XX-YY%20999", NULL, &r);
     assert_problem(&r, 404, "not-found");
-    ck_assert_str_eq(r.content_language, "en");
+    ck_assert_str_eq(reply_header(&r, "Content-Language"), "en");
     ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), "no customer matches plate"));
     reply_free(&r);
 }
@@ -250,7 +251,7 @@ START_TEST(choices_in_german)
                                "\"Zwilling\",\"phones\":[\"+49 89 5550199\"]}");
     get_in("/v1/greeting?phone=089-5550199", BROWSER_DE, &r);
     ck_assert_int_eq(r.status, 300);
-    ck_assert_str_eq(r.content_language, "de");
+    ck_assert_str_eq(reply_header(&r, "Content-Language"), "de");
     ck_assert_str_eq(jstr(&r, "detail"),
                      "Mehrere Kunden passen; einen auswählen und erneut mit customer_id anfragen");
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "candidates")), 2);
@@ -266,12 +267,12 @@ START_TEST(validation_stays_english)
     get_in("/v1/greeting?phone=abc", BROWSER_DE, &r);
     assert_problem(&r, 400, "bad-request");
     ck_assert_str_eq(jstr(&r, "detail"), "query parameter 'phone' is not a valid phone");
-    ck_assert_ptr_null(r.content_language);
-    ck_assert_ptr_null(r.vary);
+    ck_assert_ptr_null(reply_header(&r, "Content-Language"));
+    ck_assert_ptr_null(reply_header(&r, "Vary"));
     reply_free(&r);
     get_in("/v1/customers?limit=x", BROWSER_DE, &r);
     assert_problem(&r, 400, "bad-request");
-    ck_assert_ptr_null(r.content_language);
+    ck_assert_ptr_null(reply_header(&r, "Content-Language"));
     reply_free(&r);
 }
 END_TEST
@@ -305,14 +306,15 @@ START_TEST(cors_lets_the_language_through)
 
     http("OPTIONS", "/v1/greeting", NULL, NULL, pre, &r);
     ck_assert_int_eq(r.status, 204);
-    ck_assert_ptr_nonnull(r.allow_headers);
-    ck_assert_ptr_nonnull(strstr(r.allow_headers, "Accept-Language"));
-    ck_assert_str_eq(r.vary, "Origin");
+    ck_assert_ptr_nonnull(reply_header(&r, "Access-Control-Allow-Headers"));
+    ck_assert_ptr_nonnull(
+        strstr(reply_header(&r, "Access-Control-Allow-Headers"), "Accept-Language"));
+    ck_assert_str_eq(reply_header(&r, "Vary"), "Origin");
     reply_free(&r);
     http("GET", pathf("/v1/greeting?customer_id=%s", id), NULL, NULL, get, &r);
     assert_json(&r, 200);
-    ck_assert_str_eq(r.content_language, "de");
-    ck_assert_str_eq(r.vary, "Origin, Accept-Language");
+    ck_assert_str_eq(reply_header(&r, "Content-Language"), "de");
+    ck_assert_str_eq(reply_header(&r, "Vary"), "Origin, Accept-Language");
     ck_assert_str_eq(sget(json_object_get(r.json, "recognized_by"), "how"), "exakt");
     reply_free(&r);
 }
