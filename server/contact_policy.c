@@ -11,29 +11,32 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "msg.h"
 #include "util.h"
 
 #define DAY 86400L
 
 struct eval {
+    enum lang lang;  /* of the details */
     time_t now;
     json_t *reasons;
     int timeless;    /* a reason that does not lapse by itself */
     time_t lapse;    /* when every time-bound reason has lapsed (0 = none) */
 };
 
+/* A reason: code and a detail from the catalogue entry (en, de) in e->lang. */
 static void
-add_reason(struct eval *e, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+add_reason(struct eval *e, const char *code, const char *en, const char *de, ...)
+    __attribute__((format(printf, 3, 5)));
 
 static void
-add_reason(struct eval *e, const char *code, const char *fmt, ...)
+add_reason(struct eval *e, const char *code, const char *en, const char *de, ...)
 {
     char detail[320];
     va_list ap;
 
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_start(ap, de);
+    vsnprintf(detail, sizeof detail, msg_text(e->lang, en, de), ap);
     va_end(ap);
     json_array_append_new(e->reasons, json_pack("{s:s, s:s}", "code", code, "detail", detail));
 }
@@ -63,15 +66,20 @@ rule_consent(struct eval *e, const json_t *customer, const char *channel)
     const char *status = json_is_string(c) ? json_string_value(c)
                                            : json_string_value(json_object_get(c, "status"));
     const char *at = json_string_value(json_object_get(c, "at"));
+    const char *by = msg_label(e->lang, MSG_CHANNELS, channel);
+    char when[MSG_TIME_MAX];
 
     if (status && strcmp(status, "granted") == 0)
         return;
     e->timeless = 1;
-    if (status && strcmp(status, "withdrawn") == 0)
-        add_reason(e, "consent_withdrawn", "the customer withdrew consent to contact by %s%s%.32s",
-                   channel, at ? " on " : "", at ? at : "");
-    else
-        add_reason(e, "no_consent", "no consent to contact by %s is recorded", channel);
+    if (status && strcmp(status, "withdrawn") == 0 && at) {
+        msg_date(e->lang, at, when, sizeof when);
+        add_reason(e, "consent_withdrawn", MSG_CP_WITHDRAWN_ON, by, when);
+    } else if (status && strcmp(status, "withdrawn") == 0) {
+        add_reason(e, "consent_withdrawn", MSG_CP_WITHDRAWN, by);
+    } else {
+        add_reason(e, "no_consent", MSG_CP_NO_CONSENT, by);
+    }
 }
 
 static int
@@ -104,13 +112,12 @@ rule_window(struct eval *e, const json_t *outbound, const struct rules *r)
     if ((int)n >= r->contact_max) {
         if (r->contact_max == 0) {
             e->timeless = 1;
-            add_reason(e, "too_many_contacts", "no outbound contact is allowed (contact_max is 0)");
+            add_reason(e, "too_many_contacts", MSG_CP_NO_CONTACT_ALLOWED);
         } else {
             qsort(in, n, sizeof *in, cmp_desc);
             lapses_at(e, in[r->contact_max - 1] + window);
-            add_reason(e, "too_many_contacts",
-                       "%zu outbound contacts in the last %d days reach the limit of %d", n,
-                       r->contact_window_days, r->contact_max);
+            add_reason(e, "too_many_contacts", MSG_PLURAL(n, MSG_CP_TOO_MANY_ONE, MSG_CP_TOO_MANY),
+                       n, r->contact_window_days, r->contact_max);
         }
     }
     free(in);
@@ -141,10 +148,7 @@ rule_let_go(struct eval *e, const json_t *facts, const struct rules *r)
             break;
         if (++streak >= r->let_go_unanswered) {
             e->timeless = 1;
-            add_reason(e, "let_go",
-                       "the last %d outbound attempts went unanswered; wait until the customer "
-                       "gets in touch",
-                       streak);
+            add_reason(e, "let_go", MSG_PLURAL(streak, MSG_CP_LET_GO_ONE, MSG_CP_LET_GO), streak);
             return;
         }
     }
@@ -156,9 +160,9 @@ rule_quiet(struct eval *e, const json_t *facts, const struct rules *r)
 {
     time_t quiet = (time_t)r->quiet_days * DAY, newest = (time_t)-1;
     json_int_t open = json_integer_value(json_object_get(facts, "open_complaints"));
-    char why[256] = "", until[UTIL_TIME_LEN + 1];
+    char why[256] = "", lapse[UTIL_TIME_LEN + 1], until[MSG_TIME_MAX];
     json_t *tp;
-    size_t i, n = 0;
+    size_t i;
 
     json_array_foreach(json_object_get(facts, "poor"), i, tp)
     {
@@ -167,28 +171,30 @@ rule_quiet(struct eval *e, const json_t *facts, const struct rules *r)
             newest = t;
     }
     if (newest != (time_t)-1) {
-        util_format_time(newest + quiet, until);
+        util_format_time(newest + quiet, lapse);
+        msg_time(e->lang, lapse, until, sizeof until);
         lapses_at(e, newest + quiet);
-        n += (size_t)snprintf(why, sizeof why, "for %d days after a poor experience (until %s)",
-                              r->quiet_days, until);
+        msg_format(e->lang, MSG_CP_QUIET_POOR, why, sizeof why, r->quiet_days, until);
     }
     if (open > 0) {
+        size_t n;
         e->timeless = 1;
-        snprintf(why + n, sizeof why - n, "%swhile %lld complaint%s open", n ? " and " : "",
-                 (long long)open, open == 1 ? " is" : "s are");
+        if (why[0])
+            strncat(why, msg_text(e->lang, MSG_AND), sizeof why - strlen(why) - 1);
+        n = strlen(why);
+        msg_format(e->lang, MSG_PLURAL(open, MSG_CP_QUIET_COMPLAINT_ONE, MSG_CP_QUIET_COMPLAINTS),
+                   why + n, sizeof why - n, (long long)open);
     }
     if (why[0])
-        add_reason(e, "quiet_period",
-                   "no sales contact %s; service, information and recovery contact are allowed",
-                   why);
+        add_reason(e, "quiet_period", MSG_CP_QUIET, why);
 }
 
 json_t *
 contact_policy_evaluate(const json_t *facts, const char *channel, const char *purpose,
-                        const struct rules *r)
+                        const struct rules *r, enum lang lang)
 {
     const json_t *customer = json_object_get(facts, "customer");
-    struct eval e = { 0 };
+    struct eval e = { .lang = lang };
     char next[UTIL_TIME_LEN + 1];
     json_t *next_at = json_null();
     int in_window, allowed;
@@ -201,7 +207,7 @@ contact_policy_evaluate(const json_t *facts, const char *channel, const char *pu
         rule_consent(&e, customer, channel);
     if (json_is_true(json_object_get(customer, "do_not_contact"))) {
         e.timeless = 1;
-        add_reason(&e, "do_not_contact", "the customer asked not to be contacted at all");
+        add_reason(&e, "do_not_contact", MSG_CP_DO_NOT_CONTACT);
     }
     in_window = rule_window(&e, json_object_get(facts, "outbound"), r);
     if (strcmp(purpose, "recovery") != 0)

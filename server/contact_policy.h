@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "lang.h"
 #include "rules.h"
 
 /*
@@ -47,8 +48,9 @@
  *   > 0 (until resolved).
  * next_allowed_at: when every reason will have lapsed if nothing else
  * happens; null when allowed or when a reason does not lapse by itself.
+ * Details are written in lang (msg.h); codes stay English identifiers.
  */
 json_t *contact_policy_evaluate(const json_t *facts, const char *channel, const char *purpose,
-                                const struct rules *r);
+                                const struct rules *r, enum lang lang);
 
 #endif

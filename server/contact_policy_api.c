@@ -48,7 +48,8 @@ HANDLER(customers_contact_policy)
         store_contact_facts(req->db, id, rules_current(), &facts, p) != 0)
         return -1;
     store_rollback(req->db); /* read only */
-    eval = contact_policy_evaluate(facts, channel, purpose, rules_current());
+    eval = contact_policy_evaluate(facts, channel, purpose, rules_current(), req->lang);
     json_decref(facts);
+    res->localized = 1; /* reasons[].detail */
     return response_json(res, 200, eval);
 }

@@ -8,8 +8,10 @@
 #define CRMD_CORS_H
 
 #define CORS_MAX_AGE "600" /* seconds a browser may cache a preflight answer */
+/* Accept-Language is safelisted, but only for some values: listed for the others */
 #define CORS_ALLOW_HEADERS                                                                         \
-    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id"
+    "Accept-Language, Authorization, Content-Type, If-Match, If-None-Match, "                      \
+    "Idempotency-Key, X-Request-Id"
 #define CORS_EXPOSE_HEADERS "ETag, Location, Retry-After, X-Request-Id, Idempotent-Replayed"
 
 /* Is origin (the Origin header, may be NULL) in list (may be NULL or "")? */

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "defer.h"
 #include "jsonx.h"
+#include "lang.h"
 #include "util.h"
 
 /* Copy of n bytes; an escaped NUL ("%00") becomes 0x01 so check_query_text refuses it. */
@@ -52,9 +53,37 @@ static const struct {
     { "Idempotency-Key", offsetof(struct request, idempotency_key), 0 },
 };
 
+/*
+ * Append an Accept-Language line, ", " between lines, keeping at most
+ * LANG_ACCEPT_MAX + 1 bytes: lang_from_accept looks at LANG_ACCEPT_MAX
+ * and ignores a member the cut runs through. Never refused: English is
+ * always a fine answer.
+ */
+static void
+accept_language_add(struct request *req, const char *value, size_t value_size)
+{
+    char *a = req->accept_language;
+    size_t have = strlen(a), room = sizeof req->accept_language - 1;
+
+    if (!value || (have && have + 2 > room))
+        return; /* past the bound already */
+    if (have) {
+        memcpy(a + have, ", ", 2);
+        have += 2;
+    }
+    if (value_size > room - have)
+        value_size = room - have;
+    memcpy(a + have, value, value_size);
+    a[have + value_size] = '\0';
+}
+
 const char *
 exchange_add_header(struct request *req, const char *key, const char *value, size_t value_size)
 {
+    if (strcasecmp(key, "Accept-Language") == 0) {
+        accept_language_add(req, value, value_size);
+        return NULL;
+    }
     for (size_t i = 0; i < sizeof copied_headers / sizeof copied_headers[0]; i++) {
         char **slot = (char **)((char *)req + copied_headers[i].offset);
         size_t have;
@@ -117,6 +146,8 @@ int
 exchange_prepare(struct request *req, struct response *res, const char *bad_header,
                  const char *authorization)
 {
+    req->lang = lang_from_accept(req->accept_language);
+    res->problem.lang = req->lang; /* for the details written in it (problem_set_localized) */
     if (check_query_text(req, &res->problem) != 0)
         return -1;
     if (bad_header) {

@@ -23,7 +23,8 @@ int exchange_add_query(struct request *req, const char *key, size_t key_size, co
 
 /*
  * Copy header key into req when handlers read it (If-Match and
- * If-None-Match, repeated ones joined with ", "; Idempotency-Key).
+ * If-None-Match, repeated ones joined with ", "; Idempotency-Key;
+ * Accept-Language, joined and cut after LANG_ACCEPT_MAX + 1 bytes).
  * Returns NULL, or the header's name when the value is longer than
  * REQUEST_HEADER_MAX or a single-valued header repeats.
  */
@@ -34,7 +35,8 @@ const char *exchange_add_header(struct request *req, const char *key, const char
 int exchange_route_problem(enum router_result rr, const struct request *req, struct problem *p);
 
 /*
- * Before the body: query text (valid UTF-8, no control characters), the
+ * Before the body: the staff's language (req->lang and res->problem.lang
+ * from Accept-Language), query text (valid UTF-8, no control characters), the
  * refused header of exchange_add_header (bad_header, NULL = none), this
  * thread's database connection (db_thread of req->config), then the key
  * in authorization (NULL = absent) and the route's role (auth.c).

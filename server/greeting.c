@@ -3,7 +3,9 @@
  * walks up. Resolves what was typed (plate, VIN, phone, e-mail or id) to
  * one person (404 with how to create them, 300 with candidates when
  * several match), then assembles the card from store_greeting_context,
- * the latest journey, the contact facts and the pure rules.
+ * the latest journey, the contact facts and the pure rules. The greeting
+ * line speaks the customer's language; alerts, reasons and details the
+ * staff's (Accept-Language, req->lang, msg.h).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "contact_policy.h"
 #include "datetime.h"
 #include "handlers.h"
+#include "msg.h"
 #include "normalize.h"
 #include "potential.h"
 #include "resource.h"
@@ -63,15 +66,20 @@ lookup_key(const struct request *req, const char **by, char *key, size_t keysz, 
     return 0;
 }
 
+/* 404 in the staff's language, with how to create the customer (and the car or contact). */
 static void
 not_found(struct problem *p, const char *by, const char *input, const char *key)
 {
-    problem_set(p, PROBLEM_NOT_FOUND,
-                "no customer matches %s '%.64s' (%s); create the customer with POST /v1/customers%s",
-                by, input, key,
-                !strcmp(by, "plate") || !strcmp(by, "vin")
-                    ? " and register the car with POST /v1/vehicles (owner_id, plate, vin)"
-                    : !strcmp(by, "customer_id") ? "" : " and add this contact to them");
+    char detail[PROBLEM_DETAIL_MAX];
+    const char *then = "";
+
+    if (!strcmp(by, "plate") || !strcmp(by, "vin"))
+        then = msg_text(p->lang, MSG_GREETING_NOT_FOUND_CAR);
+    else if (strcmp(by, "customer_id") != 0)
+        then = msg_text(p->lang, MSG_GREETING_NOT_FOUND_CONTACT);
+    msg_format(p->lang, MSG_GREETING_NOT_FOUND, detail, sizeof detail,
+               msg_label(p->lang, MSG_LOOKUPS, by), input, key, then);
+    problem_set_localized(p, PROBLEM_NOT_FOUND, detail);
 }
 
 /* Distinct customer ids of the resolved pairs. */
@@ -133,19 +141,20 @@ birthday_hint(const char *birthday, const char *today)
 
 /* One-line summary of a vehicle for the household list ("MINI Cooper SE, bought here 2026-10"). */
 static json_t *
-vehicle_brief(const json_t *v)
+vehicle_brief(const json_t *v, enum lang lang)
 {
-    char line[256];
+    char line[256], month[16], here[48] = "";
     const char *acq = str(v, "acquired_at");
-
-    int here = json_is_true(json_object_get(v, "bought_from_us")) && acq;
     const char *status = str(v, "status");
+    int gone = status && strcmp(status, "active");
 
-    snprintf(line, sizeof line, "%s%s%s%s%.7s%s%s", str(v, "make") ? str(v, "make") : "",
-             str(v, "model") ? " " : "", str(v, "model") ? str(v, "model") : "",
-             here ? ", bought here " : "", here ? acq : "",
-             status && strcmp(status, "active") ? ", " : "",
-             status && strcmp(status, "active") ? status : "");
+    if (json_is_true(json_object_get(v, "bought_from_us")) && acq) {
+        msg_month(lang, acq, month, sizeof month);
+        msg_format(lang, MSG_BOUGHT_HERE, here, sizeof here, month);
+    }
+    snprintf(line, sizeof line, "%s%s%s%s%s%s", str(v, "make") ? str(v, "make") : "",
+             str(v, "model") ? " " : "", str(v, "model") ? str(v, "model") : "", here,
+             gone ? ", " : "", gone ? msg_label(lang, MSG_VEHICLE_STATUSES, status) : "");
     return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "id", json_object_get(v, "id"), "plate",
                      json_object_get(v, "plate"), "make", json_object_get(v, "make"), "model",
                      json_object_get(v, "model"), "status", json_object_get(v, "status"), "relation",
@@ -154,7 +163,7 @@ vehicle_brief(const json_t *v)
 
 /* Household members each with their vehicles (own/household ones they hold). */
 static json_t *
-household_section(const json_t *ctx)
+household_section(const json_t *ctx, enum lang lang)
 {
     json_t *hh = json_object_get(ctx, "household"), *out, *members, *m, *v;
     size_t i, j;
@@ -170,7 +179,7 @@ household_section(const json_t *ctx)
         {
             const char *holder = str(json_object_get(v, "holder"), "customer_id");
             if (strcmp(str(v, "relation"), "fleet") && holder && !strcmp(holder, str(m, "customer_id")))
-                json_array_append_new(list, vehicle_brief(v));
+                json_array_append_new(list, vehicle_brief(v, lang));
         }
         json_object_set_new(m, "vehicles", list);
     }
@@ -179,7 +188,7 @@ household_section(const json_t *ctx)
 
 /* Fleets with the vehicles due for replacement, lease end or service. */
 static json_t *
-fleets_section(const json_t *ctx, const char *today, const struct rules *r)
+fleets_section(const json_t *ctx, const char *today, const struct rules *r, enum lang lang)
 {
     json_t *out = json_deep_copy(json_object_get(ctx, "fleets")), *f, *v;
     long t = day_number(today);
@@ -191,20 +200,23 @@ fleets_section(const json_t *ctx, const char *today, const struct rules *r)
         json_int_t count = 0;
         json_array_foreach(json_object_get(ctx, "vehicles"), j, v)
         {
-            char why[128] = "";
+            char why[128] = "", date[MSG_DATE_MAX];
             long lease = day_number(str(v, "lease_end")), service = day_number(str(v, "next_service_due"));
             if (strcmp(str(v, "relation"), "fleet") ||
                 strcmp(str(json_object_get(v, "holder"), "customer_id"), str(f, "company_id")))
                 continue;
-            if (lease != LONG_MIN && lease - t >= -31 && lease - t <= 31L * r->lease_end_months)
-                snprintf(why, sizeof why, "lease ends %s", str(v, "lease_end"));
-            else if (service != LONG_MIN && service - t <= r->service_due_days)
-                snprintf(why, sizeof why, "service due %s", str(v, "next_service_due"));
-            else
-                snprintf(why, sizeof why, "due for replacement (age or mileage)");
+            if (lease != LONG_MIN && lease - t >= -31 && lease - t <= 31L * r->lease_end_months) {
+                msg_date(lang, str(v, "lease_end"), date, sizeof date);
+                msg_format(lang, MSG_DUE_LEASE, why, sizeof why, date);
+            } else if (service != LONG_MIN && service - t <= r->service_due_days) {
+                msg_date(lang, str(v, "next_service_due"), date, sizeof date);
+                msg_format(lang, MSG_DUE_SERVICE, why, sizeof why, date);
+            } else {
+                msg_format(lang, MSG_DUE_REPLACEMENT, why, sizeof why);
+            }
             if (++count > GREETING_DUE_SHOWN)
                 continue; /* counted, not listed: a 2,000-car fleet stays readable */
-            json_t *b = vehicle_brief(v);
+            json_t *b = vehicle_brief(v, lang);
             json_object_set_new(b, "why", json_string(why));
             json_array_append_new(due, b);
         }
@@ -243,9 +255,9 @@ alert(json_t *alerts, const char *code, const char *severity, const char *messag
                                             "message", message));
 }
 
-/* What staff must know before speaking. */
+/* What staff must know before speaking, in their language. */
 static json_t *
-alerts_section(const json_t *ctx, const json_t *birthday, const struct rules *r)
+alerts_section(const json_t *ctx, const json_t *birthday, const struct rules *r, enum lang lang)
 {
     json_t *alerts = json_array(), *tp, *person = json_object_get(ctx, "person");
     long t = day_number(str(ctx, "today"));
@@ -254,41 +266,44 @@ alerts_section(const json_t *ctx, const json_t *birthday, const struct rules *r)
     size_t i;
 
     if (json_is_true(json_object_get(person, "do_not_contact")))
-        alert(alerts, "do_not_contact", "warning", "Do not contact this customer for marketing or sales.");
+        alert(alerts, "do_not_contact", "warning", msg_text(lang, MSG_ALERT_DO_NOT_CONTACT));
     json_array_foreach(json_object_get(ctx, "touchpoints"), i, tp)
     {
         json_t *sat = json_object_get(tp, "satisfaction"), *nps = json_object_get(tp, "nps");
         json_t *fu = json_object_get(tp, "follow_up");
-        char day[11] = "", sat_s[16] = "n/a", nps_s[16] = "n/a";
+        char day[11] = "", date[MSG_DATE_MAX], sat_s[16], nps_s[16], kind[64];
         long when;
 
         snprintf(day, sizeof day, "%s", str(tp, "occurred_at") ? str(tp, "occurred_at") : "");
         when = day_number(day);
+        msg_date(lang, day, date, sizeof date);
         if (!strcmp(str(tp, "kind"), "complaint") &&
             (json_is_object(fu) ? !json_is_true(json_object_get(fu, "done")) : !fu || json_is_null(fu))) {
             /* open until a follow-up is marked done, as the contact policy counts it */
             const char *text = json_is_object(fu) ? str(fu, "text") : str(tp, "summary");
-            snprintf(msg, sizeof msg, "Unresolved complaint from %s: %.200s", day,
-                     text ? text : "no follow-up recorded");
+            msg_format(lang, MSG_ALERT_OPEN_COMPLAINT, msg, sizeof msg, date,
+                       text ? text : msg_text(lang, MSG_NO_FOLLOW_UP));
             alert(alerts, "open_complaint", "critical", msg);
         }
         if (!poor_seen && when != LONG_MIN && t - when <= r->poor_experience_days &&
             ((json_is_number(sat) && json_number_value(sat) < r->poor_satisfaction) ||
              (json_is_integer(nps) && json_integer_value(nps) <= 6))) {
             poor_seen = 1;
+            snprintf(sat_s, sizeof sat_s, "%s", msg_text(lang, MSG_NOT_AVAILABLE));
+            snprintf(nps_s, sizeof nps_s, "%s", msg_text(lang, MSG_NOT_AVAILABLE));
             if (json_is_number(sat))
-                snprintf(sat_s, sizeof sat_s, "%.2g", json_number_value(sat));
+                msg_decimal(lang, json_number_value(sat), sat_s, sizeof sat_s);
             if (json_is_integer(nps))
                 snprintf(nps_s, sizeof nps_s, "%d", (int)json_integer_value(nps));
-            snprintf(msg, sizeof msg, "Last %s on %s was rated poorly (satisfaction %s, NPS %s).",
-                     str(tp, "kind"), day, sat_s, nps_s);
+            msg_kind(lang, str(tp, "kind"), 1, kind, sizeof kind); /* "Last service visit" */
+            msg_format(lang, MSG_ALERT_POOR_EXPERIENCE, msg, sizeof msg, kind, date, sat_s, nps_s);
             alert(alerts, "poor_experience", "critical", msg);
         }
     }
     if (json_is_true(json_object_get(birthday, "today")))
-        alert(alerts, "birthday", "info", "Birthday today: congratulate!");
+        alert(alerts, "birthday", "info", msg_text(lang, MSG_ALERT_BIRTHDAY_TODAY));
     else if (json_is_true(json_object_get(birthday, "this_week")))
-        alert(alerts, "birthday", "info", "Birthday this week.");
+        alert(alerts, "birthday", "info", msg_text(lang, MSG_ALERT_BIRTHDAY_WEEK));
     return alerts;
 }
 
@@ -317,13 +332,14 @@ desk_vehicle(struct request *req, const json_t *ctx, const char *vehicle_id, str
 
 /* Outbound contact right now, per consent channel, for sales. */
 static json_t *
-contact_section(const json_t *facts, const struct rules *r)
+contact_section(const json_t *facts, const struct rules *r, enum lang lang)
 {
     static const char *const channels[] = { "phone", "email", "sms", "post" };
     json_t *out = json_object();
 
     for (size_t i = 0; i < 4; i++)
-        json_object_set_new(out, channels[i], contact_policy_evaluate(facts, channels[i], "sales", r));
+        json_object_set_new(out, channels[i],
+                            contact_policy_evaluate(facts, channels[i], "sales", r, lang));
     return out;
 }
 
@@ -400,29 +416,33 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
     bday = birthday_hint(str(person, "birthday"), today);
     eval = evaluation_context(ctx, facts);
     salutation_greeting(person, hour, line, sizeof line);
+    /* the greeting speaks the customer's language; everything else the staff's (req->lang) */
     out = json_pack("{s:s, s:O, s:o, s:O, s:o, s:o, s:o, s:o, s:o, s:O, s:o, s:o, s:o, s:o}",
                     "greeting", line, "language", json_object_get(person, "language"),
                     "recognized_by", recognized, "customer", person, "birthday", bday, "vehicle", vehicle,
                     "relationship", relationship_section(ctx, today), "household",
-                    household_section(ctx), "fleets", fleets_section(ctx, today, r), "touchpoints",
+                    household_section(ctx, req->lang), "fleets",
+                    fleets_section(ctx, today, r, req->lang), "touchpoints",
                     json_object_get(ctx, "touchpoints"), "journey", journey, "alerts",
-                    alerts_section(eval, bday, r), "potential", potential_evaluate(eval, r),
-                    "contact_policy", contact_section(facts, r));
+                    alerts_section(eval, bday, r, req->lang), "potential",
+                    potential_evaluate(eval, r, req->lang), "contact_policy",
+                    contact_section(facts, r, req->lang));
     json_decref(eval);
     json_decref(facts);
     json_decref(ctx);
+    res->localized = 1;
     return response_json(res, 200, out);
 }
 
 /* How the input was recognised, for the desk ("plate without spaces and hyphens"). */
 static json_t *
-recognized_by(const char *by, const char *input, const char *key)
+recognized_by(const char *by, const char *input, const char *key, enum lang lang)
 {
-    const char *how = !strcmp(by, "vin") && strlen(key) < 17 ? "VIN ends with these characters"
-                      : !strcmp(by, "plate")                 ? "plate without spaces and hyphens, upper case"
-                      : !strcmp(by, "phone")                 ? "phone number in E.164"
-                      : !strcmp(by, "email")                 ? "e-mail address, lower case"
-                                                             : "exact";
+    const char *how = !strcmp(by, "vin") && strlen(key) < 17 ? msg_text(lang, MSG_HOW_VIN_TAIL)
+                      : !strcmp(by, "plate")                 ? msg_text(lang, MSG_HOW_PLATE)
+                      : !strcmp(by, "phone")                 ? msg_text(lang, MSG_HOW_PHONE)
+                      : !strcmp(by, "email")                 ? msg_text(lang, MSG_HOW_EMAIL)
+                                                             : msg_text(lang, MSG_HOW_EXACT);
     return json_pack("{s:s, s:s, s:s, s:s}", "by", by, "input", input, "normalized", key, "how", how);
 }
 
@@ -434,9 +454,9 @@ multiple_choices(struct request *req, struct response *res, const json_t *pairs)
 
     if (store_greeting_candidates(req->db, pairs, &candidates, &res->problem) != 0)
         return -1;
+    res->localized = 1;
     return response_json(res, 300, json_pack("{s:s, s:o}", "detail",
-                                              "several customers match; pick one and ask again "
-                                              "with customer_id",
+                                              msg_text(req->lang, MSG_GREETING_CHOOSE),
                                               "candidates", candidates));
 }
 
@@ -466,5 +486,5 @@ HANDLER(greeting_get)
         }
     }
     json_decref(pairs);
-    return card(req, res, id, vid, recognized_by(by, request_query(req, by), key));
+    return card(req, res, id, vid, recognized_by(by, request_query(req, by), key, req->lang));
 }

@@ -223,13 +223,22 @@ collect_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_s
 static void
 add_common_headers(struct MHD_Response *r, const struct http_ctx *c)
 {
+    const struct response *res = &c->res;
+    int cors = c->req.config && c->req.config->cors_origins && c->req.config->cors_origins[0];
+    /* staff sentences in the request's language: the problem's detail, else the body's */
+    int localized = res->problem.code != PROBLEM_NONE ? res->problem.localized : res->localized;
+
     MHD_add_response_header(r, "X-Request-Id", c->req.id);
     for (const struct response_header *h = c->res.headers; h && h->name; h++)
         MHD_add_response_header(r, h->name, h->value);
     MHD_add_response_header(r, "Cache-Control",
-                            c->res.cache_control ? c->res.cache_control : "no-store");
-    if (c->req.config && c->req.config->cors_origins && c->req.config->cors_origins[0])
-        MHD_add_response_header(r, "Vary", "Origin"); /* answers differ by Origin */
+                            res->cache_control ? res->cache_control : "no-store");
+    if (cors || localized) /* answers differ by Origin, by Accept-Language */
+        MHD_add_response_header(r, "Vary", !localized ? "Origin"
+                                           : cors     ? "Origin, Accept-Language"
+                                                      : "Accept-Language");
+    if (localized)
+        MHD_add_response_header(r, "Content-Language", lang_code(c->req.lang));
     if (c->origin) {
         MHD_add_response_header(r, "Access-Control-Allow-Origin", c->origin);
         MHD_add_response_header(r, "Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS);

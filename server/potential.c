@@ -7,22 +7,24 @@
 #include "potential.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "datetime.h"
+#include "msg.h"
 #include "util.h"
 
 #define NAME_MAX_BYTES 256 /* vehicle and person labels */
 #define REASON_MAX 1024    /* labels are bounded, so reasons fit */
 #define VARIANT_SHORT 24   /* a variant up to this many bytes joins the vehicle's name */
 #define COMPLAINT_CHARS 80 /* an open complaint's text is shortened to this many characters */
+#define SUBJECT_MAX (2 * NAME_MAX_BYTES + 48) /* "Petra's " or "The " and a vehicle */
 
 struct eval {
     const struct rules *r;
+    enum lang lang;          /* of the reasons */
     int has_today;
     long today;              /* days since 1970-01-01 */
     const char *person_id;   /* may be NULL */
@@ -144,7 +146,7 @@ cat(char *out, size_t n, const char *s)
 
 /* "VW Passat Variant 2.0 TDI (M-HW 530)": make, model, a short variant, the plate. */
 static void
-vehicle_ref(const json_t *v, int with_plate, char *out, size_t n)
+vehicle_ref(const struct eval *e, const json_t *v, int with_plate, char *out, size_t n)
 {
     const char *parts[] = {str(v, "make"), str(v, "model"), str(v, "variant")};
     const char *plate = str(v, "plate");
@@ -158,7 +160,7 @@ vehicle_ref(const json_t *v, int with_plate, char *out, size_t n)
         cat(out, n, parts[i]);
     }
     if (!*out)
-        cat(out, n, "vehicle");
+        cat(out, n, msg_text(e->lang, MSG_VEHICLE));
     if (with_plate && plate && *plate) {
         cat(out, n, " (");
         cat(out, n, plate);
@@ -169,8 +171,8 @@ vehicle_ref(const json_t *v, int with_plate, char *out, size_t n)
 /*
  * How reasons name a member: given_name, else preferred_name, else
  * salutation and family_name ("Herr Wessling") or the family_name alone,
- * else the first word of name ("Petra Wessling" -> "Petra"), else "A
- * household member".
+ * else the first word of name ("Petra Wessling" -> "Petra"), else ""
+ * (the caller says "a household member").
  */
 static void
 first_name(const json_t *member, const char *name, char *out, size_t n)
@@ -200,49 +202,19 @@ first_name(const json_t *member, const char *name, char *out, size_t n)
         name++;
     while (name && name[k] && name[k] != ' ')
         k++;
-    if (k == 0 || k >= n) {
-        cat(out, n, "A household member");
+    if (k == 0 || k >= n)
         return;
-    }
     memcpy(out, name, k);
     out[k] = '\0';
 }
 
-/* 142000 -> "142,000" */
+/* An opportunity whose reason (written in e->lang with the catalogue) explains it. */
 static void
-thousands(long v, char *out, size_t n)
-{
-    char digits[32];
-    size_t len, o = 0;
-
-    snprintf(digits, sizeof digits, "%ld", v < 0 ? 0 : v);
-    len = strlen(digits);
-    for (size_t i = 0; i < len && o + 2 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-}
-
-static const char *
-plural(long n)
-{
-    return n == 1 ? "" : "s";
-}
-
-static void __attribute__((format(printf, 6, 7)))
 add_opp(struct eval *e, const char *kind, long score, const char *vehicle_id,
-        const char *customer_id, const char *fmt, ...)
+        const char *customer_id, const char *reason)
 {
-    char reason[REASON_MAX];
-    json_t *s;
-    va_list ap;
+    json_t *s = json_string(reason);
 
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    s = json_string(reason);
     score = score < 0 ? 0 : score > 100 ? 100 : score;
     json_array_append_new(
         e->opps, json_pack("{s:s, s:o, s:I, s:o, s:o}", "kind", kind, "reason",
@@ -289,7 +261,7 @@ lease_due(const struct eval *e, const json_t *v, long *end)
 static void
 rule_replacement(struct eval *e, const json_t *v)
 {
-    char ref[NAME_MAX_BYTES], kms[32], text[REASON_MAX] = "";
+    char ref[NAME_MAX_BYTES], kms[32], reason[REASON_MAX];
     double ratio = 0;
     int age, age_over, km_over;
     long km;
@@ -305,51 +277,56 @@ rule_replacement(struct eval *e, const json_t *v)
         ratio = (double)km / (e->r->replace_mileage_km > 0 ? e->r->replace_mileage_km : 1);
     if (ratio > 2)
         ratio = 2; /* the score is capped at 100 anyway */
-    vehicle_ref(v, 1, ref, sizeof ref);
-    thousands(km, kms, sizeof kms);
-    if (age >= 0)
-        snprintf(text, sizeof text, "is %d year%s old%s", age, plural(age), km >= 0 ? " and " : "");
-    if (km >= 0)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "has %s km", kms);
+    vehicle_ref(e, v, 1, ref, sizeof ref);
+    msg_thousands(e->lang, km, kms, sizeof kms);
+    if (age >= 0 && km >= 0)
+        msg_format(e->lang, MSG_PLURAL(age, MSG_AGE_KM_ONE, MSG_AGE_KM), reason, sizeof reason, ref,
+                   age, kms);
+    else if (age >= 0)
+        msg_format(e->lang, MSG_PLURAL(age, MSG_AGE_ONE, MSG_AGE), reason, sizeof reason, ref, age);
+    else
+        msg_format(e->lang, MSG_KM, reason, sizeof reason, ref, kms);
     add_opp(e, "replacement", (long)(50 * ratio + 0.5) + (age_over && km_over ? 10 : 0),
-            str(v, "id"), vehicle_customer(e, v), "%s %s", ref, text);
+            str(v, "id"), vehicle_customer(e, v), reason);
 }
 
 /* Score: 50 at the far end of the window up to 100 today; 90 once ended. */
 static void
 rule_lease_end(struct eval *e, const json_t *v)
 {
-    char ref[NAME_MAX_BYTES], date[11], when[64];
+    char ref[NAME_MAX_BYTES], date[MSG_DATE_MAX], reason[REASON_MAX];
     long end, window, left, score;
     int months;
 
     if (!lease_due(e, v, &end))
         return;
-    vehicle_ref(v, 1, ref, sizeof ref);
-    datetime_format_date(end, date);
+    vehicle_ref(e, v, 1, ref, sizeof ref);
+    msg_day(e->lang, end, date);
     left = end - e->today;
     window = add_months(e->today, e->r->lease_end_months) - e->today;
     score = left < 0 ? 90 : window <= 0 ? 100 : 50 + 50 * (window - left) / window;
     months = left > 0 ? months_until(e->today, end) : 0;
     if (left < 0)
-        snprintf(when, sizeof when, "ended on %s, %ld day%s ago", date, -left, plural(-left));
+        msg_format(e->lang, MSG_PLURAL(-left, MSG_LEASE_ENDED_ONE, MSG_LEASE_ENDED), reason,
+                   sizeof reason, ref, date, -left);
     else if (left == 0)
-        snprintf(when, sizeof when, "ends today, %s", date);
+        msg_format(e->lang, MSG_LEASE_TODAY, reason, sizeof reason, ref, date);
     else if (months > 0)
-        snprintf(when, sizeof when, "ends on %s, in %d month%s", date, months, plural(months));
+        msg_format(e->lang, MSG_PLURAL(months, MSG_LEASE_MONTHS_ONE, MSG_LEASE_MONTHS), reason,
+                   sizeof reason, ref, date, months);
     else
-        snprintf(when, sizeof when, "ends on %s, in %ld day%s", date, left, plural(left));
-    add_opp(e, "lease_end", score, str(v, "id"), vehicle_customer(e, v), "Lease of the %s %s", ref,
-            when);
+        msg_format(e->lang, MSG_PLURAL(left, MSG_LEASE_DAYS_ONE, MSG_LEASE_DAYS), reason,
+                   sizeof reason, ref, date, left);
+    add_opp(e, "lease_end", score, str(v, "id"), vehicle_customer(e, v), reason);
 }
 
 /* Score: 40 at the far end of the window up to 60 on the day; 70 once overdue. */
 static void
 rule_service(struct eval *e, const json_t *v)
 {
-    char ref[NAME_MAX_BYTES + 8], date[11];
+    char ref[NAME_MAX_BYTES + 8], date[MSG_DATE_MAX], reason[REASON_MAX];
     const char *plate = str(v, "plate");
-    long due, left, window = e->r->service_due_days;
+    long due, left, score, window = e->r->service_due_days;
 
     if (!e->has_today || get_date(v, "next_service_due", &due) != 0 || due - e->today > window)
         return;
@@ -358,21 +335,21 @@ rule_service(struct eval *e, const json_t *v)
         cat(ref, sizeof ref, plate);
     } else {
         char name[NAME_MAX_BYTES];
-        vehicle_ref(v, 0, name, sizeof name);
-        snprintf(ref, sizeof ref, "the %s", name);
+        vehicle_ref(e, v, 0, name, sizeof name);
+        msg_format(e->lang, MSG_THE_VEHICLE, ref, sizeof ref, name);
     }
-    datetime_format_date(due, date);
+    msg_day(e->lang, due, date);
     left = due - e->today;
     if (left < 0)
-        add_opp(e, "service", 70, str(v, "id"), vehicle_customer(e, v),
-                "Service of %s is %ld day%s overdue", ref, -left, plural(-left));
+        msg_format(e->lang, MSG_PLURAL(-left, MSG_SERVICE_OVERDUE_ONE, MSG_SERVICE_OVERDUE), reason,
+                   sizeof reason, ref, -left);
     else if (left == 0)
-        add_opp(e, "service", 60, str(v, "id"), vehicle_customer(e, v),
-                "Service of %s due today (%s)", ref, date);
+        msg_format(e->lang, MSG_SERVICE_TODAY, reason, sizeof reason, ref, date);
     else
-        add_opp(e, "service", window > 0 ? 40 + 20 * (window - left) / window : 60, str(v, "id"),
-                vehicle_customer(e, v), "Service of %s due in %ld day%s (%s)", ref, left,
-                plural(left), date);
+        msg_format(e->lang, MSG_PLURAL(left, MSG_SERVICE_DUE_ONE, MSG_SERVICE_DUE), reason,
+                   sizeof reason, ref, left, date);
+    score = left < 0 ? 70 : left == 0 || window <= 0 ? 60 : 40 + 20 * (window - left) / window;
+    add_opp(e, "service", score, str(v, "id"), vehicle_customer(e, v), reason);
 }
 
 static const json_t *
@@ -388,21 +365,22 @@ find_member(const struct eval *e, const char *customer_id)
     return NULL;
 }
 
-/* "Petra's " for a household member's vehicle, "" for the person's own. */
+/* The vehicle as a sentence's subject: "Petra's VW Golf (M-PK 1)" of a member, else "The ...". */
 static void
-holder_prefix(const struct eval *e, const json_t *v, char *out, size_t n)
+vehicle_subject(const struct eval *e, const json_t *v, char *out, size_t n)
 {
     const json_t *holder = json_object_get(v, "holder");
     const json_t *member = find_member(e, str(holder, "customer_id"));
     const char *name = str(holder, "name");
-    char first[NAME_MAX_BYTES];
+    char first[NAME_MAX_BYTES], ref[NAME_MAX_BYTES];
 
-    out[0] = '\0';
-    if (!eq(str(v, "relation"), "household"))
+    vehicle_ref(e, v, 1, ref, sizeof ref);
+    if (!eq(str(v, "relation"), "household")) {
+        msg_format(e->lang, MSG_THE_SUBJECT, out, n, ref);
         return;
+    }
     first_name(member, name ? name : str(member, "name"), first, sizeof first);
-    cat(out, n, first);
-    cat(out, n, first[strlen(first) - 1] == 's' ? "' " : "'s ");
+    msg_possessive(e->lang, *first ? first : NULL, ref, out, n);
 }
 
 /* Score: 40, or 70 with stated interest in electric cars. */
@@ -410,16 +388,17 @@ static void
 rule_electric(struct eval *e, const json_t *v)
 {
     const char *pt = str(v, "powertrain");
-    char who[NAME_MAX_BYTES], ref[NAME_MAX_BYTES];
+    char subject[SUBJECT_MAX], reason[REASON_MAX];
     int age = vehicle_age(e, v);
 
     if (!(eq(pt, "petrol") || eq(pt, "diesel")) || age < 0 || age < e->r->ev_combustion_age_years)
         return;
-    holder_prefix(e, v, who, sizeof who);
-    vehicle_ref(v, 1, ref, sizeof ref);
+    vehicle_subject(e, v, subject, sizeof subject);
+    msg_format(e->lang, MSG_PLURAL(age, MSG_ELECTRIC_ONE, MSG_ELECTRIC), reason, sizeof reason,
+               subject, age, msg_label(e->lang, MSG_POWERTRAINS, pt),
+               e->ev_interest ? msg_text(e->lang, MSG_ELECTRIC_INTEREST) : "");
     add_opp(e, "electric_switch", e->ev_interest ? 70 : 40, str(v, "id"), vehicle_customer(e, v),
-            "%s%s is %d year%s old and runs on %s%s", *who ? who : "The ", ref, age, plural(age),
-            pt, e->ev_interest ? "; interest in electric cars noted" : "");
+            reason);
 }
 
 /* The partner's car, older than partner_car_age_years. Score: 50 + 5 per year over, at most 80. */
@@ -428,16 +407,16 @@ rule_partner_car(struct eval *e, const json_t *v)
 {
     const json_t *holder = find_member(e, str(json_object_get(v, "holder"), "customer_id"));
     const char *role = str(holder, "role");
-    char who[NAME_MAX_BYTES], ref[NAME_MAX_BYTES];
+    char subject[SUBJECT_MAX], reason[REASON_MAX];
     int age = vehicle_age(e, v), over = age - e->r->partner_car_age_years;
 
     if (!(eq(role, "partner") || (eq(role, "head") && eq(e->person_role, "partner"))) ||
         eq(str(holder, "customer_id"), e->person_id) || age < 0 || over <= 0)
         return;
-    holder_prefix(e, v, who, sizeof who);
-    vehicle_ref(v, 1, ref, sizeof ref);
+    vehicle_subject(e, v, subject, sizeof subject);
+    msg_format(e->lang, MSG_PLURAL(age, MSG_AGE_ONE, MSG_AGE), reason, sizeof reason, subject, age);
     add_opp(e, "household", over > 6 ? 80 : 50 + 5 * over, str(v, "id"), str(holder, "customer_id"),
-            "%s%s is %d year%s old", who, ref, age, plural(age));
+            reason);
 }
 
 static void
@@ -474,30 +453,33 @@ rule_members(struct eval *e)
 
     json_array_foreach (e->members, i, m) {
         const char *id = str(m, "customer_id"), *role = str(m, "role"), *sal = str(m, "salutation");
-        char name[NAME_MAX_BYTES], date[11];
+        char name[NAME_MAX_BYTES], date[MSG_DATE_MAX], reason[REASON_MAX];
         long bday, count;
         int age = -1;
 
         if (!json_is_object(m) || eq(id, e->person_id))
             continue;
         first_name(m, str(m, "name"), name, sizeof name);
+        if (!*name)
+            snprintf(name, sizeof name, "%s", msg_text(e->lang, MSG_A_MEMBER));
         if (e->has_today && get_date(m, "birthday", &bday) == 0) {
             long turns = add_months(bday, 12 * e->r->driving_age);
             age = age_years(bday, e->today);
             if (age >= 0 && age < e->r->driving_age &&
                 turns <= add_months(e->today, e->r->driving_age_soon_months)) {
-                datetime_format_date(turns, date);
-                add_opp(e, "household", 60, NULL, id, "%s turns %d on %s: first car?", name,
-                        e->r->driving_age, date);
+                msg_day(e->lang, turns, date);
+                msg_format(e->lang, MSG_TURNS, reason, sizeof reason, name, e->r->driving_age,
+                           date);
+                add_opp(e, "household", 60, NULL, id, reason);
             }
         } else if (eq(role, "head") || eq(role, "partner") || eq(role, "parent")) {
             age = e->r->driving_age;
         }
-        if (age >= e->r->driving_age && get_int(m, "vehicle_count", &count) == 0 && count == 0)
-            add_opp(e, "household", 50, NULL, id, "%s has no car of %s own", name,
-                    eq(sal, "Frau")   ? "her"
-                    : eq(sal, "Herr") ? "his"
-                                      : "their");
+        if (age >= e->r->driving_age && get_int(m, "vehicle_count", &count) == 0 && count == 0) {
+            msg_format(e->lang, MSG_NO_OWN_CAR, reason, sizeof reason, name,
+                       msg_label(e->lang, MSG_OWN_BY_SALUTATION, sal));
+            add_opp(e, "household", 50, NULL, id, reason);
+        }
     }
 }
 
@@ -531,7 +513,7 @@ rule_fleets(struct eval *e, const json_t *fleets, const json_t *vehicles)
         const json_t *roles = json_object_get(f, "roles");
         long size, n = 0, leases = 0, due = 0, end, km;
         int manager = has_role(roles, "fleet_manager"), age;
-        char what[256] = "";
+        char what[256] = "", reason[REASON_MAX];
 
         if (!company || !(manager || has_role(roles, "decision_maker")))
             continue;
@@ -553,18 +535,21 @@ rule_fleets(struct eval *e, const json_t *fleets, const json_t *vehicles)
             continue;
         /* The months belong to the leases: replacement is due now, not "in the next months". */
         if (leases && e->r->lease_end_months == 1)
-            snprintf(what, sizeof what, ": %ld lease%s end%s in the next month", leases,
-                     plural(leases), leases == 1 ? "s" : "");
+            msg_format(e->lang,
+                       MSG_PLURAL(leases, MSG_FLEET_LEASES_MONTH_ONE, MSG_FLEET_LEASES_MONTH), what,
+                       sizeof what, leases);
         else if (leases)
-            snprintf(what, sizeof what, ": %ld lease%s end%s in the next %d months", leases,
-                     plural(leases), leases == 1 ? "s" : "", e->r->lease_end_months);
+            msg_format(e->lang, MSG_PLURAL(leases, MSG_FLEET_LEASES_ONE, MSG_FLEET_LEASES), what,
+                       sizeof what, leases, e->r->lease_end_months);
         if (due)
-            snprintf(what + strlen(what), sizeof what - strlen(what),
-                     "%s%ld car%s %s due for replacement", leases ? " and " : ": ", due, plural(due),
-                     due == 1 ? "is" : "are");
-        add_opp(e, "fleet", 40 + 5 * (leases + due), NULL, company, "%s %s (%ld vehicle%s)%s",
-                manager ? "Fleet manager of" : "Decision maker at", cname ? cname : "a company",
-                size, plural(size), what);
+            msg_format(e->lang, MSG_PLURAL(due, MSG_FLEET_DUE_ONE, MSG_FLEET_DUE),
+                       what + strlen(what), sizeof what - strlen(what),
+                       leases ? msg_text(e->lang, MSG_AND) : ": ", due);
+        msg_format(e->lang, MSG_PLURAL(size, MSG_FLEET_ONE, MSG_FLEET), reason, sizeof reason,
+                   manager ? msg_text(e->lang, MSG_FLEET_MANAGER)
+                           : msg_text(e->lang, MSG_DECISION_MAKER),
+                   cname ? cname : msg_text(e->lang, MSG_A_COMPANY), size, what);
+        add_opp(e, "fleet", 40 + 5 * (leases + due), NULL, company, reason);
     }
 }
 
@@ -625,7 +610,7 @@ poor_experience(struct eval *e, const json_t *tp, const json_t *touchpoints, tim
 {
     const char *kind = str(tp, "kind");
     json_t *other;
-    char label[64], date[11], rating[32] = "", npsv[32] = "";
+    char label[64], date[MSG_DATE_MAX], rating[32] = "", npsv[32] = "", reason[REASON_MAX];
     long nps, score = 0;
     double sat;
     int last = 1;
@@ -637,15 +622,13 @@ poor_experience(struct eval *e, const json_t *tp, const json_t *touchpoints, tim
             datetime_parse_rfc3339(str(other, "occurred_at"), &t) == 0 && t > at)
             last = 0;
     }
-    snprintf(label, sizeof label, "%s", kind ? kind : "contact");
-    for (char *c = label; *c; c++)
-        *c = *c == '_' ? ' ' : *c;
+    msg_kind(e->lang, kind, last, label, sizeof label); /* "Last service visit" */
     if (!last)
         label[0] = (char)toupper((unsigned char)label[0]);
-    datetime_format_date(at >= 0 ? at / 86400 : (at - 86399) / 86400, date);
+    msg_day(e->lang, at >= 0 ? at / 86400 : (at - 86399) / 86400, date);
     get_rating(tp, &sat, &nps);
     if (sat >= 0) {
-        snprintf(rating, sizeof rating, "%.2g", sat); /* 0.2, 0.49, 1 */
+        msg_decimal(e->lang, sat, rating, sizeof rating); /* 0.2, 0.49, 1 */
         score = (long)((1 - sat) * 100 + 0.5);
     }
     if (nps >= 0) {
@@ -653,8 +636,8 @@ poor_experience(struct eval *e, const json_t *tp, const json_t *touchpoints, tim
         if ((10 - nps) * 10 > score)
             score = (10 - nps) * 10;
     }
-    add_opp(e, "retention_risk", score, str(tp, "vehicle_id"), e->person_id,
-            "%s%s on %s was rated %s%s", last ? "Last " : "", label, date, rating, npsv);
+    msg_format(e->lang, MSG_POOR_RATED, reason, sizeof reason, label, date, rating, npsv);
+    add_opp(e, "retention_risk", score, str(tp, "vehicle_id"), e->person_id, reason);
 }
 
 /* "Open complaint: <follow-up text, at most COMPLAINT_CHARS characters on one line>" */
@@ -663,14 +646,14 @@ open_complaint(struct eval *e, const json_t *tp)
 {
     const json_t *fu = json_object_get(tp, "follow_up");
     const char *text = str(fu, "text");
-    char shown[COMPLAINT_CHARS * 4 + 4];
+    char shown[COMPLAINT_CHARS * 4 + 4], reason[REASON_MAX];
     size_t o = 0, chars = 0, total = 0;
 
     if (!eq(str(tp, "kind"), "complaint"))
         return;
     if (!fu || json_is_null(fu)) {
         /* No follow-up recorded: open until one is (as the contact policy counts it). */
-        text = str(tp, "summary") ? str(tp, "summary") : "no follow-up recorded";
+        text = str(tp, "summary") ? str(tp, "summary") : msg_text(e->lang, MSG_NO_FOLLOW_UP);
     } else if (!text || json_is_true(json_object_get(fu, "done"))) {
         return;
     }
@@ -685,8 +668,8 @@ open_complaint(struct eval *e, const json_t *tp)
     shown[o] = '\0';
     if (total > COMPLAINT_CHARS)
         cat(shown, sizeof shown, "\xe2\x80\xa6" /* U+2026 */);
-    add_opp(e, "retention_risk", 80, str(tp, "vehicle_id"), e->person_id, "Open complaint: %s",
-            shown);
+    msg_format(e->lang, MSG_OPEN_COMPLAINT, reason, sizeof reason, shown);
+    add_opp(e, "retention_risk", 80, str(tp, "vehicle_id"), e->person_id, reason);
 }
 
 /*
@@ -772,12 +755,12 @@ finish(json_t *opps)
 }
 
 json_t *
-potential_evaluate(const json_t *ctx, const struct rules *r)
+potential_evaluate(const json_t *ctx, const struct rules *r, enum lang lang)
 {
     const json_t *person = json_object_get(ctx, "person");
     const json_t *vehicles = json_object_get(ctx, "vehicles");
     const json_t *touchpoints = json_object_get(ctx, "touchpoints");
-    struct eval e = {.r = r ? r : rules_current(), .opps = json_array()};
+    struct eval e = {.r = r ? r : rules_current(), .lang = lang, .opps = json_array()};
     const json_t *me;
     size_t i;
     json_t *v;

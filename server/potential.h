@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "lang.h"
 #include "rules.h"
 
 /*
@@ -38,7 +39,8 @@
  * score, highest first. kind is one of: replacement, lease_end, household,
  * fleet, electric_switch, service, retention_risk. Scores are 0..100 per
  * opportunity; retention_risk is a warning and does not add to the total.
+ * Reasons are written in lang (msg.h); kinds stay English identifiers.
  */
-json_t *potential_evaluate(const json_t *ctx, const struct rules *r);
+json_t *potential_evaluate(const json_t *ctx, const struct rules *r, enum lang lang);
 
 #endif

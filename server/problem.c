@@ -93,10 +93,18 @@ problem_set(struct problem *p, enum problem_code code, const char *fmt, ...)
     va_list ap;
 
     p->code = code;
+    p->localized = 0;
     va_start(ap, fmt);
     vsnprintf(p->detail, sizeof p->detail, fmt, ap);
     va_end(ap);
     utf8_clean(p->detail);
+}
+
+void
+problem_set_localized(struct problem *p, enum problem_code code, const char *detail)
+{
+    problem_set(p, code, "%s", detail);
+    p->localized = 1;
 }
 
 void
@@ -187,5 +195,6 @@ problem_release(struct problem *p)
     json_decref(p->extra);
     p->errors = p->extra = NULL;
     p->code = PROBLEM_NONE;
+    p->localized = 0;
     p->detail[0] = '\0';
 }

@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "lang.h"
+
 enum problem_code {
     PROBLEM_NONE = 0,
     PROBLEM_BAD_REQUEST,        /* 400: a malformed parameter, cursor, header */
@@ -41,11 +43,20 @@ struct problem {
     json_t *errors;         /* array of {field, message}, or NULL */
     json_t *extra;          /* object of extension members, or NULL */
     const char *request_id; /* borrowed; for internal errors */
+    enum lang lang;         /* the staff's language (Accept-Language), for localized details */
+    int localized;          /* detail is in lang (problem_set_localized): Content-Language */
 };
 
 /* Set code and detail (printf-style); replaces an earlier detail. */
 void problem_set(struct problem *p, enum problem_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * Set code and detail, a text already written in p->lang (msg_format with
+ * the catalogue); the answer then carries Content-Language. Details set
+ * with problem_set stay English.
+ */
+void problem_set_localized(struct problem *p, enum problem_code code, const char *detail);
 
 /* Append {field, message} to errors[]. */
 void problem_add_field(struct problem *p, const char *field, const char *fmt, ...)

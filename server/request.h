@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "lang.h"
 #include "problem.h"
 #include "router.h"
 
@@ -40,6 +41,10 @@ struct request {
     char *if_match;       /* If-Match header as sent, NULL when absent */
     char *if_none_match;  /* If-None-Match header, NULL when absent */
     char *idempotency_key; /* Idempotency-Key header, NULL when absent */
+    /* Accept-Language as sent (repeated ones joined with ", "), cut after LANG_ACCEPT_MAX + 1
+     * bytes: lang_from_accept ignores what lies past LANG_ACCEPT_MAX */
+    char accept_language[LANG_ACCEPT_MAX + 2];
+    enum lang lang;       /* the staff's language for sentences, from accept_language */
     char *body;           /* NUL-terminated copy of the body, or NULL */
     size_t body_len;
     json_t *json;         /* parsed body after request_json() */
@@ -79,6 +84,7 @@ struct response {
     int retry_after;      /* seconds for a Retry-After header on a problem (0 = none) */
     const char *www_authenticate; /* WWW-Authenticate header of a 401 (static string) */
     char disposition[96]; /* Content-Disposition header on a 2xx ("" = none) */
+    int localized;        /* body has sentences in req->lang: Content-Language, Vary */
     const struct response_header *headers; /* more headers on any answer (304 and problems
                                             * too), ended by a NULL name; static, NULL = none */
     struct problem problem;

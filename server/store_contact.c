@@ -9,6 +9,7 @@
 
 #include "contact_policy.h"
 #include "db.h"
+#include "msg.h"
 #include "store_util.h"
 #include "rules.h"
 #include "store.h"
@@ -160,7 +161,7 @@ store_touchpoint_before_write_policy(struct db *db, const json_t *doc, struct pr
     const char *channel;
     const struct rules *r = rules_current();
     json_t *facts, *eval, *reason;
-    char codes[256] = "";
+    char codes[256] = "", detail[PROBLEM_DETAIL_MAX];
     size_t i;
 
     if (store_touchpoint_before_write(db, doc, p) != 0)
@@ -172,7 +173,7 @@ store_touchpoint_before_write_policy(struct db *db, const json_t *doc, struct pr
     channel = consent_channel(json_string_value(json_object_get(doc, "channel")));
     if (store_contact_facts(db, customer, r, &facts, p) != 0)
         return -1;
-    eval = contact_policy_evaluate(facts, channel, purpose, r);
+    eval = contact_policy_evaluate(facts, channel, purpose, r, p->lang);
     json_decref(facts);
     if (json_is_true(json_object_get(eval, "allowed"))) {
         json_decref(eval);
@@ -185,10 +186,11 @@ store_touchpoint_before_write_policy(struct db *db, const json_t *doc, struct pr
         strncat(codes, json_string_value(json_object_get(reason, "code")),
                 sizeof codes - strlen(codes) - 1);
     }
-    problem_set(p, PROBLEM_CONFLICT,
-                "this outbound %s contact (%s) breaks the contact policy: %s; see contact_policy, "
-                "or send override_reason to record it anyway",
-                purpose, json_string_value(json_object_get(doc, "channel")), codes);
+    msg_format(p->lang, MSG_CP_REFUSED, detail, sizeof detail,
+               msg_label(p->lang, MSG_PURPOSES, purpose),
+               msg_label(p->lang, MSG_CHANNELS, json_string_value(json_object_get(doc, "channel"))),
+               codes);
+    problem_set_localized(p, PROBLEM_CONFLICT, detail); /* the staff's language (Accept-Language) */
     problem_set_extra(p, "contact_policy", eval);
     return -1;
 }

@@ -38,5 +38,6 @@ Suite *audit_suite(void);
 Suite *ops_suite(void);
 Suite *diskfull_suite(void);
 Suite *retention_suite(void);
+Suite *i18n_suite(void);
 
 #endif

@@ -10,8 +10,8 @@
  *   Name: value\n                 zero or more headers
  *   \n
  *   body                          the rest, as is
- * Content-Type, If-Match, If-None-Match, Idempotency-Key and Authorization
- * are what http.c hands on; "X-Fuzz-Role: reader|desk|manager|admin|none"
+ * Content-Type, If-Match, If-None-Match, Idempotency-Key, Accept-Language
+ * and Authorization are what http.c hands on; "X-Fuzz-Role: reader|desk|manager|admin|none"
  * picks the key sent (default admin; an Authorization header wins);
  * "X-Fuzz-Chunk: N" feeds a streamed body (POST /v1/import) in chunks of
  * N bytes (1-4096, default 4096) as libmicrohttpd may split it.

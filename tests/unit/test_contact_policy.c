@@ -1,8 +1,8 @@
 /*
  * test_contact_policy: every rule of contact_policy_evaluate just inside
  * and just outside its window or count, for every purpose, alone and
- * combined, with default and custom rules. Facts are built relative to a
- * fixed now.
+ * combined, with default and custom rules, and every detail in German.
+ * Facts are built relative to a fixed now.
  */
 #include <check.h>
 #include <jansson.h>
@@ -238,7 +238,7 @@ START_TEST(rules_table)
 
     rules_defaults(&r);
     facts = build_facts(c);
-    eval = contact_policy_evaluate(facts, c->channel, c->purpose, &r);
+    eval = contact_policy_evaluate(facts, c->channel, c->purpose, &r, LANG_EN);
     ck_assert_msg(strcmp(codes(eval, got, sizeof got), c->want) == 0, "%s: reasons [%s], want [%s]",
                   c->what, got, c->want);
     ck_assert_msg(json_is_true(json_object_get(eval, "allowed")) == (c->want[0] == '\0'),
@@ -261,7 +261,7 @@ START_TEST(shape)
     json_t *facts = build_facts(&c), *eval;
 
     rules_defaults(&r);
-    eval = contact_policy_evaluate(facts, "phone", "service", &r);
+    eval = contact_policy_evaluate(facts, "phone", "service", &r, LANG_EN);
     ck_assert_int_eq(json_object_size(eval), 8);
     ck_assert_str_eq(json_string_value(json_object_get(eval, "channel")), "phone");
     ck_assert_str_eq(json_string_value(json_object_get(eval, "purpose")), "service");
@@ -272,7 +272,7 @@ START_TEST(shape)
     ck_assert_int_eq(json_integer_value(json_object_get(eval, "max_contacts")), 3);
     ck_assert(json_is_null(json_object_get(eval, "next_allowed_at")));
     json_decref(eval);
-    eval = contact_policy_evaluate(facts, NULL, "sales", &r);
+    eval = contact_policy_evaluate(facts, NULL, "sales", &r, LANG_EN);
     ck_assert(json_is_null(json_object_get(eval, "channel")));
     ck_assert(json_is_true(json_object_get(eval, "allowed")));
     json_decref(eval);
@@ -291,7 +291,7 @@ START_TEST(details_say_why)
     const char *d;
 
     rules_defaults(&r);
-    eval = contact_policy_evaluate(facts, "phone", "sales", &r);
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
     reasons = json_object_get(eval, "reasons");
     ck_assert_int_eq(json_array_size(reasons), 3);
     d = json_string_value(json_object_get(json_array_get(reasons, 0), "detail"));
@@ -303,6 +303,74 @@ START_TEST(details_say_why)
     ck_assert_msg(strstr(d, "until 2026-06-30T12:00:00Z") && strstr(d, "1 complaint is open") &&
                       strstr(d, "recovery"),
                   "%s", d);
+    json_decref(eval);
+    json_decref(facts);
+}
+END_TEST
+
+/* Every detail in German, singular and plural; the codes stay English. */
+static const struct german_case {
+    struct pcase c;
+    int contact_max, let_go; /* 0: the default */
+    const char *want;        /* the details joined by " | " */
+} german_cases[] = {
+    { { "withdrawn, window, quiet", "phone", "sales",
+        "{\"phone\":{\"status\":\"withdrawn\",\"at\":\"2026-05-01T08:00:00Z\"}}", 0,
+        { { 'r', 1 * D }, { 'r', 2 * D }, { 'r', 3 * D } }, { 1 * D }, 1, 0, "", 0, NONE },
+      0, 0,
+      "Der Kunde hat die Einwilligung zur Kontaktaufnahme per Telefon am 01.05.2026 widerrufen | "
+      "3 ausgehende Kontakte in den letzten 30 Tagen erreichen die Grenze von 3 | "
+      "Kein Verkaufskontakt für 30 Tage nach einer schlechten Erfahrung (bis 30.06.2026, 12:00 "
+      "UTC) und solange 1 Reklamation offen ist; Kontakte zu Service, Information und "
+      "Wiedergutmachung sind erlaubt" },
+    { { "withdrawn without a date, no consent", "post", "service", "{\"post\":\"withdrawn\"}", 0,
+        { { 0, 0 } }, { 0 }, 0, 0, "", 0, NONE },
+      0, 0, "Der Kunde hat die Einwilligung zur Kontaktaufnahme per Post widerrufen" },
+    { { "no consent, do not contact", "sms", "service", NULL, 1, { { 0, 0 } }, { 0 }, 0, 0, "", 0,
+        NONE },
+      0, 0,
+      "Keine Einwilligung zur Kontaktaufnahme per SMS erfasst | "
+      "Der Kunde möchte überhaupt nicht kontaktiert werden" },
+    { { "let go", "email", "information", GRANTED, 0,
+        { { 'u', 1 * D }, { 'u', 40 * D }, { 'u', 80 * D } }, { 0 }, 0, 0, "", 0, NONE },
+      0, 0,
+      "Die letzten 3 ausgehenden Versuche blieben unbeantwortet; warten, bis sich der Kunde "
+      "meldet" },
+    { { "one contact, one attempt", "email", "information", GRANTED, 0, { { 'u', 1 * D } }, { 0 },
+        0, 0, "", 0, NONE },
+      1, 1,
+      "1 ausgehender Kontakt in den letzten 30 Tagen erreicht die Grenze von 1 | "
+      "1 ausgehender Versuch blieb zuletzt unbeantwortet; warten, bis sich der Kunde meldet" },
+    { { "two complaints", "phone", "sales", GRANTED, 0, { { 0, 0 } }, { 0 }, 2, 0, "", 0, NONE },
+      0, 0,
+      "Kein Verkaufskontakt solange 2 Reklamationen offen sind; Kontakte zu Service, Information "
+      "und Wiedergutmachung sind erlaubt" },
+    { { "contact_max 0", "phone", "sales", GRANTED, 0, { { 0, 0 } }, { 0 }, 0, 0, "", 0, NONE },
+      -1, 0, "Keine ausgehenden Kontakte erlaubt (contact_max ist 0)" },
+};
+
+START_TEST(details_in_german)
+{
+    const struct german_case *g = &german_cases[_i];
+    struct rules r;
+    json_t *facts = build_facts(&g->c), *eval, *reason;
+    char got[1024] = "";
+    size_t i;
+
+    rules_defaults(&r);
+    if (g->contact_max)
+        r.contact_max = g->contact_max < 0 ? 0 : g->contact_max;
+    if (g->let_go)
+        r.let_go_unanswered = g->let_go;
+    eval = contact_policy_evaluate(facts, g->c.channel, g->c.purpose, &r, LANG_DE);
+    json_array_foreach(json_object_get(eval, "reasons"), i, reason)
+    {
+        if (i)
+            strncat(got, " | ", sizeof got - strlen(got) - 1);
+        strncat(got, json_string_value(json_object_get(reason, "detail")),
+                sizeof got - strlen(got) - 1);
+    }
+    ck_assert_msg(strcmp(got, g->want) == 0, "%s:\n got  %s\n want %s", g->c.what, got, g->want);
     json_decref(eval);
     json_decref(facts);
 }
@@ -325,19 +393,19 @@ START_TEST(custom_rules)
     r.contact_max = 5;
     r.contact_window_days = 7;
     facts = build_facts(&five);
-    eval = contact_policy_evaluate(facts, "phone", "sales", &r);
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
     ck_assert_str_eq(codes(eval, got, sizeof got), "too_many_contacts");
     ck_assert_int_eq(json_integer_value(json_object_get(eval, "window_days")), 7);
     ck_assert_int_eq(json_integer_value(json_object_get(eval, "max_contacts")), 5);
     check_next(eval, 2 * D, "5 in 7 days");
     json_decref(eval);
     r.contact_window_days = 5; /* the 5th is exactly 5 days old: out */
-    eval = contact_policy_evaluate(facts, "phone", "sales", &r);
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
     ck_assert_str_eq(codes(eval, got, sizeof got), "");
     ck_assert_int_eq(json_integer_value(json_object_get(eval, "contacts_in_window")), 4);
     json_decref(eval);
     r.contact_max = 0; /* nothing at all, for ever */
-    eval = contact_policy_evaluate(facts, "phone", "sales", &r);
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
     ck_assert_str_eq(codes(eval, got, sizeof got), "too_many_contacts");
     check_next(eval, NONE, "contact_max 0");
     json_decref(eval);
@@ -345,16 +413,16 @@ START_TEST(custom_rules)
 
     rules_defaults(&r);
     facts = build_facts(&one); /* one unanswered attempt, a poor experience 1 s ago */
-    eval = contact_policy_evaluate(facts, "phone", "sales", &r);
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
     ck_assert_str_eq(codes(eval, got, sizeof got), "quiet_period");
     json_decref(eval);
     r.let_go_unanswered = 1;
     r.quiet_days = 0;
-    eval = contact_policy_evaluate(facts, "phone", "sales", &r);
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
     ck_assert_str_eq(codes(eval, got, sizeof got), "let_go");
     json_decref(eval);
     r.let_go_unanswered = 2;
-    eval = contact_policy_evaluate(facts, "phone", "sales", &r);
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
     ck_assert_str_eq(codes(eval, got, sizeof got), "");
     json_decref(eval);
     json_decref(facts);
@@ -372,6 +440,8 @@ contact_policy_suite(void)
     tc = tcase_create("output");
     tcase_add_test(tc, shape);
     tcase_add_test(tc, details_say_why);
+    tcase_add_loop_test(tc, details_in_german, 0,
+                        (int)(sizeof german_cases / sizeof german_cases[0]));
     suite_add_tcase(s, tc);
     tc = tcase_create("custom_rules");
     tcase_add_test(tc, custom_rules);

@@ -1,7 +1,8 @@
 /*
  * test_potential: every purchase-potential rule just below and just above
- * its threshold (default rules, today 2026-11-23), exact reason texts,
- * ordering, the total's cap, and robustness against missing or mistyped
+ * its threshold (default rules, today 2026-11-23), exact reason texts (in
+ * English, and every reason once in German), ordering, the total's cap,
+ * and robustness against missing or mistyped
  * context. Contexts are JSON written with ' for " (J() turns them back).
  */
 #include <check.h>
@@ -63,20 +64,26 @@ dump(const json_t *j)
     return s ? s : strdup("(null)");
 }
 
-/* Evaluate a context given as text with the default rules. */
+/* Evaluate a context given as text with the default rules, reasons in lang. */
 static json_t *
-eval(const char *ctx_text)
+eval_in(const char *ctx_text, enum lang lang)
 {
     struct rules r;
     json_t *ctx = J(ctx_text), *res;
 
     rules_defaults(&r);
-    res = potential_evaluate(ctx, &r);
+    res = potential_evaluate(ctx, &r, lang);
     json_decref(ctx);
     ck_assert_ptr_nonnull(res);
     ck_assert(json_is_integer(json_object_get(res, "score")));
     ck_assert(json_is_array(json_object_get(res, "opportunities")));
     return res;
+}
+
+static json_t *
+eval(const char *ctx_text)
+{
+    return eval_in(ctx_text, LANG_EN);
 }
 
 /* The only opportunity of kind (fails when there are several), or NULL. */
@@ -447,10 +454,10 @@ static const struct rule_case rule_cases[] = {
      80},
 };
 
-START_TEST(test_rule)
+static void
+check_case(const struct rule_case *c, enum lang lang)
 {
-    const struct rule_case *c = &rule_cases[_i];
-    json_t *res = eval(c->ctx), *o = only_of_kind(res, c->kind);
+    json_t *res = eval_in(c->ctx, lang), *o = only_of_kind(res, c->kind);
     char *text = dump(res);
 
     if (!c->reason) {
@@ -468,6 +475,215 @@ START_TEST(test_rule)
     }
     free(text);
     json_decref(res);
+}
+
+START_TEST(test_rule)
+{
+    check_case(&rule_cases[_i], LANG_EN);
+}
+END_TEST
+
+/* -------------------------------------------------------------- in German */
+
+/* Every reason of every rule, singular and plural, as a German desk reads it. */
+static const struct rule_case german_cases[] = {
+    {"age 6y", CTX("'vehicles': [" OWN("'first_registration': '2020-11-23'") "]"), "replacement",
+     "BMW 320d ist 6 Jahre alt", 50},
+    {"1 year, over mileage",
+     CTX("'vehicles': [" OWN("'first_registration': '2025-11-23', 'mileage_km': 130000") "]"),
+     "replacement", "BMW 320d ist 1 Jahr alt und hat 130.000 km", -1},
+    {"both over",
+     CTX("'vehicles': [" OWN("'first_registration': '2019-10-01', "
+                             "'mileage_km': 142000, 'plate': 'M-AB 123'") "]"),
+     "replacement", "BMW 320d (M-AB 123) ist 7 Jahre alt und hat 142.000 km", 69},
+    {"mileage only", CTX("'vehicles': [" OWN("'mileage_km': 1250000") "]"), "replacement",
+     "BMW 320d hat 1.250.000 km", -1},
+    {"no make or model", CTX("'vehicles': [{'id': 'v1', 'relation': 'own', 'mileage_km': 130000}]"),
+     "replacement", "Fahrzeug hat 130.000 km", -1},
+    {"lease in 5 months",
+     CTX("'vehicles': [{'id': 'v9', 'make': 'BMW', 'model': '540d', "
+         "'variant': 'Touring', 'plate': 'M-WL 1', 'lease_end': '2027-04-30'}]"),
+     "lease_end", "Leasing des BMW 540d Touring (M-WL 1) endet am 30.04.2027, in 5 Monaten", 56},
+    {"lease in 1 month", CTX("'vehicles': [" OWN("'lease_end': '2026-12-23'") "]"), "lease_end",
+     "Leasing des BMW 320d endet am 23.12.2026, in 1 Monat", -1},
+    {"lease in 12 days", CTX("'vehicles': [" OWN("'lease_end': '2026-12-05'") "]"), "lease_end",
+     "Leasing des BMW 320d endet am 05.12.2026, in 12 Tagen", 96},
+    {"lease in 1 day", CTX("'vehicles': [" OWN("'lease_end': '2026-11-24'") "]"), "lease_end",
+     "Leasing des BMW 320d endet am 24.11.2026, in 1 Tag", -1},
+    {"lease ends today", CTX("'vehicles': [" OWN("'lease_end': '2026-11-23'") "]"), "lease_end",
+     "Leasing des BMW 320d endet heute, am 23.11.2026", 100},
+    {"lease ended a month ago", CTX("'vehicles': [" OWN("'lease_end': '2026-10-23'") "]"),
+     "lease_end", "Leasing des BMW 320d endete am 23.10.2026, vor 31 Tagen", 90},
+    {"lease ended yesterday", CTX("'vehicles': [" OWN("'lease_end': '2026-11-22'") "]"),
+     "lease_end", "Leasing des BMW 320d endete am 22.11.2026, vor 1 Tag", 90},
+    {"turns 18",
+     CTX(HH("{'customer_id': 'k', 'role': 'child', 'name': "
+            "'Deniz Kaya', 'birthday': '2009-10-23', 'vehicle_count': 0}")),
+     "household", "Deniz wird 18 (am 23.10.2027): erstes Auto?", 60},
+    {"no name",
+     CTX(HH("{'customer_id': 'k', 'role': 'child', 'name': '  ', "
+            "'birthday': '2009-10-23'}")),
+     "household", "Ein Haushaltsmitglied wird 18 (am 23.10.2027): erstes Auto?", 60},
+    {"18y without car",
+     CTX(HH("{'customer_id': 'k', 'role': 'child', 'name': 'Deniz', "
+            "'birthday': '2008-11-23', 'vehicle_count': 0}")),
+     "household", "Deniz hat kein Auto auf den eigenen Namen", 50},
+    {"partner without car",
+     CTX(HH("{'customer_id': 'm2', 'role': 'partner', 'name': 'Petra "
+            "Wessling', 'salutation': 'Frau', 'vehicle_count': 0}")),
+     "household", "Petra hat kein Auto auf ihren Namen", 50},
+    {"partner without car, Herr",
+     CTX(HH("{'customer_id': 'm2', 'role': 'partner', 'name': 'Jonas "
+            "Wessling', 'salutation': 'Herr', 'vehicle_count': 0}")),
+     "household", "Jonas hat kein Auto auf seinen Namen", 50},
+    {"partner car 9y",
+     CTX(HH(PETRA) ", 'vehicles': [" PETRA_CAR("'first_registration': '2017-11-23'") "]"),
+     "household", "Petras VW Golf (M-PK 1) ist 9 Jahre alt", 55},
+    {"holder named by the member",
+     CTX(HH("{'customer_id': 'm2', 'role': 'partner', 'given_name': 'Jonas', "
+            "'vehicle_count': 1}") ", 'vehicles': [{'id': 'v2', 'make': 'VW', 'model': 'Golf', "
+                                   "'relation': 'household', 'holder': {'customer_id': 'm2', "
+                                   "'name': null}, 'first_registration': '2017-11-23'}]"),
+     "household", "Jonas' VW Golf ist 9 Jahre alt", 55},
+    {"holder by salutation",
+     CTX(HH("{'customer_id': 'm2', 'role': 'partner', 'salutation': 'Herr', "
+            "'family_name': 'Wessling', 'vehicle_count': 1}") ", 'vehicles': [" PETRA_CAR(
+         "'first_registration': '2017-11-23', 'holder': {'customer_id': 'm2', 'name': null}") "]"),
+     "household", "Herrn Wesslings VW Golf (M-PK 1) ist 9 Jahre alt", 55},
+    {"holder without a name",
+     CTX(HH("{'customer_id': 'm2', 'role': 'partner', 'vehicle_count': 1}") ", 'vehicles': ["
+         PETRA_CAR("'first_registration': '2017-11-23', "
+                   "'holder': {'customer_id': 'm2', 'name': null}") "]"),
+     "household", "Der VW Golf (M-PK 1) eines Haushaltsmitglieds ist 9 Jahre alt", 55},
+    {"fleet of 5", CTX(FLEET("['fleet_manager']", "5")), "fleet",
+     "Fuhrparkleiter bei Wessling Logistik GmbH (5 Fahrzeuge)", 40},
+    {"decision maker", CTX(FLEET("['driver', 'decision_maker']", "7")), "fleet",
+     "Entscheider bei Wessling Logistik GmbH (7 Fahrzeuge)", 40},
+    {"fleet summary",
+     CTX(FLEET("['fleet_manager']", "40") ", 'vehicles': ["
+                                          "{'id': 'f1', 'owner_id': 'c', 'relation': 'fleet', "
+                                          "'lease_end': '2027-01-01'},"
+                                          "{'id': 'f2', 'owner_id': 'c', 'relation': 'fleet', "
+                                          "'lease_end': '2027-05-23'},"
+                                          "{'id': 'f3', 'owner_id': 'c', 'relation': 'fleet', "
+                                          "'mileage_km': 120000}]"),
+     "fleet",
+     "Fuhrparkleiter bei Wessling Logistik GmbH (40 Fahrzeuge): 2 Leasingverträge enden in den "
+     "nächsten 6 Monaten und 1 Fahrzeug steht zum Austausch an",
+     55},
+    {"fleet: 1 lease, 2 due",
+     CTX(FLEET("['fleet_manager']", "40") ", 'vehicles': ["
+                                          "{'id': 'f1', 'owner_id': 'c', 'relation': 'fleet', "
+                                          "'lease_end': '2027-01-01'},"
+                                          "{'id': 'f2', 'owner_id': 'c', 'relation': 'fleet', "
+                                          "'mileage_km': 130000},"
+                                          "{'id': 'f3', 'owner_id': 'c', 'relation': 'fleet', "
+                                          "'mileage_km': 120000}]"),
+     "fleet",
+     "Fuhrparkleiter bei Wessling Logistik GmbH (40 Fahrzeuge): 1 Leasingvertrag endet in den "
+     "nächsten 6 Monaten und 2 Fahrzeuge stehen zum Austausch an",
+     55},
+    {"fleet size from the vehicles",
+     CTX("'fleets': [{'company_id': 'c', 'roles': "
+         "['fleet_manager']}], 'vehicles': ["
+         "{'id': 'f1', 'owner_id': 'c', 'relation': 'fleet', 'mileage_km': 150000},"
+         "{'id': 'f2', 'owner_id': 'c', 'relation': 'fleet'}, {'id': 'f3', 'owner_id': 'c', "
+         "'relation': 'fleet'}, {'id': 'f4', 'owner_id': 'c', 'relation': 'fleet'}, {'id': 'f5', "
+         "'owner_id': 'c', 'relation': 'fleet'}]"),
+     "fleet",
+     "Fuhrparkleiter bei einem Unternehmen (5 Fahrzeuge): 1 Fahrzeug steht zum Austausch an", 45},
+    {"petrol 5y",
+     CTX("'vehicles': [" OWN("'powertrain': 'petrol', 'first_registration': "
+                             "'2021-11-23'") "]"),
+     "electric_switch", "Der BMW 320d ist 5 Jahre alt und fährt mit Benzin", 40},
+    {"diesel with plate",
+     CTX("'vehicles': [{'id': 'v3', 'make': 'VW', 'model': 'Passat', "
+         "'variant': 'Variant 2.0 TDI', 'plate': 'M-HW 530', 'powertrain': 'diesel', "
+         "'status': 'active', 'model_year': 2017}]"),
+     "electric_switch",
+     "Der VW Passat Variant 2.0 TDI (M-HW 530) ist 9 Jahre alt und fährt mit Diesel", 40},
+    {"interest noted",
+     CTX("'person': {'id': 'p', 'preferences': {'next_car': "
+         "'Elektroauto'}}, 'vehicles': [" OWN("'powertrain': 'diesel', 'model_year': 2018") "]"),
+     "electric_switch",
+     "Der BMW 320d ist 8 Jahre alt und fährt mit Diesel; Interesse an Elektroautos vermerkt", 70},
+    {"household diesel",
+     CTX(HH(PETRA) ", 'vehicles': [" PETRA_CAR("'powertrain': 'diesel', "
+                                               "'first_registration': '2020-01-01'") "]"),
+     "electric_switch", "Petras VW Golf (M-PK 1) ist 6 Jahre alt und fährt mit Diesel", 40},
+    {"service in 18 days",
+     CTX("'vehicles': [" OWN("'plate': 'M-HW 2022', 'next_service_due': '2026-12-11'") "]"),
+     "service", "Inspektion des M-HW 2022 fällig in 18 Tagen (11.12.2026)", 48},
+    {"service tomorrow",
+     CTX("'vehicles': [" OWN("'plate': 'M-HW 2022', 'next_service_due': '2026-11-24'") "]"),
+     "service", "Inspektion des M-HW 2022 fällig in 1 Tag (24.11.2026)", -1},
+    {"service today without plate",
+     CTX("'vehicles': [" OWN("'next_service_due': '2026-11-23'") "]"), "service",
+     "Inspektion des BMW 320d heute fällig (23.11.2026)", 60},
+    {"service overdue",
+     CTX("'vehicles': [" OWN("'plate': 'M-HW 530', 'next_service_due': '2026-11-11'") "]"),
+     "service", "Inspektion des M-HW 530 seit 12 Tagen überfällig", 70},
+    {"service 1 day overdue",
+     CTX("'vehicles': [" OWN("'plate': 'M-HW 530', 'next_service_due': '2026-11-22'") "]"),
+     "service", "Inspektion des M-HW 530 seit 1 Tag überfällig", 70},
+    {"satisfaction 0.49",
+     CTX("'touchpoints': [" TP("'occurred_at': '2026-11-16T10:00:00Z', "
+                               "'satisfaction': 0.49") "]"),
+     "retention_risk", "Letzter Werkstattbesuch am 16.11.2026 mit 0,49 bewertet", 51},
+    {"nps 6", CTX("'touchpoints': [" TP("'occurred_at': '2026-11-16T10:00:00Z', 'nps': 6") "]"),
+     "retention_risk", "Letzter Werkstattbesuch am 16.11.2026 mit NPS 6 bewertet", 40},
+    {"rated and nps",
+     CTX("'touchpoints': [" TP("'occurred_at': '2026-11-16T10:00:00Z', "
+                               "'satisfaction': 0.4, 'nps': 5") "]"),
+     "retention_risk", "Letzter Werkstattbesuch am 16.11.2026 mit 0,4 (NPS 5) bewertet", 60},
+    {"a later good visit of the kind",
+     CTX("'touchpoints': [" TP(
+         "'id': 't2', 'occurred_at': "
+         "'2026-11-20T10:00:00Z', 'satisfaction': 0.9") ", " TP("'occurred_at': "
+                                                                "'2026-11-16T10:00:00Z', "
+                                                                "'satisfaction': 0.2") "]"),
+     "retention_risk", "Werkstattbesuch am 16.11.2026 mit 0,2 bewertet", 80},
+    {"app booking",
+     CTX("'touchpoints': [" TP("'occurred_at': '2026-11-16T10:00:00Z', 'nps': 2, "
+                               "'kind': 'app_booking'") "]"),
+     "retention_risk", "Letzte App-Buchung am 16.11.2026 mit NPS 2 bewertet", 80},
+    {"phone call",
+     CTX("'touchpoints': [" TP("'occurred_at': '2026-11-16T10:00:00Z', 'satisfaction': 0.1, "
+                               "'kind': 'phone_call'") "]"),
+     "retention_risk", "Letztes Telefonat am 16.11.2026 mit 0,1 bewertet", 90},
+    {"open complaint",
+     CTX("'touchpoints': [" TP("'kind': 'complaint', 'follow_up': {'text': 'Lackschaden nach "
+                               "der Wäsche', 'done': false}") "]"),
+     "retention_risk", "Offene Reklamation: Lackschaden nach der Wäsche", 80},
+    {"complaint without follow-up or summary",
+     CTX("'touchpoints': [" TP("'kind': 'complaint'") "]"), "retention_risk",
+     "Offene Reklamation: keine Wiedervorlage erfasst", 80},
+};
+
+START_TEST(test_rule_de)
+{
+    check_case(&german_cases[_i], LANG_DE);
+}
+END_TEST
+
+/* A one-month lease window reads "im nächsten Monat". */
+START_TEST(test_fleet_one_month_de)
+{
+    json_t *ctx = J(CTX(FLEET("['fleet_manager']", "1") ", 'vehicles': [{'id': 'f1', "
+                                                        "'owner_id': 'c', 'relation': 'fleet', "
+                                                        "'lease_end': '2026-12-01'}]"));
+    struct rules r;
+    json_t *res;
+
+    rules_defaults(&r);
+    r.lease_end_months = 1;
+    r.fleet_min_vehicles = 1;
+    res = potential_evaluate(ctx, &r, LANG_DE);
+    ck_assert_str_eq(json_string_value(json_object_get(only_of_kind(res, "fleet"), "reason")),
+                     "Fuhrparkleiter bei Wessling Logistik GmbH (1 Fahrzeug): 1 Leasingvertrag "
+                     "endet im nächsten Monat");
+    json_decref(res);
+    json_decref(ctx);
 }
 END_TEST
 
@@ -572,13 +788,13 @@ START_TEST(test_custom_rules)
     rules_defaults(&r);
     r.replace_age_years = 3;
     r.service_due_days = 5;
-    res = potential_evaluate(ctx, &r);
+    res = potential_evaluate(ctx, &r, LANG_EN);
     ck_assert_ptr_nonnull(only_of_kind(res, "replacement"));
     ck_assert_ptr_null(only_of_kind(res, "service"));
     json_decref(res);
     r.replace_age_years = 4;
     r.service_due_days = 10;
-    res = potential_evaluate(ctx, &r);
+    res = potential_evaluate(ctx, &r, LANG_EN);
     ck_assert_ptr_null(only_of_kind(res, "replacement"));
     ck_assert_ptr_nonnull(only_of_kind(res, "service"));
     json_decref(res);
@@ -622,7 +838,7 @@ static const char *const junk_cases[] = {
 START_TEST(test_junk)
 {
     json_t *ctx = J(junk_cases[_i]);
-    json_t *res = potential_evaluate(ctx, NULL);
+    json_t *res = potential_evaluate(ctx, NULL, LANG_EN);
     char *text = dump(res);
 
     ck_assert_msg(res && json_integer_value(json_object_get(res, "score")) == 0 &&
@@ -709,7 +925,7 @@ END_TEST
 
 START_TEST(test_null_ctx)
 {
-    json_t *res = potential_evaluate(NULL, NULL);
+    json_t *res = potential_evaluate(NULL, NULL, LANG_EN);
 
     ck_assert_ptr_nonnull(res);
     ck_assert_int_eq(json_integer_value(json_object_get(res, "score")), 0);
@@ -746,6 +962,11 @@ potential_suite(void)
 
     tc = tcase_create("rules");
     tcase_add_loop_test(tc, test_rule, 0, N(rule_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("german");
+    tcase_add_loop_test(tc, test_rule_de, 0, N(german_cases));
+    tcase_add_test(tc, test_fleet_one_month_de);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("shape");
