@@ -185,7 +185,7 @@ lint: | $(API_OK)
 	@echo "tools/api/contract-check.test.js: $$(grep -c '^ok' $(B)/api-test.log) passed"
 
 test: | $(DEPS_OK)
-	$(MAKE) --no-print-directory FLAVOR=debug lint unit e2e browser
+	$(MAKE) --no-print-directory FLAVOR=debug lint unit e2e desk-check browser
 
 # ---- the desk in a real browser (docs/development.md "Browser tests"): Debian's Chromium,
 # driven by playwright-core, against the real crmd with the demo data on an ephemeral port.
