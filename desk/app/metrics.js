@@ -85,7 +85,7 @@ let status = null;
 let seq = 0;
 /** @type {AbortController | null} */
 let inflight = null;
-/** The date fields show the server's default range until someone changes them. */
+/** Until the first answer shows the server's default range, the date fields are a guess. */
 let datesChosen = false;
 /** @type {Record<string, any>} */
 const charts = {};
@@ -220,9 +220,10 @@ async function load() {
     }
     inflight = null;
     const b = data?.buckets;
-    if (!datesChosen && b?.length) {
+    if (!datesChosen && b?.length) { // from now on the fields are the range, also for weeks
         el.from.value = b[0].start.slice(0, 10);
         el.to.value = ymd(new Date(day(b[b.length - 1].end).getTime() - 864e5));
+        datesChosen = true;
     }
     setBusy(false, status);
     await render();
