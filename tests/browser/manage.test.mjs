@@ -137,6 +137,12 @@ scenario('filtering by department changes the table, and the last choice wins', 
     assert.deepEqual(await npsRow(page, /^NPS je Zeitraum/, name), [name, '2', '1', '0', '1', '0 *']);
     await department.selectOption('');
     await rowBecomes(page, /^NPS je Zeitraum/, name, [name, '6', '3', '1', '2', '+16,7']);
+    // In weeks, the months shown stay the range (crmd alone would answer the last 12 weeks).
+    await page.getByLabel('Zeitraster', { exact: true }).selectOption('week');
+    const table = page.getByRole('table', { name: /^NPS je Zeitraum/ });
+    await table.getByRole('rowheader', { name: /^Woche ab / }).first().waitFor();
+    await page.locator('#insights [aria-busy="false"]').waitFor();
+    assert.ok(await table.locator('tbody tr').count() >= 52, 'a year of weeks');
     assert.deepEqual(page.crmdErrors, []);
 });
 
