@@ -33,7 +33,7 @@ const STRINGS = {
         'mx.department': 'Abteilung', 'mx.kind': 'Kontaktart', 'mx.channel': 'Kanal', 'mx.from': 'Von',
         'mx.to': 'Bis (einschließlich)', 'mx.interval': 'Zeitraster', 'mx.month': 'Monat', 'mx.week': 'Woche',
         'mx.loading': 'Lädt …', 'mx.error': 'Die Auswertung konnte nicht geladen werden: {detail}',
-        'mx.badRange': 'Das Startdatum muss vor dem Enddatum liegen.',
+        'mx.badRange': 'Das Startdatum muss vor dem Enddatum liegen.', 'mx.down': 'der Server ist nicht erreichbar.',
         'mx.npsRange': 'NPS im Zeitraum', 'mx.npsOf': 'Antworten: {n}',
         'mx.jRange': 'Ø Journey-Bewertung', 'mx.jOf': 'Journeys: {n}, davon bewertet: {scored}',
         'mx.npsTitle': 'NPS im Zeitverlauf', 'mx.jTitle': 'Journey-Bewertung im Zeitverlauf',
@@ -54,7 +54,7 @@ const STRINGS = {
         'mx.department': 'Department', 'mx.kind': 'Touchpoint kind', 'mx.channel': 'Channel', 'mx.from': 'From',
         'mx.to': 'To (inclusive)', 'mx.interval': 'Interval', 'mx.month': 'Month', 'mx.week': 'Week',
         'mx.loading': 'Loading …', 'mx.error': 'The insights could not be loaded: {detail}',
-        'mx.badRange': 'The start date must be before the end date.',
+        'mx.badRange': 'The start date must be before the end date.', 'mx.down': 'the server cannot be reached.',
         'mx.npsRange': 'NPS in the range', 'mx.npsOf': 'Answers: {n}',
         'mx.jRange': 'Average journey score', 'mx.jOf': 'Journeys: {n}, scored: {scored}',
         'mx.npsTitle': 'NPS over time', 'mx.jTitle': 'Journey scores over time',
@@ -80,6 +80,8 @@ let el = {};
 let bound = [];
 /** @type {Metrics | null} */
 let data = null;
+/** The server's time zone, as of its last answer. */
+let zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 /** What the status line says: loading, a problem, a bad range, or nothing. @type {{key: string, detail?: string} | null} */
 let status = null;
 let seq = 0;
@@ -212,11 +214,11 @@ async function load() {
         const d = await (api.get ? api.get('/v1/metrics/experience?' + q, { signal: ctrl.signal })
             : /** @type {any} */ (api.experienceMetrics)(Object.fromEntries(q), { signal: ctrl.signal }));
         if (n !== seq) return;
-        [data, status] = [d, null];
+        [data, status, zone] = [d, null, d.time_zone || zone];
     } catch (e) {
         if (n !== seq) return;
         data = null;
-        status = { key: 'mx.error', detail: e?.detail || e?.title || e?.message || String(e?.status ?? e) };
+        status = { key: 'mx.error', detail: e?.status === 0 ? ctx.t('mx.down') : e?.detail || e?.title || String(e) };
     }
     inflight = null;
     const b = data?.buckets;
@@ -248,11 +250,10 @@ function showStatus() {
 function ymd(d) { return d.toISOString().slice(0, 10); }
 /** The day of an RFC 3339 time (in the server's zone) as UTC midnight. @param {string} s */
 function day(s) { return new Date(s.slice(0, 10) + 'T00:00:00Z'); }
-/** The server zone's UTC offset ("+01:00") on a day, so that the day starts at its midnight. @param {string} date */
+/** The server zone's offset ("+01:00") on a day, so that the day starts at its midnight. @param {string} date */
 function offset(date) {
     try {
-        const tz = data?.time_zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
-        const o = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+        const o = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
             .formatToParts(day(date)).find((p) => p.type === 'timeZoneName')?.value.slice(3) || '';
         return /^[+-]\d\d:\d\d$/.test(o) ? o : 'Z';
     } catch {
