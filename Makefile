@@ -29,7 +29,7 @@ EXTRA    = $(OPT)
 endif
 
 SRC      = $(wildcard server/*.c)
-OBJ      = $(SRC:server/%.c=$(B)/server/%.o) $(B)/gen/schema.o $(B)/gen/apidocs.o
+OBJ      = $(SRC:server/%.c=$(B)/server/%.o) $(B)/gen/schema.o $(B)/gen/apidocs.o $(B)/gen/desk.o
 LIBOBJ   = $(filter-out $(B)/server/main.o,$(OBJ))
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -125,6 +125,25 @@ $(B)/gen/apidocs.c: $(B)/api/openapi.json $(B)/api/docs.html tools/embed-files.s
 	    apidocs_docs_html=$(B)/api/docs.html
 
 $(B)/gen/apidocs.o: $(B)/gen/apidocs.c
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# /desk/: every file of desk/app (flat: subfolders are not served) and the chart library as
+# vendor/chart.umd.js, compiled into the binary (server/desk.c). The list is a stamp, so adding
+# or removing a file regenerates the table; an unknown file type fails the build.
+DESK_APP = $(sort $(filter-out $(patsubst %/,%,$(wildcard desk/app/*/)),$(wildcard desk/app/*)))
+CHART_JS = desk/node_modules/chart.js/dist/chart.umd.min.js
+DESK_EMBED = $(foreach f,$(DESK_APP),$(notdir $(f))=$(f)) vendor/chart.umd.js=$(CHART_JS)
+
+$(B)/gen/desk.list: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(DESK_EMBED)" ] || echo "$(DESK_EMBED)" >$@
+
+# $(DESK_OK) stands for the chart library: npm ci (re)installs it and then touches the stamp.
+$(B)/gen/desk.c: $(B)/gen/desk.list $(DESK_APP) $(DESK_OK) tools/embed-files.sh
+	@./tools/embed-files.sh $@ --table desk_files $(DESK_EMBED)
+	@echo "GEN $@"
+
+$(B)/gen/desk.o: $(B)/gen/desk.c
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(B)/crmd: $(OBJ)

@@ -13,6 +13,10 @@ HANDLER(health_live);
 HANDLER(health_ready);
 HANDLER(apidocs_openapi); /* apidocs.c */
 HANDLER(apidocs_html);
+HANDLER(desk_redirect); /* desk.c */
+HANDLER(desk_index);
+HANDLER(desk_file);
+HANDLER(desk_vendor);
 HANDLER(ops_metrics); /* ops.c */
 HANDLER(ops_backup);
 
@@ -20,6 +24,7 @@ HANDLER(keys_create); /* keys.c */
 HANDLER(keys_list);
 HANDLER(keys_get);
 HANDLER(keys_revoke);
+HANDLER(keys_me);
 
 HANDLER(greeting_get);
 HANDLER(rules_get);

@@ -224,6 +224,8 @@ static void
 add_common_headers(struct MHD_Response *r, const struct http_ctx *c)
 {
     MHD_add_response_header(r, "X-Request-Id", c->req.id);
+    for (const struct response_header *h = c->res.headers; h && h->name; h++)
+        MHD_add_response_header(r, h->name, h->value);
     MHD_add_response_header(r, "Cache-Control",
                             c->res.cache_control ? c->res.cache_control : "no-store");
     if (c->req.config && c->req.config->cors_origins && c->req.config->cors_origins[0])
@@ -272,7 +274,7 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
         r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     }
     add_common_headers(r, c);
-    if (c->res.location && status < 300)
+    if (c->res.location && (status < 300 || (status < 400 && status != 304))) /* 201, 3xx */
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, c->res.location);
     if (c->res.etag[0] && (status < 300 || status == 304))
         MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, c->res.etag);
@@ -520,6 +522,22 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
     return dispatch(s, conn, c);
 }
 
+/*
+ * Percent-decoding of the path and the query (libmicrohttpd's, which makes
+ * "%00" a NUL that cuts the path short: "/desk/a.js%00.txt" would route as
+ * "/desk/a.js"). An escaped NUL becomes 0x01 instead, a control character
+ * the router matches nowhere and the query check refuses.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    for (char *p = strstr(s, "%00"); p; p = strstr(p + 3, "%00"))
+        p[2] = '1';
+    return MHD_http_unescape(s);
+}
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -629,7 +647,7 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
     }
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, access_handler, s, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
+        mhd_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, completed,
         NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,

@@ -2,7 +2,8 @@
  * keys: /v1/keys, the API keys (admin). The key itself appears once, in
  * the answer of POST; it is not stored, so POST takes no Idempotency-Key
  * (a replay would need it). DELETE revokes: the key stays listed with
- * revoked_at and stops working at the next request.
+ * revoked_at and stops working at the next request. /v1/me tells any key
+ * who it is (the desk shows who signed in).
  */
 #include <string.h>
 
@@ -92,4 +93,20 @@ HANDLER(keys_revoke)
         return -1;
     res->status = 204;
     return 0;
+}
+
+/* GET /v1/me: the record of the key this request sent (auth.c found it), never the key. */
+HANDLER(keys_me)
+{
+    static const char *const allowed[] = {NULL};
+    json_t *k, *out;
+
+    if (request_check_query(req, allowed, &res->problem) != 0 ||
+        store_keys_get(req->db, req->key_id, &k, &res->problem) != 0)
+        return -1;
+    out = json_pack("{s:O, s:O, s:O, s:O, s:O}", "key_id", json_object_get(k, "id"), "name",
+                    json_object_get(k, "name"), "role", json_object_get(k, "role"), "prefix",
+                    json_object_get(k, "prefix"), "created_at", json_object_get(k, "created_at"));
+    json_decref(k);
+    return response_json(res, 200, out);
 }

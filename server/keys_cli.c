@@ -189,9 +189,8 @@ keys_cli_main(int argc, char **argv)
 
 /* The demo key: a fresh admin key named "demo" at every start, the older one revoked. */
 static int
-demo_key(struct db *db, struct problem *p)
+demo_key(struct db *db, char key[APIKEY_LEN + 1], struct problem *p)
 {
-    char key[APIKEY_LEN + 1];
     json_t *k = NULL;
 
     if (store_keys_revoke(db, "demo", NULL, p) != 0 && p->code != PROBLEM_NOT_FOUND)
@@ -200,16 +199,22 @@ demo_key(struct db *db, struct problem *p)
     if (store_keys_create(db, "demo", ROLE_ADMIN, key, &k, p) != 0)
         return -1;
     json_decref(k);
-    printf("\n  DEMO MODE: API key for this run (role admin; replaced at the next --demo start):\n"
-           "    export AUTH=\"Authorization: Bearer %s\"\n"
-           "  then: curl -H \"$AUTH\" http://127.0.0.1:PORT/v1/customers?limit=5\n\n",
-           key);
-    fflush(stdout);
     return 0;
 }
 
+void
+keys_cli_demo_banner(const char *key, const char *base_url)
+{
+    printf("\n  DEMO MODE: API key for this run (role admin; replaced at the next --demo start):\n"
+           "    export AUTH=\"Authorization: Bearer %s\"\n"
+           "  then: curl -H \"$AUTH\" %s/v1/customers?limit=5\n"
+           "  Desk: %s/desk/  (sign in with the key above)\n\n",
+           key, base_url, base_url);
+    fflush(stdout);
+}
+
 int
-keys_cli_startup(const struct config *cfg)
+keys_cli_startup(const struct config *cfg, char demo[APIKEY_LEN + 1])
 {
     struct problem p = {0};
     struct db *db = db_open(cfg->db_path, cfg);
@@ -218,7 +223,7 @@ keys_cli_startup(const struct config *cfg)
     if (!db)
         return -1;
     if (cfg->demo)
-        rc = demo_key(db, &p);
+        rc = demo_key(db, demo, &p);
     else if ((any = store_keys_any(db, &p)) == 0)
         log_warn("no API keys exist: every /v1 request answers 401 until one is created with "
                  "`crmd keys create --db %s --role admin --name NAME`",

@@ -6,6 +6,8 @@
 #ifndef CRMD_KEYS_CLI_H
 #define CRMD_KEYS_CLI_H
 
+#include "apikey.h"
+
 /*
  * Run `crmd keys ...` (argv[0] is "keys"). create prints the new key alone
  * on stdout (KEY=$(crmd keys create ...)) and what it is on stderr.
@@ -17,10 +19,18 @@ struct config;
 
 /*
  * At the server's start: in demo mode (--demo) revoke the previous demo
- * key and print a new admin key named "demo" on stdout, labelled (never in
- * the log); otherwise warn when no key exists (every /v1 request then
- * answers 401 saying how to create one). Returns 0, or -1 on a database failure.
+ * key and make a new admin key named "demo" into demo, for
+ * keys_cli_demo_banner once the server listens; otherwise warn when no
+ * key exists (every /v1 request then answers 401 saying how to create
+ * one). Returns 0, or -1 on a database failure.
  */
-int keys_cli_startup(const struct config *cfg);
+int keys_cli_startup(const struct config *cfg, char demo[APIKEY_LEN + 1]);
+
+/*
+ * Print the demo key on stdout, labelled DEMO MODE (never in the log),
+ * with a curl example and the desk's address under base_url
+ * ("http://127.0.0.1:8080"). The key never goes into a URL.
+ */
+void keys_cli_demo_banner(const char *key, const char *base_url);
 
 #endif

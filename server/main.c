@@ -104,6 +104,23 @@ load_rules(const struct config *cfg)
 }
 
 /*
+ * The server's address as a browser on this machine opens it: a wildcard
+ * --listen becomes the loopback address, IPv6 goes in brackets.
+ */
+static void
+base_url(const struct config *cfg, int port, char *out, size_t size)
+{
+    const char *host = cfg->listen;
+
+    if (!strcmp(host, "0.0.0.0"))
+        host = "127.0.0.1";
+    else if (!strcmp(host, "::"))
+        host = "::1";
+    snprintf(out, size, "http%s://%s%s%s:%d", cfg->tls_cert ? "s" : "", strchr(host, ':') ? "[" : "",
+             host, strchr(host, ':') ? "]" : "", port);
+}
+
+/*
  * Commands other than serving, chosen by the first argument (crmd --probe ...);
  * each gets argv from its own name on and returns the exit code.
  */
@@ -133,6 +150,7 @@ main(int argc, char **argv)
     struct http_server *server;
     sigset_t set;
     int sig, port;
+    char demo_key[APIKEY_LEN + 1] = "", base[128];
 
     if (sub)
         return sub->run(argc - 1, argv + 1);
@@ -147,7 +165,7 @@ main(int argc, char **argv)
     block_signals(&set);
     if (set_timezone(cfg.timezone) != 0 || load_rules(&cfg) != 0)
         return 2; /* bad configuration, like a bad flag */
-    if (prepare_database(&cfg) != 0 || keys_cli_startup(&cfg) != 0)
+    if (prepare_database(&cfg) != 0 || keys_cli_startup(&cfg, demo_key) != 0)
         return 1;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         log_error("libcurl cannot be initialised (webhook deliveries need it)");
@@ -172,12 +190,16 @@ main(int argc, char **argv)
         return 1;
     }
     port = http_port(server);
+    base_url(&cfg, port, base, sizeof base);
+    if (demo_key[0]) /* before the log line with the port: who reads that finds the banner too */
+        keys_cli_demo_banner(demo_key, base);
+    memset(demo_key, 0, sizeof demo_key);
     log_info("crmd listening on http%s://%s:%d/ (port %d) with %d worker threads, database %s%s",
              cfg.tls_cert ? "s" : "", cfg.listen, port, port, cfg.threads, cfg.db_path,
              cfg.demo ? " (demo data)" : "");
-    log_info("try: curl -s -H \"$AUTH\" http://%s:%d/v1/customers?limit=5 (AUTH=\"Authorization: "
-             "Bearer <key>\": crmd keys create, or the demo key above)",
-             cfg.listen, port);
+    log_info("try: curl -s -H \"$AUTH\" %s/v1/customers?limit=5 (AUTH=\"Authorization: "
+             "Bearer <key>\": crmd keys create, or the demo key above); the desk: %s/desk/",
+             base, base);
     sigwait(&set, &sig);
     log_info("received signal %d: finishing requests and stopping", sig);
     http_stop(server);      /* requests under way finish (--shutdown-timeout), long-polls answer */

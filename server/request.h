@@ -59,10 +59,16 @@ struct request {
     char key_id[37];          /* id of the request's API key, "" when none */
 };
 
+/* A header of a response (response.headers): both strings static. */
+struct response_header {
+    const char *name;
+    const char *value;
+};
+
 struct response {
     int status;
     json_t *body;   /* owned; rendered as application/json */
-    char *location; /* owned; Location header */
+    char *location; /* owned; Location header (on 2xx and 3xx but 304) */
     char etag[RESPONSE_ETAG_MAX + 1]; /* ETag header on 2xx and 304 ("" = none) */
     int replayed;   /* answer of an earlier request with the same Idempotency-Key */
     const char *raw;      /* static body sent as is instead of body (borrowed, never freed) */
@@ -73,6 +79,8 @@ struct response {
     int retry_after;      /* seconds for a Retry-After header on a problem (0 = none) */
     const char *www_authenticate; /* WWW-Authenticate header of a 401 (static string) */
     char disposition[96]; /* Content-Disposition header on a 2xx ("" = none) */
+    const struct response_header *headers; /* more headers on any answer (304 and problems
+                                            * too), ended by a NULL name; static, NULL = none */
     struct problem problem;
 };
 

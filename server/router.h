@@ -1,7 +1,9 @@
 /*
  * router: maps method + path to a handler through one static table of
  * {method, pattern, handler}. Patterns are literal segments and "{name}"
- * captures of one non-empty segment. Pure: no I/O, unit-tested.
+ * captures of one non-empty segment; a pattern that ends in "/" (and "/"
+ * itself) matches only paths that end in "/", and no other pattern does.
+ * Pure: no I/O, unit-tested.
  */
 #ifndef CRMD_ROUTER_H
 #define CRMD_ROUTER_H
@@ -66,7 +68,8 @@ struct router_match {
  * Find the route for method and path in routes[0..n). HEAD matches GET
  * routes. On ROUTER_MATCH fills m->route and the captures in pattern
  * order; on ROUTER_NO_METHOD fills m->allow with the methods the path
- * has. A segment longer than ROUTER_SEGMENT_MAX never matches a capture.
+ * has. A segment longer than ROUTER_SEGMENT_MAX never matches a capture;
+ * a path with "//" or a control character in a segment matches nothing.
  */
 enum router_result router_match(const struct route *routes, size_t n, const char *method,
                                 const char *path, struct router_match *m);

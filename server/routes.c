@@ -14,6 +14,14 @@ const struct route routes[] = {
     { "GET", "/openapi.json", apidocs_openapi, ROLE_OPEN },
     { "GET", "/docs", apidocs_html, ROLE_OPEN },
     { "GET", "/metrics", ops_metrics, ROLE_OPEN }, /* no personal data: docs/operators.md "Operations" */
+    /* the desk page: it holds no data, each API call it makes sends the user's key */
+    { "GET", "/", desk_redirect, ROLE_OPEN },
+    { "GET", "/desk", desk_redirect, ROLE_OPEN },
+    { "GET", "/desk/", desk_index, ROLE_OPEN },
+    { "GET", "/desk/{file}", desk_file, ROLE_OPEN },
+    { "GET", "/desk/vendor/{file}", desk_vendor, ROLE_OPEN },
+
+    { "GET", "/v1/me", keys_me, ROLE_READER },
 
     { "GET", "/v1/greeting", greeting_get, ROLE_READER },
     { "GET", "/v1/rules", rules_get, ROLE_READER },

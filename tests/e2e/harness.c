@@ -224,7 +224,13 @@ static size_t
 on_header(char *line, size_t size, size_t n, void *ud)
 {
     struct reply *r = ud;
-    size_t len = size * n;
+    size_t len = size * n, have = r->headers ? strlen(r->headers) : 0;
+
+    if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) /* a new answer (after a 100): start over */
+        have = 0;
+    r->headers = realloc(r->headers, have + len + 1);
+    memcpy(r->headers + have, line, len);
+    r->headers[have + len] = '\0';
     take_header(&r->content_type, line, len, "Content-Type");
     take_header(&r->location, line, len, "Location");
     take_header(&r->allow, line, len, "Allow");
@@ -301,6 +307,7 @@ http(const char *method, const char *path, const char *content_type, const char 
     memset(r, 0, sizeof *r);
     snprintf(url, sizeof url, "http%s://127.0.0.1:%d%s", srv.tls_ca[0] ? "s" : "", srv.port, path);
     curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* "/desk/../x" is sent as written */
     if (srv.tls_ca[0])
         curl_easy_setopt(c, CURLOPT_CAINFO, srv.tls_ca); /* verification stays on */
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -332,9 +339,42 @@ http(const char *method, const char *path, const char *content_type, const char 
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
     r->body = sink.data ? sink.data : strdup("");
+    r->body_len = sink.len;
     r->json = r->body[0] ? json_loads(r->body, JSON_DECODE_ANY, NULL) : NULL;
     harness_log_exchange(method, path, body ? (content_type ? content_type : "application/json") : NULL,
                          r->status, r->content_type, r->body);
+}
+
+const char *
+reply_header(const struct reply *r, const char *name)
+{
+    static char slots[8][1024];
+    static unsigned next;
+    const char *line = r->headers, *found = NULL;
+    size_t n = strlen(name), len = 0;
+    char *out;
+
+    for (; line && *line; line += strcspn(line, "\n") + 1) {
+        size_t l = strcspn(line, "\n");
+        if (l > n && strncasecmp(line, name, n) == 0 && line[n] == ':') {
+            ck_assert_msg(found == NULL, "header %s sent twice", name);
+            found = line + n + 1;
+            len = l - n - 1;
+        }
+        if (!line[l])
+            break;
+    }
+    if (!found)
+        return NULL;
+    while (len && (*found == ' ' || *found == '\t'))
+        found++, len--;
+    while (len && (found[len - 1] == '\r' || found[len - 1] == ' ' || found[len - 1] == '\t'))
+        len--;
+    out = slots[next++ % 8];
+    ck_assert_msg(len < sizeof slots[0], "header %s longer than %zu bytes", name, sizeof slots[0]);
+    memcpy(out, found, len);
+    out[len] = '\0';
+    return out;
 }
 
 void
@@ -359,6 +399,7 @@ reply_free(struct reply *r)
     free(r->etag);
     free(r->cache_control);
     free(r->disposition);
+    free(r->headers);
     free(r->body);
     json_decref(r->json);
     memset(r, 0, sizeof *r);

@@ -31,7 +31,9 @@ struct reply {
     char *cache_control;
     char *disposition;  /* Content-Disposition */
     char *body;         /* NUL-terminated, "" if none */
+    size_t body_len;    /* bytes of body */
     json_t *json;       /* parsed body or NULL */
+    char *headers;      /* every header line of the final answer, as received */
 };
 
 /* The server of the current test case (started by harness_setup). */
@@ -66,7 +68,8 @@ int server_stop(struct server *s);
  * "application/json" when there is a body. headers: NULL-terminated
  * "Name: value" strings or NULL. Sends srv.auth (the admin key) unless
  * headers has an Authorization entry: "Authorization: Bearer ..." sends
- * another key, "Authorization:" (no value) sends none.
+ * another key, "Authorization:" (no value) sends none. path is sent as
+ * written: no dot segment is removed.
  */
 void http(const char *method, const char *path, const char *content_type, const char *body,
           const char *const *headers, struct reply *r);
@@ -92,6 +95,13 @@ void assert_problem(const struct reply *r, long status, const char *slug);
 
 /* Assert that errors[] of a problem reply names field. */
 void assert_field_error(const struct reply *r, const char *field);
+
+/*
+ * Value of header name in r (case-insensitive name, surrounding blanks
+ * trimmed), NULL when absent; rotating static storage (8 slots). A header
+ * sent twice fails the test: each header checked has one value.
+ */
+const char *reply_header(const struct reply *r, const char *name);
 
 /* String member of r->json (or NULL). */
 const char *jstr(const struct reply *r, const char *key);

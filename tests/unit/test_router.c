@@ -24,6 +24,10 @@ static int h_people_put(struct request *q, struct response *r) { (void)q; (void)
 static int h_people_del(struct request *q, struct response *r) { (void)q; (void)r; return 9; }
 static int h_deep(struct request *q, struct response *r) { (void)q; (void)r; return 10; }
 static int h_four(struct request *q, struct response *r) { (void)q; (void)r; return 11; }
+static int h_root(struct request *q, struct response *r) { (void)q; (void)r; return 12; }
+static int h_page(struct request *q, struct response *r) { (void)q; (void)r; return 13; }
+static int h_page_bare(struct request *q, struct response *r) { (void)q; (void)r; return 14; }
+static int h_page_file(struct request *q, struct response *r) { (void)q; (void)r; return 15; }
 
 enum {
     R_HEALTH,
@@ -37,6 +41,10 @@ enum {
     R_PEOPLE_DEL,
     R_DEEP,
     R_FOUR,
+    R_ROOT,
+    R_PAGE,
+    R_PAGE_BARE,
+    R_PAGE_FILE,
     R_NONE = -1
 };
 
@@ -53,6 +61,11 @@ static const struct route table[] = {
     [R_PEOPLE_DEL] = { "DELETE", "/v1/customers/{company_id}/people/{person_id}", h_people_del },
     [R_DEEP] = { "GET", "/a/b/c/d/e/f/g/h", h_deep }, /* ROUTER_MAX_SEGMENTS */
     [R_FOUR] = { "GET", "/x/{a}/{b}/{c}/{d}", h_four }, /* ROUTER_MAX_CAPTURES */
+    /* a trailing slash is part of the pattern (the desk: /, /desk, /desk/, /desk/{file}) */
+    [R_ROOT] = { "GET", "/", h_root },
+    [R_PAGE] = { "GET", "/page/", h_page },
+    [R_PAGE_BARE] = { "GET", "/page", h_page_bare },
+    [R_PAGE_FILE] = { "GET", "/page/{file}", h_page_file },
 };
 
 _Static_assert(ROUTER_MAX_SEGMENTS == 8, "R_DEEP has exactly ROUTER_MAX_SEGMENTS segments");
@@ -122,7 +135,6 @@ static const struct match_case match_cases[] = {
     { "GET", "/a/b/c/d/e/f/g", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
     /* empty segments, trailing slash, no leading slash */
     { "GET", "", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
-    { "GET", "/", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
     { "GET", "//", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
     { "GET", "//healthz", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
     { "GET", "/v1//customers", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
@@ -135,6 +147,25 @@ static const struct match_case match_cases[] = {
     /* too many segments, even though a prefix would match */
     { "GET", "/a/b/c/d/e/f/g/h/i", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
     { "GET", "/x/1/2/3/4/5", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
+    /* "/" and a trailing slash match only patterns that have them */
+    { "GET", "/", ROUTER_MATCH, R_ROOT, { NULL }, NULL },
+    { "HEAD", "/", ROUTER_MATCH, R_ROOT, { NULL }, NULL },
+    { "GET", "/page/", ROUTER_MATCH, R_PAGE, { NULL }, NULL },
+    { "GET", "/page", ROUTER_MATCH, R_PAGE_BARE, { NULL }, NULL },
+    { "GET", "/page/app.js", ROUTER_MATCH, R_PAGE_FILE, { "app.js", NULL }, NULL },
+    { "GET", "/page/..", ROUTER_MATCH, R_PAGE_FILE, { "..", NULL }, NULL }, /* the handler's to refuse */
+    { "GET", "/page//", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
+    { "GET", "//page/", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
+    { "GET", "/page/app.js/", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
+    { "GET", "/page/../x", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
+    { "POST", "/", ROUTER_NO_METHOD, R_NONE, { NULL }, "GET, HEAD" },
+    { "POST", "/page/", ROUTER_NO_METHOD, R_NONE, { NULL }, "GET, HEAD" },
+    /* a control character (an escaped NUL became 0x01, CR, DEL) matches nothing, capture or not */
+    { "GET", "/page/app.js\x01.txt", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
+    { "GET", "/page/\x01", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
+    { "GET", "/v1/customers/4\r2", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
+    { "GET", "/healthz\x7f", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
+    { "GET", "/v1/customers/\t", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
     /* unknown paths stay 404 whatever the method */
     { "POST", "/nothing", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
     { "FROB", "/nothing", ROUTER_NO_ROUTE, R_NONE, { NULL }, NULL },
