@@ -76,7 +76,7 @@ static const struct option_def options[] = {
     { "--rules", "CRMD_RULES", OPT_STR, OFF(rules_path), 0, 0,
       "JSON file overriding the recognition thresholds (default: built-in, see docs/desk.md)" },
     { "--timezone", "CRMD_TIMEZONE", OPT_STR, OFF(timezone), 0, 0,
-      "time zone of the desk for greetings and dates (default Europe/Berlin)" },
+      "time zone of the desk for greetings, dates and metrics periods (default Europe/Berlin)" },
     { "--idempotency-ttl", "CRMD_IDEMPOTENCY_TTL", OPT_LL, OFF(idempotency_ttl), 1, 31536000,
       "seconds a POST's Idempotency-Key and answer are kept (default 86400)" },
     { "--webhooks", "CRMD_WEBHOOKS", OPT_BOOL, OFF(webhooks), 0, 1,

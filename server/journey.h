@@ -2,7 +2,7 @@
  * journey: the rules of a customer journey (the touchpoints sharing a
  * journey_id) and of NPS, as pure functions: score as the product of the
  * scored steps, the weakest step, the journey document, NPS arithmetic.
- * No I/O: store_journeys.c reads the touchpoints, this module judges them.
+ * No I/O: store_journeys.c and store_metrics.c read the touchpoints, this module judges them.
  */
 #ifndef CRMD_JOURNEY_H
 #define CRMD_JOURNEY_H

@@ -162,7 +162,7 @@ int store_greeting_candidates(struct db *db, const json_t *pairs, json_t **out, 
 int store_greeting_context(struct db *db, const char *id, const struct rules *r, const char *today,
                            int touchpoint_limit, json_t **ctx, struct problem *p);
 
-/* ---- journeys and experience metrics (store_journeys.c) ---- */
+/* ---- journeys (store_journeys.c) and experience metrics (store_metrics.c) ---- */
 
 /*
  * Journey id: {"id", "customer_id", "score", "started_at", "ended_at",
@@ -192,6 +192,8 @@ struct store_experience_query {
     const char *from; /* occurred_at >= from (UTC "…Z") */
     const char *to;   /* occurred_at < to */
     const char *department, *kind, *channel;
+    const time_t *bounds; /* store_experience_periods: periods + 1 instants, ascending */
+    size_t periods;
 };
 
 #define STORE_DRAG_MAX 5 /* kinds listed under "drag" */
@@ -203,6 +205,17 @@ struct store_experience_query {
  * their last touchpoint lies in [from, to).
  */
 int store_experience_metrics(struct db *db, const struct store_experience_query *q, json_t **out,
+                             struct problem *p);
+
+/*
+ * The same metrics per period i = [bounds[i], bounds[i + 1]) of q (its
+ * from/to are not used): *out is an array of q->periods documents shaped
+ * as above, each what store_experience_metrics answers for q's filters
+ * with from and to the period's bounds; a period without touchpoints has
+ * zeros, nulls and empty groups. Three aggregate queries, each grouped by
+ * period; each period is a range search in the occurred_at indexes.
+ */
+int store_experience_periods(struct db *db, const struct store_experience_query *q, json_t **out,
                              struct problem *p);
 
 /* ---- desk search (store_search.c) ---- */

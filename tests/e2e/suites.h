@@ -13,6 +13,7 @@ Suite *vehicles_suite(void);
 Suite *touchpoints_suite(void);
 Suite *contact_suite(void);
 Suite *journeys_suite(void);
+Suite *metrics_series_suite(void);
 Suite *search_suite(void);
 Suite *errors_suite(void);
 Suite *lifecycle_suite(void);

@@ -17,6 +17,7 @@ main(void)
     srunner_add_suite(sr, jsonx_suite());
     srunner_add_suite(sr, cursor_suite());
     srunner_add_suite(sr, datetime_suite());
+    srunner_add_suite(sr, period_suite());
     srunner_add_suite(sr, potential_suite());
     srunner_add_suite(sr, contact_policy_suite());
     srunner_add_suite(sr, journey_suite());

@@ -10,6 +10,7 @@ Suite *router_suite(void);
 Suite *jsonx_suite(void);
 Suite *cursor_suite(void);
 Suite *datetime_suite(void);
+Suite *period_suite(void);
 Suite *potential_suite(void);
 Suite *contact_policy_suite(void);
 Suite *journey_suite(void);
