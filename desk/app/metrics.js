@@ -4,9 +4,8 @@
 // Loads metrics.css and Chart.js (vendor/chart.umd.js) once. Tabs, sign-in, fetch, i18n: main.js and co.
 
 /** @typedef {import('../types/api').components['schemas']} S */
-/** @typedef {S['ExperienceMetrics']} ExperienceMetrics */
-/** @typedef {Pick<ExperienceMetrics, 'nps' | 'journeys' | 'drag'> & {start: string, end: string}} Bucket */
-/** @typedef {ExperienceMetrics & {interval?: string, time_zone?: string, buckets?: Bucket[]}} Metrics */
+/** @typedef {S['ExperienceMetrics']} Metrics */
+/** @typedef {S['ExperienceBucket']} Bucket */
 /** @typedef {{signal?: AbortSignal}} Sig */
 /**
  * What main.js passes; of api.js, get(path) or else experienceMetrics(query) is used.
@@ -417,7 +416,7 @@ function drawJourneys(Chart, d, b) {
     }, ctx.t('mx.sum', { what: ctx.t('mx.jRange'), score: frac(d.journeys.average_score), n: int(d.journeys.scored), ...extremes(b, (x) => x.journeys.average_score, frac) }));
 }
 
-/** @param {ExperienceMetrics['drag']} drag */
+/** @param {Metrics['drag']} drag */
 function drawDrag(Chart, drag) {
     if (!drag.length) return;
     draw(Chart, 'drag', {
