@@ -28,7 +28,7 @@ const C = { pro: '#1f5fae', pas: '#7a7a7a', det: '#c2410c', line: '#1b1b1b', jou
 
 const STRINGS = {
     de: {
-        'mx.title': 'Kundenerlebnis im Zeitverlauf', 'mx.filters': 'Filter', 'mx.all': 'Alle',
+        'mx.title': 'Auswertung', 'mx.filters': 'Filter', 'mx.all': 'Alle',
         'mx.department': 'Abteilung', 'mx.kind': 'Kontaktart', 'mx.channel': 'Kanal', 'mx.from': 'Von',
         'mx.to': 'Bis (einschließlich)', 'mx.interval': 'Zeitraster', 'mx.month': 'Monat', 'mx.week': 'Woche',
         'mx.loading': 'Lädt …', 'mx.error': 'Die Auswertung konnte nicht geladen werden: {detail}',
@@ -49,7 +49,7 @@ const STRINGS = {
         'mx.sumDrag': '{kind} zieht Journeys am stärksten herunter: Verlust {drag} (Kontakte: {n}).',
     },
     en: {
-        'mx.title': 'Customer experience over time', 'mx.filters': 'Filters', 'mx.all': 'All',
+        'mx.title': 'Insights', 'mx.filters': 'Filters', 'mx.all': 'All',
         'mx.department': 'Department', 'mx.kind': 'Touchpoint kind', 'mx.channel': 'Channel', 'mx.from': 'From',
         'mx.to': 'To (inclusive)', 'mx.interval': 'Interval', 'mx.month': 'Month', 'mx.week': 'Week',
         'mx.loading': 'Loading …', 'mx.error': 'The insights could not be loaded: {detail}',
@@ -93,14 +93,17 @@ const charts = {};
 /** @type {Promise<any> | null} */
 let chartLib = null;
 
-/** Build the view in section (once) and load the last 12 months. @param {HTMLElement} section @param {Ctx} c */
+/**
+ * Build the view in section, load the last 12 months. Again after a new sign-in (section emptied):
+ * nothing of the last session stays. @param {HTMLElement} section @param {Ctx} c
+ */
 export function mount(section, c) {
-    ctx = c;
+    inflight?.abort();
+    for (const k in charts) charts[k]?.destroy();
+    [ctx, el, bound, data, status, datesChosen] = [c, {}, [], null, null, false];
     ctx.register(STRINGS);
     if (!document.querySelector('link[href="metrics.css"]'))
         document.head.append(h('link', { rel: 'stylesheet', href: 'metrics.css' }));
-    el = {};
-    bound = [];
     section.append(build());
     load();
 }
