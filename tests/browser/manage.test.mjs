@@ -52,9 +52,9 @@ function scenario(name, body, opts = {}) {
     });
 }
 
-/** A manager signs in with the key and opens the Insights tab; waits for the NPS chart. */
-async function openInsights(page) {
-    await page.goto(`${srv.url}/desk/`);
+/** A manager signs in with the key (loading the page first) and opens Insights; waits for the NPS chart. */
+async function openInsights(page, { load = true } = {}) {
+    if (load) await page.goto(`${srv.url}/desk/`);
     await page.getByLabel(/^(Persönlicher Schlüssel|Personal key)$/).fill(managerKey);
     await page.getByRole('button', { name: /^(Anmelden|Sign in)$/ }).click();
     const started = Date.now();
@@ -123,7 +123,7 @@ scenario('a manager opens Insights: the NPS chart is drawn and its table shows t
     assert.deepEqual(page.crmdErrors, [], 'no console errors (e.g. CSP violations)');
 });
 
-scenario('filtering by department changes the table, and the last choice wins', async (page) => {
+scenario('filtering by department changes the table, the last choice wins, a new sign-in starts afresh', async (page) => {
     await openInsights(page);
     const name = await monthName(page, 'de');
     const department = page.getByLabel('Abteilung', { exact: true });
@@ -143,6 +143,12 @@ scenario('filtering by department changes the table, and the last choice wins', 
     await table.getByRole('rowheader', { name: /^Woche ab / }).first().waitFor();
     await page.locator('#insights [aria-busy="false"]').waitFor();
     assert.ok(await table.locator('tbody tr').count() >= 52, 'a year of weeks');
+    // Signed out and in again: one view, with none of the last session's filters.
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await openInsights(page, { load: false }); // the same page: metrics.js mounts a second time
+    assert.equal(await page.getByRole('heading', { name: 'Auswertung', exact: true }).count(), 1);
+    assert.equal(await department.inputValue(), '');
+    assert.equal(await page.getByLabel('Zeitraster', { exact: true }).inputValue(), 'month');
     assert.deepEqual(page.crmdErrors, []);
 });
 
