@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "diskspace.h"
@@ -83,6 +85,50 @@ configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Take away group and other access from fd (the file at path) if it has any, and say so. */
+static void
+owner_only(int fd, const char *path)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) != 0 || !(st.st_mode & 077))
+        return;
+    if (fchmod(fd, st.st_mode & 0600) == 0)
+        log_warn("%s was readable by other users (mode %03o); crmd made it %03o", path,
+                 (unsigned)(st.st_mode & 0777), (unsigned)(st.st_mode & 0600));
+    else
+        log_warn("%s is readable by other users (mode %03o) and crmd cannot change that: %s",
+                 path, (unsigned)(st.st_mode & 0777), strerror(errno));
+}
+
+/*
+ * The database and its -wal and -shm hold personal data, webhook secrets
+ * and key hashes: only crmd's user may read them, whatever the umask.
+ * Creating the database here with mode 0600 covers the -wal and -shm too
+ * (SQLite gives them the database's mode); files of an older crmd are
+ * corrected. Names SQLite reads as URIs or memory are left to it.
+ */
+static void
+secure_files(const char *path)
+{
+    static const char *const suffix[] = { "", "-wal", "-shm" };
+    char name[4096];
+
+    if (!path[0] || !strcmp(path, ":memory:") || !strncmp(path, "file:", 5))
+        return;
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        int fd;
+        if (snprintf(name, sizeof name, "%s%s", path, suffix[i]) >= (int)sizeof name)
+            return;
+        /* only the database itself is created: SQLite makes the others when it needs them */
+        fd = open(name, O_RDONLY | O_CLOEXEC | (i == 0 ? O_CREAT : 0), 0600);
+        if (fd < 0)
+            continue;
+        owner_only(fd, name);
+        close(fd);
+    }
+}
+
 struct db *
 db_open(const char *path, const struct config *cfg)
 {
@@ -91,6 +137,7 @@ db_open(const char *path, const struct config *cfg)
     int rc;
 
     pthread_once(&config_once, configure);
+    secure_files(path);
     rc = sqlite3_open_v2(path, &db->conn,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {

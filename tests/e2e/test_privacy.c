@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -283,6 +284,68 @@ START_TEST(erasure_needs_an_admin_and_a_plain_yes)
 }
 END_TEST
 
+/* Permission bits of path (the file must exist). */
+static unsigned
+mode_of(const char *path)
+{
+    struct stat st;
+
+    ck_assert_msg(stat(path, &st) == 0, "%s does not exist", path);
+    return (unsigned)(st.st_mode & 0777);
+}
+
+static void
+assert_owner_only(const char *db)
+{
+    static const char *const suffix[] = { "", "-wal", "-shm" };
+
+    for (size_t i = 0; i < 3; i++) {
+        const char *path = pathf("%s%s", db, suffix[i]);
+        ck_assert_msg(mode_of(path) == 0600, "%s has mode %03o, not 600", path, mode_of(path));
+    }
+}
+
+/* Under umask 000: `crmd keys create` makes the database, the server its -wal and -shm. */
+START_TEST(database_files_are_for_crmd_alone)
+{
+    struct server s = { 0 };
+    mode_t was = umask(0);
+    struct reply r;
+    char cmd[800];
+
+    server_start(&s, NULL, NULL); /* crmd keys create makes s.db first */
+    umask(was);
+    srv = s;                      /* http() talks to the current test's server */
+    create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Modus\"}");
+    assert_owner_only(s.db);
+    ck_assert_int_eq(server_stop(&s), 0);
+
+    /* files an older crmd left readable are made private at start, and that is logged */
+    ck_assert_int_eq(chmod(s.db, 0644), 0);
+    umask(022);
+    server_start(&s, s.db, NULL);
+    umask(was);
+    srv = s;
+    http_get("/v1/customers?limit=1", &r);
+    assert_json(&r, 200);
+    reply_free(&r);
+    assert_owner_only(s.db);
+    ck_assert_int_ge(harness_log_count(&s, "was readable by other users (mode 644)", NULL, 0), 1);
+    ck_assert_int_eq(server_stop(&s), 0);
+
+    /* a backup crmd makes is private too */
+    umask(0);
+    snprintf(cmd, sizeof cmd, "%s backup --db %s --to %s/copy.db 2>/dev/null", getenv("CRMD_BIN"),
+             s.db, s.dir);
+    ck_assert_int_eq(system(cmd), 0);
+    umask(was);
+    ck_assert_uint_eq(mode_of(pathf("%s/copy.db", s.dir)), 0600);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", s.dir);
+    ck_assert_int_eq(system(cmd), 0);
+    memset(&srv, 0, sizeof srv);
+}
+END_TEST
+
 Suite *
 privacy_suite(void)
 {
@@ -294,6 +357,10 @@ privacy_suite(void)
     tcase_add_test(tc, export_holds_everything_about_the_person);
     tcase_add_test(tc, erasure_keeps_the_statistics_and_removes_every_trace);
     tcase_add_test(tc, erasure_needs_an_admin_and_a_plain_yes);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("files");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, database_files_are_for_crmd_alone);
     suite_add_tcase(s, tc);
     return s;
 }
