@@ -85,15 +85,15 @@ configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-/* Take away group and other access from fd (the file at path) if it has any, and say so. */
+/* Take away group and other access from path if it has any, and say so. */
 static void
-owner_only(int fd, const char *path)
+owner_only(const char *path)
 {
     struct stat st;
 
-    if (fstat(fd, &st) != 0 || !(st.st_mode & 077))
+    if (stat(path, &st) != 0 || !(st.st_mode & 077))
         return;
-    if (fchmod(fd, st.st_mode & 0600) == 0)
+    if (chmod(path, st.st_mode & 0600) == 0)
         log_warn("%s was readable by other users (mode %03o); crmd made it %03o", path,
                  (unsigned)(st.st_mode & 0777), (unsigned)(st.st_mode & 0600));
     else
@@ -103,30 +103,29 @@ owner_only(int fd, const char *path)
 
 /*
  * The database and its -wal and -shm hold personal data, webhook secrets
- * and key hashes: only crmd's user may read them, whatever the umask.
- * Creating the database here with mode 0600 covers the -wal and -shm too
- * (SQLite gives them the database's mode); files of an older crmd are
- * corrected. Names SQLite reads as URIs or memory are left to it.
+ * and key hashes: only crmd's user may read them, whatever the umask. A
+ * new database is created here with mode 0600, which covers the -wal and
+ * -shm too (SQLite gives them the database's mode); files of an older
+ * crmd are corrected. Never open() and close() a database file another
+ * connection of this process may use: closing any descriptor of a file
+ * drops the process's POSIX locks on it, SQLite's among them. Names
+ * SQLite reads as URIs or memory are left to it.
  */
 static void
 secure_files(const char *path)
 {
     static const char *const suffix[] = { "", "-wal", "-shm" };
     char name[4096];
+    int fd;
 
     if (!path[0] || !strcmp(path, ":memory:") || !strncmp(path, "file:", 5))
         return;
-    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-        int fd;
-        if (snprintf(name, sizeof name, "%s%s", path, suffix[i]) >= (int)sizeof name)
-            return;
-        /* only the database itself is created: SQLite makes the others when it needs them */
-        fd = open(name, O_RDONLY | O_CLOEXEC | (i == 0 ? O_CREAT : 0), 0600);
-        if (fd < 0)
-            continue;
-        owner_only(fd, name);
+    fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600); /* ours alone if it is new */
+    if (fd >= 0)
         close(fd);
-    }
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++)
+        if (snprintf(name, sizeof name, "%s%s", path, suffix[i]) < (int)sizeof name)
+            owner_only(name);
 }
 
 struct db *
