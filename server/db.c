@@ -47,7 +47,7 @@ struct db {
     sqlite3 *conn;
     int busy_ms;  /* --busy-timeout: also the longest wait for write_lock */
     int writing;  /* holds write_lock: between db_begin_write and its commit or rollback */
-    int checkpoint_due; /* db_checkpoint_later: db_idle checkpoints */
+    int checkpoint_due; /* db_checkpoint_later: db_idle checkpoints; 2 = and truncates the WAL */
     struct db_slot slots[DB_CACHE_SLOTS];
     struct db *next_open; /* registry of thread connections */
 };
@@ -149,6 +149,7 @@ db_open(const char *path, const struct config *cfg)
     sqlite3_extended_result_codes(db->conn, 1);
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+             "PRAGMA secure_delete=ON;"
              "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=%lld;",
              cfg->synchronous, (long long)cfg->mmap_size);
     if (exec(db, pragmas) != SQLITE_OK) {
@@ -441,27 +442,54 @@ db_rollback(struct db *db)
 }
 
 void
-db_checkpoint_later(struct db *db)
+db_checkpoint_later(struct db *db, int truncate)
 {
-    db->checkpoint_due = 1;
+    if (db->checkpoint_due < 1 + !!truncate)
+        db->checkpoint_due = 1 + !!truncate;
+}
+
+struct db *
+db_current(void)
+{
+    return thread_db;
 }
 
 void
 db_idle(struct db *db)
 {
+    struct problem p = { 0 };
     struct timespec t0, t1;
-    int frames = 0, done = 0, rc;
+    int frames = 0, done = 0, truncate, rc;
 
-    if (!db || !db->checkpoint_due)
+    if (!db || !db->checkpoint_due || db->writing)
         return;
+    truncate = db->checkpoint_due == 2;
     db->checkpoint_due = 0;
+    /*
+     * Truncating waits for every reader to leave the WAL and holds off
+     * writers meanwhile: crmd's own writers wait at write_lock instead of
+     * polling SQLite's lock (which could cost them a 503).
+     */
+    if (truncate && write_lock_take(db, &p) != 0) {
+        db->checkpoint_due = 2;
+        return;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* readers in the way keep their frames: the next commit's auto-checkpoint goes on */
-    rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &done);
+    rc = sqlite3_wal_checkpoint_v2(
+        db->conn, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+        &frames, &done);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    log_info("checkpoint: %d of %d WAL pages into the database in %.3f s%s", done, frames,
+    if (truncate)
+        write_lock_release(db);
+    if (rc != SQLITE_OK && truncate)
+        db->checkpoint_due = 2; /* this connection's next idle moment tries again */
+    log_info("checkpoint: %d of %d WAL pages into the database in %.3f s%s%s", done, frames,
              (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-             rc == SQLITE_OK ? "" : " (failed; the next commit tries again)");
+             rc == SQLITE_OK ? ""
+             : truncate    ? " (failed; tried again after this connection's next request)"
+                           : " (failed; the next commit tries again)",
+             rc == SQLITE_OK && truncate ? ", WAL truncated" : "");
 }
 
 /* 1 if path's size is within DISKSPACE_MARGIN of the file size limit rl. */

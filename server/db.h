@@ -69,11 +69,19 @@ void db_rollback(struct db *db);
 /*
  * Ask for a passive WAL checkpoint once this connection's work is answered
  * (db_idle): a bulk write leaves a large WAL that should go into the
- * database soon, but not on its client's time.
+ * database soon, but not on its client's time. truncate: a full one that
+ * empties the WAL file (an erasure: the WAL holds pages as they were).
  */
-void db_checkpoint_later(struct db *db);
+void db_checkpoint_later(struct db *db, int truncate);
 
-/* Run what db_checkpoint_later asked for, if anything (job thread, after the answer). */
+/* The calling thread's connection (db_thread), or NULL if it has none yet. */
+struct db *db_current(void);
+
+/*
+ * Run what db_checkpoint_later asked for, if anything, and log it ("checkpoint: ");
+ * after the answer: on the job thread, or a request thread once its answer went out.
+ * A truncation readers kept from finishing is tried again at the next call.
+ */
 void db_idle(struct db *db);
 
 /*

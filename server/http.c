@@ -176,6 +176,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Reque
         ctx_free(*con_cls);
     }
     *con_cls = NULL;
+    db_idle(db_current()); /* housekeeping a request asked for (an erasure's), after its answer */
 }
 
 /* Queue r (status, body of len bytes) and remember both for finish(). */

@@ -261,6 +261,12 @@ long long store_search_backfill(struct db *db);
  */
 void store_search_defer(struct db *db, int on);
 int store_search_flush(struct db *db, struct problem *p);
+/*
+ * Rewrite the search index without the rows deleted from it, which FTS5
+ * only marks (the erasure: no name may stay in the file). Rewrites the
+ * whole index: see docs/operators.md "Privacy (GDPR)" for its cost.
+ */
+int store_search_purge(struct db *db, struct problem *p);
 
 /* ---- the change feed (store_changes.c) ---- */
 

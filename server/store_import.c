@@ -91,5 +91,5 @@ store_import_session(struct db *db, int on)
     store_search_defer(db, on);
     /* the import's WAL back into the database, once the import is answered (0.3 s for 120 MB) */
     if (!on)
-        db_checkpoint_later(db);
+        db_checkpoint_later(db, 0);
 }

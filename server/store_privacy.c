@@ -161,8 +161,10 @@ store_privacy_erase(struct db *db, const char *id, const char *key_id, struct pr
         store_exec_id(db, SQL_SCRUB_CHANGES, id, p) != 0 ||
         store_exec_id(db, SQL_SCRUB_IDEMPOTENCY, id, p) != 0 ||
         store_customer_before_delete(db, id, 1, p) != 0 ||
-        store_delete(db, &model_customer, id, p) != 0)
+        store_delete(db, &model_customer, id, p) != 0 || store_search_purge(db, p) != 0)
         return -1;
+    /* the WAL still holds the pages as they were: truncated once the erasure is answered */
+    db_checkpoint_later(db, 1);
     if (!(st = db_stmt(db, SQL_LOG_ERASURE, p)))
         return -1;
     util_format_time(util_now(), now);

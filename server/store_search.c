@@ -47,6 +47,12 @@ static const char SQL_PENDING_MOVE[] =
     " SELECT rowid, names, phonetic FROM temp.search_pending ORDER BY rowid";
 static const char SQL_PENDING_CLEAR[] = "DELETE FROM temp.search_pending";
 static _Thread_local struct db *deferring; /* the connection deferring its index rows */
+/*
+ * An FTS5 delete only adds a tombstone: the names stay in the index's
+ * segments until they are merged. 'optimize' merges them all into one,
+ * without what was deleted (FTS5's own secure-delete needs SQLite 3.42).
+ */
+static const char SQL_FTS_OPTIMIZE[] = "INSERT INTO search_fts (search_fts) VALUES ('optimize')";
 static const char SQL_BACKFILL_NEEDED[] =
     "SELECT EXISTS (SELECT 1 FROM customers) AND NOT EXISTS (SELECT 1 FROM search_fts)";
 static const char SQL_BACKFILL_ROWS[] =
@@ -615,4 +621,17 @@ out:
     }
     free(hs);
     return rc;
+}
+
+int
+store_search_purge(struct db *db, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_FTS_OPTIMIZE, p);
+    int rc;
+
+    if (!st)
+        return -1;
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "search purge", NULL, p);
 }

@@ -284,6 +284,125 @@ START_TEST(erasure_needs_an_admin_and_a_plain_yes)
 }
 END_TEST
 
+/* The bytes of path into *len (a new buffer; empty if the file is missing). */
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data;
+    long n;
+
+    *len = 0;
+    if (!f)
+        return calloc(1, 1);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    ck_assert_int_ge(n, 0);
+    rewind(f);
+    data = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(data);
+    *len = fread(data, 1, (size_t)n, f);
+    fclose(f);
+    return data;
+}
+
+/* Which of the NULL-terminated strings are in the database file or its WAL, as a list. */
+static const char *
+in_files(const char *db, const char *const *strings)
+{
+    static char found[1024];
+    size_t dblen, wallen;
+    char *dbb = slurp(db, &dblen), *walb = slurp(pathf("%s-wal", db), &wallen);
+
+    found[0] = 0;
+    for (size_t i = 0; strings[i]; i++) {
+        size_t n = strlen(strings[i]);
+        if (memmem(dbb, dblen, strings[i], n) || memmem(walb, wallen, strings[i], n))
+            snprintf(found + strlen(found), sizeof found - strlen(found), " %s", strings[i]);
+    }
+    free(dbb);
+    free(walb);
+    return found;
+}
+
+/* Erase id and wait until the server logged the WAL truncation that follows. */
+static void
+erase_and_wait_for_truncation(const char *id)
+{
+    int before = harness_log_count(&srv, "WAL truncated", NULL, 0);
+    struct reply r;
+
+    http("DELETE", pathf("/v1/customers/%s?erase=true", id), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    for (int i = 0; i < 2500 && harness_log_count(&srv, "WAL truncated", NULL, 0) == before; i++)
+        usleep(2000);
+    ck_assert_msg(harness_log_count(&srv, "WAL truncated", NULL, 0) > before,
+                  "no WAL truncation logged after the erasure");
+}
+
+/*
+ * After an erasure and its checkpoint, none of the person's strings is in
+ * the bytes of the database or its WAL: not in the search index, not in
+ * freed space, not in old WAL frames.
+ */
+START_TEST(erasure_leaves_nothing_in_the_files)
+{
+    const char *t = uniq_letters(), *d = uniq_digits(), *g = uniq_letters();
+    char family[32], lower[32], given[32], email[64], phone[32], digits[16], plate[32], norm[16],
+        vin[24], id[40], car[40];
+    const char *strings[12];
+    size_t n = 0;
+    json_t *j;
+    struct reply r;
+
+    snprintf(family, sizeof family, "Zyrkel%s", t);
+    snprintf(lower, sizeof lower, "zyrkel%s", t);
+    snprintf(given, sizeof given, "Ysolde%s", g);
+    snprintf(email, sizeof email, "ys.zyrkel%s@example.org", t);
+    snprintf(phone, sizeof phone, "0171 4%s", d);
+    snprintf(digits, sizeof digits, "4%s", d);
+    snprintf(plate, sizeof plate, "E-%c%c %.4s", t[0] - 32, t[1] - 32, d);
+    snprintf(norm, sizeof norm, "E%c%c%.4s", t[0] - 32, t[1] - 32, d);
+    snprintf(vin, sizeof vin, "WVWZZZ%sHXJK", d);
+    strings[n++] = family, strings[n++] = lower, strings[n++] = given, strings[n++] = email;
+    strings[n++] = digits, strings[n++] = plate, strings[n++] = norm, strings[n++] = vin;
+    strings[n] = NULL;
+
+    snprintf(id, sizeof id, "%s",
+             create_ok("/v1/customers",
+                       pathf("{\"kind\":\"person\",\"given_name\":\"%s\",\"family_name\":\"%s\","
+                             "\"phones\":[\"%s\"],\"emails\":[\"%s\"]}", given, family, phone, email)));
+    snprintf(car, sizeof car, "%s",
+             create_ok("/v1/vehicles", pathf("{\"make\":\"VW\",\"plate\":\"%s\",\"vin\":\"%s\","
+                                             "\"owner_id\":\"%s\"}", plate, vin, id)));
+    for (int i = 0; i < 3; i++)
+        create_ok("/v1/touchpoints",
+                  pathf("{\"customer_id\":\"%s\",\"vehicle_id\":\"%s\",\"kind\":\"service_visit\","
+                        "\"channel\":\"in_person\",\"summary\":\"%s asked for %s\",\"nps\":%d}",
+                        id, car, family, email, 6 + i));
+    /* a change, so older versions of the record sit in the feed and in freed space */
+    http("PATCH", pathf("/v1/customers/%s", id), "application/merge-patch+json",
+         "{\"notes\":\"called back\"}", NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
+    j = fetch(pathf("/v1/search?q=%s", family));
+    ck_assert_int_eq(json_array_size(json_object_get(j, "items")), 1);
+    json_decref(j);
+    http_get(pathf("/v1/greeting?plate=%s", norm), &r);
+    ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
+    /* the check can see them: every string is in the files before */
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(*in_files(srv.db, (const char *const[]){ strings[i], NULL }),
+                      "%s is not in %s or its WAL even before the erasure", strings[i], srv.db);
+
+    erase_and_wait_for_truncation(id);
+    ck_assert_msg(!*in_files(srv.db, strings), "left in the files after the erasure:%s",
+                  in_files(srv.db, strings));
+}
+END_TEST
+
 /* Permission bits of path (the file must exist). */
 static unsigned
 mode_of(const char *path)
@@ -357,6 +476,7 @@ privacy_suite(void)
     tcase_add_test(tc, export_holds_everything_about_the_person);
     tcase_add_test(tc, erasure_keeps_the_statistics_and_removes_every_trace);
     tcase_add_test(tc, erasure_needs_an_admin_and_a_plain_yes);
+    tcase_add_test(tc, erasure_leaves_nothing_in_the_files);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_set_timeout(tc, 60);
