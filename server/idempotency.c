@@ -77,6 +77,14 @@ idempotency_replay(struct request *req, struct response *res)
         json_decref(rec);
         return -1;
     }
+    /* store_privacy_erase left only this mark: the answer named an erased person */
+    if (json_integer_value(json_object_get(rec, "status")) == 410) {
+        problem_set(p, PROBLEM_ERASED,
+                    "the record this Idempotency-Key created, or one its answer showed, was "
+                    "erased; nothing was created: a new request needs a new key");
+        json_decref(rec);
+        return -1;
+    }
     if (!same(rec, "body_sha256", digest)) {
         problem_set(p, PROBLEM_KEY_REUSED,
                     "the Idempotency-Key was already used with another body; a retry must send "

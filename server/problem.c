@@ -27,6 +27,7 @@ static const struct {
     [PROBLEM_CONFLICT] = { 409, "conflict", "Conflicts with existing data" },
     [PROBLEM_CURSOR_EXPIRED] = { 410, "cursor-expired",
                                  "The changes after this cursor are no longer kept" },
+    [PROBLEM_ERASED] = { 410, "erased", "The record of this request was erased" },
     [PROBLEM_PRECONDITION_FAILED] = { 412, "precondition-failed",
                                       "The resource has changed since it was read" },
     [PROBLEM_TOO_LARGE] = { 413, "payload-too-large", "The body is too large" },

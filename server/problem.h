@@ -22,6 +22,7 @@ enum problem_code {
     PROBLEM_METHOD_NOT_ALLOWED, /* 405 + Allow */
     PROBLEM_CONFLICT,           /* 409 */
     PROBLEM_CURSOR_EXPIRED,     /* 410: the changes after a feed cursor were pruned */
+    PROBLEM_ERASED,             /* 410: an Idempotency-Key's record was erased */
     PROBLEM_PRECONDITION_FAILED, /* 412: If-Match no longer matches */
     PROBLEM_TOO_LARGE,          /* 413 */
     PROBLEM_UNSUPPORTED_MEDIA,  /* 415 */

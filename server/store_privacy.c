@@ -37,13 +37,29 @@ static const char SQL_SCRUB_CHANGES[] =
     " WHERE data IS NOT NULL AND (res_id = :id OR instr(data, :id) > 0"
     " OR res_id IN (SELECT id FROM touchpoints WHERE customer_id = :id)"
     " OR res_id IN (SELECT id FROM vehicles WHERE owner_id = :id))";
-/* Stored answers of idempotent creates that hold the customer or refer to them. */
+/*
+ * Stored answers of idempotent creates that hold the customer or refer to
+ * them keep only the key, as a mark: a replay answers 410 erased rather
+ * than run again and create the person anew (idempotency.c).
+ */
 static const char SQL_SCRUB_IDEMPOTENCY[] =
-    "DELETE FROM idempotency_keys WHERE instr(response, :id) > 0 OR instr(location, :id) > 0"
+    "UPDATE idempotency_keys SET status = 410, body_sha256 = '', location = NULL, etag = NULL,"
+    " response = NULL WHERE instr(response, :id) > 0 OR instr(location, :id) > 0"
     " OR EXISTS (SELECT 1 FROM touchpoints t WHERE t.customer_id = :id"
     " AND (instr(idempotency_keys.location, t.id) > 0))"
     " OR EXISTS (SELECT 1 FROM vehicles v WHERE v.owner_id = :id"
     " AND (instr(idempotency_keys.location, v.id) > 0))";
+/*
+ * The customers merged into :id, and those merged into them, ...: the
+ * change feed's delete items are the only record of a merge
+ * ({"id", "merged_into"}); once pruned, so are the merged record's
+ * earlier versions.
+ */
+static const char SQL_MERGED_INTO[] =
+    "WITH RECURSIVE gone(id) AS (SELECT :id UNION SELECT c.res_id FROM changes c, gone"
+    " WHERE c.type = 'customer' AND c.op = 'delete' AND c.data IS NOT NULL"
+    " AND json_extract(c.data, '$.merged_into') = gone.id)"
+    " SELECT id FROM gone WHERE id <> :id";
 static const char SQL_LOG_ERASURE[] =
     "INSERT INTO erasures (customer_id, erased_at, key_id) VALUES (:id, :now, :key)";
 
@@ -150,6 +166,32 @@ out:
     return rc;
 }
 
+/*
+ * The feed's versions and stored answers of the customers merged into id:
+ * their data lives on in id, so they go with it. Found before id's own
+ * scrub, which blanks the merge notes that lead to them.
+ */
+static int
+scrub_merged(struct db *db, const char *id, struct problem *p)
+{
+    json_t *merged, *v;
+    size_t i;
+    int rc = 0;
+
+    if (ids_of(db, SQL_MERGED_INTO, id, &merged, p) != 0)
+        return -1;
+    json_array_foreach(merged, i, v)
+    {
+        if (store_exec_id(db, SQL_SCRUB_CHANGES, json_string_value(v), p) != 0 ||
+            store_exec_id(db, SQL_SCRUB_IDEMPOTENCY, json_string_value(v), p) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    json_decref(merged);
+    return rc;
+}
+
 int
 store_privacy_erase(struct db *db, const char *id, const char *key_id, struct problem *p)
 {
@@ -157,7 +199,7 @@ store_privacy_erase(struct db *db, const char *id, const char *key_id, struct pr
     sqlite3_stmt *st;
     int rc;
 
-    if (store_exec_id(db, SQL_ANONYMISE, id, p) != 0 ||
+    if (store_exec_id(db, SQL_ANONYMISE, id, p) != 0 || scrub_merged(db, id, p) != 0 ||
         store_exec_id(db, SQL_SCRUB_CHANGES, id, p) != 0 ||
         store_exec_id(db, SQL_SCRUB_IDEMPOTENCY, id, p) != 0 ||
         store_customer_before_delete(db, id, 1, p) != 0 ||

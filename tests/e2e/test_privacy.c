@@ -227,13 +227,13 @@ START_TEST(erasure_keeps_the_statistics_and_removes_every_trace)
     ck_assert(mentions(json_object_get(j, "items"), "\"delete\""));
     json_decref(j);
 
-    /* the idempotent answer is gone: a replay is a new request, for nobody */
+    /* the idempotent answer is gone: a replay answers 410, without the person */
     headers[0] = sc.idem;
     http("POST", "/v1/touchpoints", "application/json",
          pathf("{\"customer_id\":\"%s\",\"kind\":\"phone_call\",\"channel\":\"phone\",\"nps\":10,"
                "\"occurred_at\":\"2025-03-02T10:00:00Z\",\"satisfaction\":0.5,\"journey_id\":\"%s\"}",
                sc.id, sc.journey), headers, &r);
-    ck_assert_int_eq(r.status, 422);
+    assert_problem(&r, 410, "erased");
     ck_assert(!strstr(r.body, sc.family));
     reply_free(&r);
 
@@ -403,6 +403,56 @@ START_TEST(erasure_leaves_nothing_in_the_files)
 }
 END_TEST
 
+/*
+ * A merged into B, then B erased: A's earlier versions in the feed and the
+ * stored answer of A's create go too; replaying that create answers 410.
+ */
+START_TEST(erasing_a_survivor_erases_what_was_merged_into_it)
+{
+    const char *t = uniq_letters(), *d = uniq_digits();
+    char family[32], email[64], digits[16], body[300], idem[80], a[40], b[40];
+    const char *strings[4], *headers[] = { idem, NULL };
+    struct reply r;
+
+    snprintf(family, sizeof family, "Quastel%s", t);
+    snprintf(email, sizeof email, "quastel.%s@example.net", t);
+    snprintf(digits, sizeof digits, "3%s", d);
+    strings[0] = family, strings[1] = email, strings[2] = digits, strings[3] = NULL;
+    snprintf(body, sizeof body,
+             "{\"kind\":\"person\",\"given_name\":\"Amalie\",\"family_name\":\"%s\","
+             "\"emails\":[\"%s\"],\"phones\":[\"0172 %s\"]}", family, email, digits);
+    snprintf(idem, sizeof idem, "Idempotency-Key: %s", uniq("merged-"));
+    http("POST", "/v1/customers", "application/json", body, headers, &r);
+    assert_json(&r, 201);
+    snprintf(a, sizeof a, "%s", jstr(&r, "id"));
+    reply_free(&r);
+    create_ok("/v1/touchpoints", pathf("{\"customer_id\":\"%s\",\"kind\":\"phone_call\","
+                                       "\"channel\":\"phone\",\"summary\":\"%s called\"}", a, family));
+    snprintf(b, sizeof b, "%s", new_person_named("Bleibend"));
+    http_json("POST", pathf("/v1/customers/%s/merge", b), pathf("{\"from\":\"%s\"}", a), &r);
+    assert_json(&r, 200);
+    reply_free(&r);
+    ck_assert(feed_mentions(family));
+
+    erase_and_wait_for_truncation(b);
+    for (int i = 0; strings[i]; i++)
+        ck_assert_msg(!feed_mentions(strings[i]), "the feed still holds %s", strings[i]);
+    http("POST", "/v1/customers", "application/json", body, headers, &r);
+    assert_problem(&r, 410, "erased");
+    for (int i = 0; strings[i]; i++)
+        ck_assert_msg(!strstr(r.body, strings[i]), "the replay shows %s", strings[i]);
+    reply_free(&r);
+    /* nobody was created again */
+    {
+        json_t *j = fetch(pathf("/v1/search?q=%s", family));
+        ck_assert_int_eq(json_array_size(json_object_get(j, "items")), 0);
+        json_decref(j);
+    }
+    ck_assert_msg(!*in_files(srv.db, strings), "left in the files after the erasure:%s",
+                  in_files(srv.db, strings));
+}
+END_TEST
+
 /* Permission bits of path (the file must exist). */
 static unsigned
 mode_of(const char *path)
@@ -477,6 +527,7 @@ privacy_suite(void)
     tcase_add_test(tc, erasure_keeps_the_statistics_and_removes_every_trace);
     tcase_add_test(tc, erasure_needs_an_admin_and_a_plain_yes);
     tcase_add_test(tc, erasure_leaves_nothing_in_the_files);
+    tcase_add_test(tc, erasing_a_survivor_erases_what_was_merged_into_it);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_set_timeout(tc, 60);
