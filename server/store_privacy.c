@@ -29,12 +29,13 @@ static const char SQL_ANONYMISE[] =
 /*
  * Earlier representations of the customer, their touchpoints and cars,
  * and any other record's that names them (households, company people,
- * cars they drove): only the id and "erased" are left. A scan of the
- * feed; erasures are rare.
+ * cars they drove): only the id and "erased" are left. Deletes hold only
+ * ids ({"id"}, {"id", "merged_into"}) and stay. A scan of the feed;
+ * erasures are rare.
  */
 static const char SQL_SCRUB_CHANGES[] =
     "UPDATE changes SET data = json_object('id', res_id, 'erased', json('true'))"
-    " WHERE data IS NOT NULL AND (res_id = :id OR instr(data, :id) > 0"
+    " WHERE data IS NOT NULL AND op <> 'delete' AND (res_id = :id OR instr(data, :id) > 0"
     " OR res_id IN (SELECT id FROM touchpoints WHERE customer_id = :id)"
     " OR res_id IN (SELECT id FROM vehicles WHERE owner_id = :id))";
 /*
