@@ -261,6 +261,11 @@ check_success(const struct response *res)
         die("a 5xx without a problem");
     if (res->raw || res->status == 204 || res->status == 304)
         return;
+    if (res->status >= 300 && res->status < 400) { /* a redirect (GET / to /desk/) */
+        if (!res->location)
+            die("a redirect without a Location");
+        return;
+    }
     if (!res->body)
         die("a success without a body");
     text = json_dumps(res->body, JSON_COMPACT | JSON_REAL_PRECISION(15));
