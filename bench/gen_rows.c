@@ -15,6 +15,7 @@
 #include "db.h"
 #include "gen.h"
 #include "normalize.h"
+#include "phone.h"
 #include "store.h"
 
 #define FLEET_MIN 5
@@ -72,9 +73,9 @@ cust_release(struct cust *c)
 static void
 add_phone(struct cust *c, const char *typed, const char *label)
 {
-    char e164[NORMALIZE_PHONE_MAX];
+    char e164[PHONE_E164_MAX];
 
-    if (normalize_phone(typed, "49", e164, sizeof e164) != 0 || c->nkeys == 6)
+    if (phone_parse(typed, "DE", e164, sizeof e164, NULL) != 0 || c->nkeys == 6)
         gen_die("bad phone %s", typed);
     buf_puts(&c->phones, c->phones.len ? "," : "[");
     buf_puts(&c->phones, "{\"number\":");
