@@ -25,6 +25,8 @@ EXTRA    = $(ASAN) -O1
 else ifeq ($(FLAVOR),fuzz)
 CC       = clang-14
 CXX      = clang++-14
+# clang's UBSan vptr check needs its C++ runtime, which a clang-14 (C) link leaves out
+CXXFLAGS += -fno-sanitize=vptr
 EXTRA    = $(ASAN) -fsanitize=fuzzer-no-link -O1 -Wno-format-nonliteral # log.c, http.c: vprintf of a va_list
 else
 EXTRA    = $(OPT)
