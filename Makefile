@@ -2,6 +2,7 @@
 # `make help` lists the targets.
 
 CC      ?= gcc
+CXX      = g++
 PKGS     = libmicrohttpd jansson sqlite3 uuid libcrypto libcurl
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
           -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
@@ -23,13 +24,18 @@ ifeq ($(FLAVOR),asan)
 EXTRA    = $(ASAN) -O1
 else ifeq ($(FLAVOR),fuzz)
 CC       = clang-14
+CXX      = clang++-14
+# clang's UBSan vptr check needs its C++ runtime, which a clang-14 (C) link leaves out
+CXXFLAGS += -fno-sanitize=vptr
 EXTRA    = $(ASAN) -fsanitize=fuzzer-no-link -O1 -Wno-format-nonliteral # log.c, http.c: vprintf of a va_list
 else
 EXTRA    = $(OPT)
 endif
 
 SRC      = $(wildcard server/*.c)
-OBJ      = $(SRC:server/%.c=$(B)/server/%.o) $(B)/gen/schema.o $(B)/gen/apidocs.o $(B)/gen/desk.o
+# The one C++ file: server/phone.cc wraps libphonenumber behind server/phone.h.
+CXXSRC   = $(wildcard server/*.cc)
+OBJ      = $(SRC:server/%.c=$(B)/server/%.o) $(CXXSRC:server/%.cc=$(B)/server/%.o) $(B)/gen/schema.o $(B)/gen/apidocs.o $(B)/gen/desk.o
 LIBOBJ   = $(filter-out $(B)/server/main.o,$(OBJ))
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -74,15 +80,24 @@ $(DEPS_OK): tools/deps.sh
 deps: $(DEPS_OK)
 
 CFLAGS_ALL = $(CFLAGS_BASE) $(EXTRA) $(CFLAGS)
+CXXFLAGS_ALL = -std=c++17 -Wall -Wextra -Werror -fno-common -MMD -MP -g -Iserver $(EXTRA) $(CXXFLAGS)
 # Evaluated when a recipe runs (after tools/deps.sh installed the packages), not when make parses.
 PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))
-PKG_LIBS   = $$(pkg-config --libs $(PKGS)) -lpthread -lm
+# libphonenumber has no pkg-config file; phone.cc also uses its protobuf message directly.
+# The C++ runtime comes with -lstdc++, so the links stay $(CC) links.
+PKG_LIBS   = $$(pkg-config --libs $(PKGS)) -lphonenumber $$(pkg-config --libs protobuf) -lstdc++ \
+             -lpthread -lm
 TEST_LIBS  = $$(pkg-config --libs check libcurl)
 
 $(B)/server/%.o: server/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c $< -o $@
+
+$(B)/server/%.o: server/%.cc | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "CXX $<"
+	@$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
 
 # Only config.o sees the version; the stamp changes (and rebuilds it) only when the version does.
 $(B)/gen/version: FORCE

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "gen.h"
 #include "normalize.h"
+#include "phone.h"
 #include "store.h"
 
 #define FLEET_MIN 5
@@ -72,9 +73,9 @@ cust_release(struct cust *c)
 static void
 add_phone(struct cust *c, const char *typed, const char *label)
 {
-    char e164[NORMALIZE_PHONE_MAX];
+    char e164[PHONE_E164_MAX];
 
-    if (normalize_phone(typed, "49", e164, sizeof e164) != 0 || c->nkeys == 6)
+    if (phone_parse(typed, "DE", e164, sizeof e164, NULL) != 0 || c->nkeys == 6)
         gen_die("bad phone %s", typed);
     buf_puts(&c->phones, c->phones.len ? "," : "[");
     buf_puts(&c->phones, "{\"number\":");
@@ -190,11 +191,15 @@ mobile(struct gen *g, char *out, size_t outsz, char *national, size_t natsz)
 {
     static const char *const prefixes[] = {"0151", "0152", "0157", "0160", "0162", "0170",
                                            "0171", "0172", "0175", "0176", "0177", "0179"};
-    const char *pre = prefixes[gen_rndn(g, 12)];
-    long sub = 1000000 + gen_rndn(g, 99000000);
+    const char *pre;
+    long sub;
     int style = (int)gen_rndn(g, 4);
 
-    snprintf(national, natsz, "%s %ld", pre, sub);
+    do { /* a length this mobile range has (libphonenumber's data: 015x has 8 digits) */
+        pre = prefixes[gen_rndn(g, 12)];
+        sub = 1000000 + gen_rndn(g, 99000000);
+        snprintf(national, natsz, "%s %ld", pre, sub);
+    } while (!phone_is_valid(national, "DE"));
     if (style == 0)
         snprintf(out, outsz, "%s %ld", pre, sub);
     else if (style == 1)
@@ -210,8 +215,11 @@ landline(struct gen *g, size_t city, char *out, size_t outsz)
 {
     const char *dial = gen_cities[city].dial;
     int digits = strlen(dial) >= 5 ? 5 : 7;
-    long sub = gen_rndn(g, digits == 5 ? 90000 : 9000000) + (digits == 5 ? 10000 : 1000000);
-    snprintf(out, outsz, "%s %ld", dial, sub);
+
+    do {
+        long sub = gen_rndn(g, digits == 5 ? 90000 : 9000000) + (digits == 5 ? 10000 : 1000000);
+        snprintf(out, outsz, "%s %ld", dial, sub);
+    } while (!phone_is_valid(out, "DE"));
 }
 
 /* A query the desk might type for this phone: the national form in another spelling. */

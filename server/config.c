@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cors.h"
+#include "phone.h"
 #include "ratelimit.h"
 #include "log.h"
 
@@ -77,6 +78,8 @@ static const struct option_def options[] = {
       "JSON file overriding the recognition thresholds (default: built-in, see docs/desk.md)" },
     { "--timezone", "CRMD_TIMEZONE", OPT_STR, OFF(timezone), 0, 0,
       "time zone of the desk for greetings, dates and metrics periods (default Europe/Berlin)" },
+    { "--phone-region", "CRMD_PHONE_REGION", OPT_STR, OFF(phone_region), 0, 0,
+      "ISO 3166 region of national phone numbers (0171 ...): DE, AT, CH ... (default DE)" },
     { "--idempotency-ttl", "CRMD_IDEMPOTENCY_TTL", OPT_LL, OFF(idempotency_ttl), 1, 31536000,
       "seconds a POST's Idempotency-Key and answer are kept (default 86400)" },
     { "--webhooks", "CRMD_WEBHOOKS", OPT_BOOL, OFF(webhooks), 0, 1,
@@ -205,6 +208,12 @@ validate(struct config *cfg)
         fprintf(stderr, "crmd: --backup-dir %s is not a writable directory\n", cfg->backup_dir);
         exit(2);
     }
+    /* also loads libphonenumber's metadata now, not on the first request's time */
+    if (phone_init(cfg->phone_region) != 0) {
+        fprintf(stderr, "crmd: --phone-region must be an ISO 3166 region such as DE, AT or CH, "
+                        "not '%s'\n", cfg->phone_region);
+        exit(2);
+    }
     if (cfg->max_waiting < 0)
         cfg->max_waiting = cfg->max_connections > 1 ? cfg->max_connections / 2 : 1;
 }
@@ -234,6 +243,7 @@ config_load(struct config *cfg, int argc, char **argv)
         .max_waiting = -1, /* set in validate() from max_connections */
         .import_queue = 4,
         .timezone = "Europe/Berlin",
+        .phone_region = PHONE_REGION_DEFAULT,
         .idempotency_ttl = 86400,
         .webhooks = 1,
         .webhook_timeout = 10,

@@ -32,6 +32,7 @@ struct config {
     int import_queue;       /* imports queued behind the running one */
     const char *rules_path; /* JSON rules file, NULL = built-in defaults */
     const char *timezone;   /* IANA zone of the desk's local time */
+    const char *phone_region; /* ISO 3166 region of national phone numbers ("DE") */
     long long idempotency_ttl; /* seconds an Idempotency-Key is remembered */
     int webhooks;                /* deliver webhooks from this process */
     int webhook_timeout;         /* seconds a webhook delivery may take in all */

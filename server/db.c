@@ -218,6 +218,9 @@ apply(struct db *db, const struct db_migration *m)
         return -1;
     if (exec(db, m->sql) != SQLITE_OK)
         goto fail;
+    for (const struct db_step *s = db_steps; s->run; s++)
+        if (s->version == m->version && s->run(db) != 0)
+            goto fail;
     util_format_time(util_now(), ts);
     if (sqlite3_prepare_v2(db->conn,
                            "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?,?,?)",

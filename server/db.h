@@ -35,6 +35,19 @@ void db_close(struct db *db);
  */
 int db_migrate(struct db *db);
 
+/*
+ * A migration whose work needs C (libphonenumber cannot run in SQL): its
+ * schema/NNN_*.sql says so in a comment, and after that file's SQL, in the
+ * same transaction and before it is recorded, db_migrate calls run(); -1
+ * rolls the migration back. The store defines the table (store_phones.c),
+ * ended by { 0, NULL }, so every binary that migrates runs the steps.
+ */
+struct db_step {
+    int version;
+    int (*run)(struct db *db);
+};
+extern const struct db_step db_steps[];
+
 /* Highest migration this binary knows. */
 int db_schema_latest(void);
 

@@ -18,6 +18,7 @@
 #include "handlers.h"
 #include "msg.h"
 #include "normalize.h"
+#include "phone.h"
 #include "potential.h"
 #include "resource.h"
 #include "rules.h"
@@ -52,7 +53,7 @@ lookup_key(const struct request *req, const char **by, char *key, size_t keysz, 
     else if (!strcmp(*by, "vin"))
         ok = normalize_vin_suffix(v, key, keysz) == 0;
     else if (!strcmp(*by, "phone"))
-        ok = normalize_phone(v, "49", key, keysz) == 0;
+        ok = phone_parse_default(v, key, keysz, NULL) == 0;
     else if (!strcmp(*by, "email"))
         ok = normalize_email(v, key, keysz) == 0;
     else

@@ -9,6 +9,7 @@
 #include "model.h"
 #include "datetime.h"
 #include "normalize.h"
+#include "phone.h"
 #include "util.h"
 
 #define MAX_CONTACTS 10
@@ -55,6 +56,25 @@ contact_entry(json_t *e, const char *main, const char **label, const char *fname
     return json_string_value(v);
 }
 
+/*
+ * A phone number as typed: its E.164 form into out, or a field error naming
+ * the member ("phones[1].number" when the entry is an object) and the reason.
+ */
+static int
+check_number(const char *s, int in_object, const char *fname, char *out, size_t outsz,
+             struct problem *p)
+{
+    const char *why = "not a number";
+    char field[80];
+
+    if (!jsonx_text_error(s, 254, 0) && phone_parse_default(s, out, outsz, &why) == 0)
+        return 0;
+    snprintf(field, sizeof field, "%s%s", fname, in_object ? ".number" : "");
+    problem_add_field(p, field, "is not a valid phone number for region %s (%s)", phone_region(),
+                      why);
+    return -1;
+}
+
 static int
 check_contacts(json_t **v, const char *name, int phone, struct problem *p)
 {
@@ -75,11 +95,11 @@ check_contacts(json_t **v, const char *name, int phone, struct problem *p)
         s = contact_entry(e, phone ? "number" : "address", &label, fname, p);
         if (!s)
             continue;
-        if (jsonx_text_error(s, 254, 0) ||
-            (phone ? normalize_phone(s, "49", norm, sizeof norm) : normalize_email(s, norm, sizeof norm))) {
-            problem_add_field(p, fname, phone ? "is not a valid phone number (national numbers need "
-                                                "the leading 0, foreign ones +CC or 00CC)"
-                                              : "is not a valid e-mail address");
+        if (phone) {
+            if (check_number(s, json_is_object(e), fname, norm, sizeof norm, p) != 0)
+                continue;
+        } else if (jsonx_text_error(s, 254, 0) || normalize_email(s, norm, sizeof norm)) {
+            problem_add_field(p, fname, "is not a valid e-mail address");
             continue;
         }
         o = phone ? json_pack("{s:s, s:s}", "number", s, "e164", norm)

@@ -1,7 +1,7 @@
 /*
- * normalize: canonical forms of plates, VINs, phone numbers and e-mail
- * addresses. Pure byte-level ASCII/UTF-8 code: no locale, no allocation,
- * no I/O. Callers decide what a -1 means for the request.
+ * normalize: canonical forms of plates, VINs and e-mail addresses. Pure
+ * byte-level ASCII/UTF-8 code: no locale, no allocation, no I/O. Callers
+ * decide what a -1 means for the request. Phone numbers: phone.h.
  */
 #include "normalize.h"
 
@@ -10,10 +10,6 @@
 #define PLATE_MIN_CHARS 2
 #define PLATE_MAX_CHARS 10
 #define VIN_SUFFIX_MIN 6
-#define PHONE_MIN_DIGITS 8
-#define PHONE_MAX_DIGITS 15
-#define PHONE_CC_MAX 3
-#define PHONE_SCAN_MAX 24 /* "00" + 15 digits + margin; more is invalid anyway */
 #define EMAIL_LOCAL_MAX 64
 #define EMAIL_DOMAIN_MAX 253
 
@@ -186,104 +182,6 @@ int
 normalize_vin_suffix(const char *in, char *out, size_t outsz)
 {
     return vin_copy(in, VIN_SUFFIX_MIN, NORMALIZE_VIN_LEN, out, outsz);
-}
-
-static int
-is_phone_sep(char c)
-{
-    return c == ' ' || c == '-' || c == '/' || c == '.' || c == '(' || c == ')';
-}
-
-/* default_cc must be 1..3 digits without a leading 0; NULL allows none. */
-static int
-valid_cc(const char *cc)
-{
-    size_t i;
-
-    if (cc == NULL || cc[0] == '\0' || cc[0] == '0')
-        return 0;
-    for (i = 0; cc[i] != '\0'; i++)
-        if (i >= PHONE_CC_MAX || !is_digit((unsigned char)cc[i]))
-            return 0;
-    return 1;
-}
-
-/*
- * Whether a literal "(0)" met now is the dropped trunk of "+49 (0)89":
- * only once, only in an international number, and only right after a
- * country code, i.e. when 1..3 digits follow the "+" or "00". Elsewhere
- * the parentheses are plain separators and the 0 is a digit.
- */
-static int
-phone_trunk_here(int plus, const char *d, size_t nd, int dropped)
-{
-    size_t cc_digits;
-
-    if (dropped)
-        return 0;
-    if (plus)
-        cc_digits = nd;
-    else if (nd >= 2 && d[0] == '0' && d[1] == '0')
-        cc_digits = nd - 2;
-    else
-        return 0;
-    return cc_digits >= 1 && cc_digits <= PHONE_CC_MAX;
-}
-
-int
-normalize_phone(const char *in, const char *default_cc, char *out, size_t outsz)
-{
-    char d[PHONE_SCAN_MAX];
-    size_t nd = 0, ncc = 0, nnum, total;
-    const char *p, *cc = "", *num;
-    int plus = 0, dropped = 0;
-
-    if (in == NULL)
-        return fail(out, outsz);
-    for (p = in; *p != '\0'; p++) {
-        if (*p == '+') {
-            if (plus || nd > 0)
-                return fail(out, outsz);
-            plus = 1;
-        } else if (p[0] == '(' && p[1] == '0' && p[2] == ')'
-                   && phone_trunk_here(plus, d, nd, dropped)) {
-            dropped = 1;
-            p += 2;
-        } else if (!is_phone_sep(*p)) {
-            if (!is_digit((unsigned char)*p) || nd == sizeof d)
-                return fail(out, outsz);
-            d[nd++] = *p;
-        }
-    }
-
-    if (plus) {
-        num = d;
-        nnum = nd;
-    } else if (nd >= 2 && d[0] == '0' && d[1] == '0') {
-        num = d + 2;
-        nnum = nd - 2;
-    } else if (nd >= 1 && d[0] == '0' && valid_cc(default_cc)) {
-        cc = default_cc;
-        ncc = strlen(cc);
-        num = d + 1;
-        nnum = nd - 1;
-    } else {
-        return fail(out, outsz); /* bare subscriber number, or no usable default_cc */
-    }
-
-    total = ncc + nnum;
-    if (total < PHONE_MIN_DIGITS || total > PHONE_MAX_DIGITS)
-        return fail(out, outsz);
-    /* a default_cc never starts with 0, so only a typed country code can */
-    if (ncc == 0 && num[0] == '0')
-        return fail(out, outsz);
-    if (1 + total >= outsz)
-        return fail(out, outsz);
-    out[0] = '+';
-    memcpy(out + 1, cc, ncc);
-    memcpy(out + 1 + ncc, num, nnum);
-    out[1 + total] = '\0';
-    return 0;
 }
 
 /* Domain labels: letters, digits, '-', or UTF-8 bytes; none empty; a dot. */

@@ -1,7 +1,7 @@
 /*
  * normalize: pure functions that turn identifiers as people type them
- * (licence plates, VINs, phone numbers, e-mail addresses) into validated
- * canonical forms used for storage and lookup. No I/O, no allocation.
+ * (licence plates, VINs, e-mail addresses) into validated canonical forms
+ * used for storage and lookup. No I/O, no allocation. Phone numbers: phone.h.
  */
 #ifndef CRMD_NORMALIZE_H
 #define CRMD_NORMALIZE_H
@@ -10,7 +10,6 @@
 
 #define NORMALIZE_PLATE_MAX 16  /* bytes incl. NUL for a normalised plate */
 #define NORMALIZE_VIN_LEN 17
-#define NORMALIZE_PHONE_MAX 20  /* "+" + up to 15 digits + NUL, with margin */
 #define NORMALIZE_EMAIL_MAX 255 /* RFC 5321 path limit 254 + NUL */
 
 /*
@@ -37,19 +36,6 @@ int normalize_vin(const char *in, char *out, size_t outsz);
  * upper case with the same alphabet as a VIN. Returns 0, or -1.
  */
 int normalize_vin_suffix(const char *in, char *out, size_t outsz);
-
-/*
- * Turn a phone number as typed into E.164 ("+4989123456").
- * Accepted separators: space, '-', '/', '.', '(', ')'. A leading "+" or
- * "00" starts an international number; a leading "0" is a national
- * number of default_cc (country calling code digits, e.g. "49"), whose
- * trunk 0 is dropped; "(0)" after an international prefix is dropped
- * ("+49 (0)89 123"). Anything else (letters, a bare subscriber number
- * without trunk prefix) is invalid. The result has 8..15 digits after
- * the "+" and no country code starting with 0.
- * Returns 0, or -1 with out empty.
- */
-int normalize_phone(const char *in, const char *default_cc, char *out, size_t outsz);
 
 /*
  * Validate an e-mail address and write its lookup key: surrounding spaces

@@ -8,6 +8,7 @@
 
 #include "handlers.h"
 #include "normalize.h"
+#include "phone.h"
 #include "search_norm.h"
 #include "store.h"
 
@@ -56,7 +57,7 @@ HANDLER(search_get)
 {
     static const char *const allowed[] = { "q", "limit", NULL };
     struct search_norm_token toks[SEARCH_TOKENS_MAX];
-    char plate[NORMALIZE_PLATE_MAX], vin[NORMALIZE_VIN_LEN + 1], phone[NORMALIZE_PHONE_MAX],
+    char plate[NORMALIZE_PLATE_MAX], vin[NORMALIZE_VIN_LEN + 1], phone[PHONE_E164_MAX],
         email[NORMALIZE_EMAIL_MAX];
     struct store_search_terms t = { 0 };
     struct problem *p = &res->problem;
@@ -79,7 +80,7 @@ HANDLER(search_get)
         t.plate = plate;
     if (read_vin(q, vin, sizeof vin) == 0)
         t.vin = vin;
-    if (normalize_phone(q, "49", phone, sizeof phone) == 0)
+    if (phone_parse_default(q, phone, sizeof phone, NULL) == 0)
         t.phone = phone;
     if (strchr(q, '@') && normalize_email(q, email, sizeof email) == 0)
         t.email = email;

@@ -385,6 +385,15 @@ int store_duplicates_index_customer(struct db *db, const json_t *doc, struct pro
  */
 long long store_duplicates_backfill(struct db *db);
 
+/*
+ * Migration 012 (a C step, see db.h): re-read every stored phone number
+ * with phone_parse_default, rewrite phones[].e164 and the 'phone' keys
+ * where they change, and have the duplicates backfill visit those
+ * customers. Numbers libphonenumber refuses keep their old e164. Runs in
+ * the migration's transaction. Returns 0, or -1 (logged).
+ */
+int store_phones_renormalize(struct db *db);
+
 struct store_duplicates_page {
     const char *customer_id; /* only pairs of this customer, or NULL */
     int min_score;           /* thousandths, 0..1000 */

@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "normalize.h"
+#include "phone.h"
 #include "store.h"
 #include "store_util.h"
 
@@ -41,7 +42,7 @@ norm_email(const char *in, char *out, size_t outsz)
 static int
 norm_phone(const char *in, char *out, size_t outsz)
 {
-    return normalize_phone(in, "49", out, outsz);
+    return phone_parse_default(in, out, outsz, NULL);
 }
 
 static int

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "harness.h"
 #include "suites.h"
 
@@ -543,6 +545,131 @@ START_TEST(filter_phone_in_any_format)
         ck_assert_str_eq(sget(json_array_get(items, 0), "id"), id);
         json_decref(items);
     }
+}
+END_TEST
+
+/* A refused number names the member, the region and why: too short, letters, no area code. */
+START_TEST(phone_refused_with_region_and_reason)
+{
+    static const struct {
+        const char *number, *message;
+    } bad[] = {
+        { "0171 123", "is not a valid phone number for region DE (too short)" },
+        { "0171 12345AB", "is not a valid phone number for region DE (has letters)" },
+        { "3209 4410", "is not a valid phone number for region DE (no area code)" },
+        { "+999 123456", "is not a valid phone number for region DE (unknown country code)" },
+    };
+    const char *name = uniq("Fonfalsch");
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct reply r;
+        json_t *e;
+
+        http_json("POST", "/v1/customers",
+                  pathf("{\"kind\":\"person\",\"family_name\":\"%s\",\"phones\":"
+                        "[{\"number\":\"089 3209 4410\"},{\"number\":\"%s\",\"label\":\"mobile\"}]}",
+                        name, bad[i].number),
+                  &r);
+        assert_problem(&r, 400, "validation");
+        ck_assert_int_eq(json_array_size(json_object_get(r.json, "errors")), 1);
+        e = json_array_get(json_object_get(r.json, "errors"), 0);
+        ck_assert_str_eq(sget(e, "field"), "phones[1].number");
+        ck_assert_str_eq(sget(e, "message"), bad[i].message);
+        reply_free(&r);
+    }
+    ck_assert_int_eq(count(pathf("/v1/customers?family_name=%s", name)), 0);
+}
+END_TEST
+
+/* "+49 0171 ..." was stored as +4901711234567 before libphonenumber; the desk types it right. */
+START_TEST(phone_typed_with_trunk_zero_is_found)
+{
+    const char *id = create_ok("/v1/customers", pathf("{\"kind\":\"person\",\"family_name\":"
+                                                      "\"%s\",\"phones\":[\"+49 0171 %s\"]}",
+                                                      uniq("Nullfon"), "7654329"));
+    json_t *items = fetch_items("/v1/customers?phone=0171%207654329");
+
+    ck_assert_int_eq(json_array_size(items), 1);
+    ck_assert_str_eq(sget(json_array_get(items, 0), "id"), id);
+    json_decref(items);
+}
+END_TEST
+
+static void
+sql(const char *db, const char *stmt)
+{
+    sqlite3 *h;
+    char *err = NULL;
+
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_msg(sqlite3_exec(h, stmt, NULL, NULL, &err) == SQLITE_OK, "%s", err ? err : "?");
+    sqlite3_close(h);
+}
+
+static int
+sql_count(const char *db, const char *query)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    int n = -1;
+
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, query, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+/*
+ * A database of an older crmd: the row as its own reader wrote it
+ * ("+49 0171 ..." kept the 0, +43 read as German under an AT branch) and
+ * migration 012 not yet applied. At start the numbers are read again with
+ * the configured region, and the desk finds the customer by the right one.
+ */
+START_TEST(old_phone_keys_are_renormalised_at_start)
+{
+    struct server own = { 0 }, shared = srv;
+    static const char *const at[] = { "CRMD_PHONE_REGION=AT", NULL };
+    char *id;
+    json_t *doc, *items, *phones;
+
+    server_start(&own, NULL, NULL);
+    id = strdup(create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Altfon\"}"));
+    ck_assert_int_eq(server_stop(&own), 0);
+    sql(own.db, pathf("UPDATE customers SET phones = '[{\"number\":\"+49 0171 1234567\",\"e164\":"
+                      "\"+4901711234567\"},{\"number\":\"0664 1234567\",\"e164\":\"+496641234567\","
+                      "\"label\":\"mobile\"}]' WHERE id = '%s'", id));
+    sql(own.db, pathf("INSERT INTO customer_keys (kind, key, customer_id) VALUES"
+                      " ('phone', '+4901711234567', '%s'), ('phone', '+496641234567', '%s');"
+                      " DELETE FROM schema_migrations WHERE version = 12", id, id));
+    server_start(&own, NULL, at); /* the same database file, an Austrian branch */
+    harness_await_log(&own, "with region AT: 1 changed", 5000);
+    doc = fetch(pathf("/v1/customers/%s", id));
+    phones = json_object_get(doc, "phones");
+    ck_assert_str_eq(sget(json_array_get(phones, 0), "number"), "+49 0171 1234567");
+    ck_assert_str_eq(sget(json_array_get(phones, 0), "e164"), "+491711234567");
+    ck_assert_str_eq(sget(json_array_get(phones, 1), "e164"), "+436641234567");
+    ck_assert_str_eq(sget(json_array_get(phones, 1), "label"), "mobile");
+    json_decref(doc);
+    for (const char *const *q = (const char *const[]){ "0049%20171%201234567", "%2B491711234567",
+                                                      "0664%201234567", "%2B43%20664%201234567",
+                                                      NULL };
+         *q; q++) {
+        items = fetch_items(pathf("/v1/customers?phone=%s", *q));
+        ck_assert_msg(json_array_size(items) == 1, "phone=%s found %zu", *q, json_array_size(items));
+        ck_assert_str_eq(sget(json_array_get(items, 0), "id"), id);
+        json_decref(items);
+    }
+    ck_assert_int_eq(server_stop(&own), 0);
+    ck_assert_int_eq(sql_count(own.db, "SELECT count(*) FROM customer_keys WHERE key IN"
+                                       " ('+4901711234567', '+496641234567')"), 0);
+    ck_assert_int_eq(sql_count(own.db, "SELECT count(*) FROM schema_migrations WHERE version = 12"), 1);
+    srv = shared;
+    if (system(pathf("rm -rf %s", own.dir)) != 0)
+        fprintf(stderr, "could not remove %s\n", own.dir);
+    free(id);
 }
 END_TEST
 
@@ -1178,5 +1305,8 @@ customers_suite(void)
     tcase_add_test(tc, delete_cascade_needs_true_or_false);
     tcase_add_test(tc, delete_cascade_keeps_other_customers_touchpoints);
     tcase_add_test(tc, delete_member_bumps_household_version);
+    tcase_add_test(tc, phone_refused_with_region_and_reason);
+    tcase_add_test(tc, phone_typed_with_trunk_zero_is_found);
+    tcase_add_test(tc, old_phone_keys_are_renormalised_at_start);
     return s;
 }

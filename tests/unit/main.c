@@ -12,6 +12,7 @@ main(void)
     SRunner *sr = srunner_create(normalize_suite());
     int failed;
 
+    srunner_add_suite(sr, phone_suite());
     srunner_add_suite(sr, router_suite());
     srunner_add_suite(sr, salutation_suite());
     srunner_add_suite(sr, jsonx_suite());

@@ -13,7 +13,6 @@ Suite *normalize_suite(void);
 
 #define P NORMALIZE_PLATE_MAX
 #define V (NORMALIZE_VIN_LEN + 1)
-#define T NORMALIZE_PHONE_MAX
 #define E NORMALIZE_EMAIL_MAX
 #define BUFSZ 512
 #define FILL 'Z'
@@ -32,13 +31,6 @@ struct out_case {
     const char *in;
     size_t outsz;
     const char *want; /* NULL: expect -1 */
-};
-
-struct phone_case {
-    const char *in;
-    const char *cc;
-    size_t outsz;
-    const char *want;
 };
 
 /*
@@ -215,85 +207,6 @@ START_TEST(test_vin_suffix)
 }
 END_TEST
 
-static const struct phone_case phone_cases[] = {
-    /* valid */
-    { "089 123456", "49", T, "+4989123456" },
-    { "+49 (0)89 123456", "49", T, "+4989123456" },
-    { "+49(0)89 123456", "49", T, "+4989123456" },
-    { "+49 (0) 89 123456", "49", T, "+4989123456" },
-    { "0049 89 123456", "49", T, "+4989123456" },
-    { "0049 (0)89 123456", "49", T, "+4989123456" },
-    { "+4989123456", "49", T, "+4989123456" },
-    { "+43 1 234567", "49", T, "+431234567" },
-    { "(089) 12 34 56", "49", T, "+4989123456" },
-    { "0171/1234567", "49", T, "+491711234567" },
-    { "+49-171-1234567", "49", T, "+491711234567" },
-    { "+49.171.1234567", "49", T, "+491711234567" },
-    { "  +49 171 1234567  ", "49", T, "+491711234567" },
-    { "(+49) 171 1234567", "49", T, "+491711234567" },
-    { "+1 212 555 0100", "49", T, "+12125550100" },
-    { "+1 (0)212 555 0100", "49", T, "+12125550100" },
-    { "+49 89 (0)123456", "49", T, "+49890123456" }, /* not after the code: a digit */
-    { "(0)89 123456", "49", T, "+4989123456" },
-    { "01 234567", "43", T, "+431234567" },
-    { "089 123456", "1", T, "+189123456" },
-    { "089 123456", "352", T, "+35289123456" },
-    { "+49123456", "49", T, "+49123456" },              /* 8 digits */
-    { "0 123456", "49", T, "+49123456" },
-    { "+123456789012345", "49", T, "+123456789012345" }, /* 15 digits */
-    { "00491234567890123", "49", T, "+491234567890123" },
-    { "+4989123456", NULL, T, "+4989123456" },
-    { "+4989123456", "49", 12, "+4989123456" },          /* exact fit */
-    /* invalid */
-    { NULL, "49", T, NULL },
-    { "", "49", T, NULL },
-    { "   ", "49", T, NULL },
-    { "+", "49", T, NULL },
-    { "0", "49", T, NULL },
-    { "00", "49", T, NULL },
-    { "089 CALL-ME", "49", T, NULL },
-    { "089 123456 x12", "49", T, NULL },
-    { "089#123456", "49", T, NULL },
-    { "089_123456", "49", T, NULL },
-    { "089\t123456", "49", T, NULL },
-    { "123456", "49", T, NULL },
-    { "89 123456", "49", T, NULL },
-    { "+0 89 123456", "49", T, NULL },
-    { "+049 89 123456", "49", T, NULL },
-    { "+(0)89 123456", "49", T, NULL },
-    { "000 49 89 123456", "49", T, NULL },
-    { "++49 89 123456", "49", T, NULL },
-    { "+49 +89 123456", "49", T, NULL },
-    { "49+89123456", "49", T, NULL },
-    { "+4912345", "49", T, NULL },                        /* 7 digits */
-    { "012345", "49", T, NULL },                          /* 7 digits with code */
-    { "004912345678901234", "49", T, NULL },              /* 16 digits */
-    { "0891234567890123", "49", T, NULL },                /* 17 digits with code */
-    { "+1234567890123456", "49", T, NULL },               /* 16 digits */
-    { "+12345678901234567890123456789012345678901234567890", "49", T, NULL },
-    { "089 123456", NULL, T, NULL },
-    { "089 123456", "", T, NULL },
-    { "089 123456", "049", T, NULL },
-    { "089 123456", "4a", T, NULL },
-    { "089 123456", "1234", T, NULL },
-    { "089 123456", "+49", T, NULL },
-    { "+4989123456", "49", 11, NULL },
-    { "+4989123456", "49", 1, NULL },
-    { "+4989123456", "49", 0, NULL },
-};
-
-START_TEST(test_phone)
-{
-    const struct phone_case *c = &phone_cases[_i];
-    char out[BUFSZ];
-    int rc;
-
-    memset(out, FILL, sizeof out);
-    rc = normalize_phone(c->in, c->cc, out, c->outsz);
-    check_out(_i, c->in, rc, out, c->outsz, c->want);
-}
-END_TEST
-
 static const struct out_case email_cases[] = {
     /* valid */
     { "  Harry.Wessling@Example.DE ", E, "harry.wessling@example.de" },
@@ -379,10 +292,6 @@ normalize_suite(void)
 
     tc = tcase_create("vin_suffix");
     tcase_add_loop_test(tc, test_vin_suffix, 0, N(vin_suffix_cases));
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("phone");
-    tcase_add_loop_test(tc, test_phone, 0, N(phone_cases));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("email");

@@ -5,6 +5,7 @@
 #include <check.h>
 
 Suite *normalize_suite(void);
+Suite *phone_suite(void);
 Suite *salutation_suite(void);
 Suite *router_suite(void);
 Suite *jsonx_suite(void);
