@@ -154,6 +154,53 @@ rule_let_go(struct eval *e, const json_t *facts, const struct rules *r)
     }
 }
 
+/* The purposes a customer can decline; the index keeps a streak per purpose (store_contact.c). */
+int
+contact_policy_purpose_index(const char *purpose)
+{
+    static const char *const purposes[] = { "sales", "service", "recovery", "information" };
+
+    for (int i = 0; purpose && i < CONTACT_POLICY_PURPOSES; i++)
+        if (strcmp(purposes[i], purpose) == 0)
+            return i;
+    return -1;
+}
+
+/*
+ * Newest first, this purpose's outbound attempts: "declined" counts,
+ * "reached" ends the streak (the customer listened), unanswered ones and
+ * those without an outcome are no answer. Attempts older than the
+ * customer's last inbound contact do not count.
+ */
+static void
+rule_let_go_declined(struct eval *e, const json_t *facts, const char *purpose,
+                     const struct rules *r)
+{
+    time_t inbound = time_of(facts, "last_inbound_at");
+    json_t *tp;
+    size_t i;
+    int declined = 0;
+
+    json_array_foreach(json_object_get(facts, "outbound"), i, tp)
+    {
+        const char *outcome = json_string_value(json_object_get(tp, "outcome"));
+        const char *p = json_string_value(json_object_get(tp, "purpose"));
+        if (inbound != (time_t)-1 && time_of(tp, "occurred_at") < inbound)
+            break;
+        if (!outcome || !p || strcmp(p, purpose) != 0)
+            continue;
+        if (strcmp(outcome, "reached") == 0)
+            break;
+        if (strcmp(outcome, "declined") == 0 && ++declined >= r->let_go_after_declined) {
+            e->timeless = 1;
+            add_reason(e, "let_go_declined",
+                       MSG_PLURAL(declined, MSG_CP_DECLINED_ONE, MSG_CP_DECLINED), declined,
+                       msg_label(e->lang, MSG_PURPOSES, purpose));
+            return;
+        }
+    }
+}
+
 /* Sales only: a poor experience less than quiet_days old, or an open complaint. */
 static void
 rule_quiet(struct eval *e, const json_t *facts, const struct rules *r)
@@ -212,6 +259,7 @@ contact_policy_evaluate(const json_t *facts, const char *channel, const char *pu
     in_window = rule_window(&e, json_object_get(facts, "outbound"), r);
     if (strcmp(purpose, "recovery") != 0)
         rule_let_go(&e, facts, r);
+    rule_let_go_declined(&e, facts, purpose, r);
     if (strcmp(purpose, "sales") == 0)
         rule_quiet(&e, facts, r);
     allowed = json_array_size(e.reasons) == 0;

@@ -14,7 +14,8 @@
 /*
  * facts: {"now": RFC 3339 UTC, "customer": customer representation
  * (consents, do_not_contact), "outbound": [outbound touchpoints of the
- * last contact_window_days and at least the last let_go_unanswered ones,
+ * last contact_window_days and at least as many older ones as the let-go
+ * streaks need (back to last_inbound_at, or until both are decided),
  * newest first: occurred_at, channel, purpose, outcome], "poor": [touchpoints
  * of the last quiet_days with satisfaction < poor_satisfaction or nps <= 6,
  * newest first], "open_complaints": number of complaint touchpoints whose
@@ -25,8 +26,9 @@
  * "detail"}] (empty when allowed), "contacts_in_window": n, "window_days",
  * "max_contacts", "next_allowed_at": RFC 3339 or null}.
  * Codes: no_consent, consent_withdrawn, do_not_contact, too_many_contacts,
- * let_go (N consecutive unanswered), quiet_period (sales after a poor
- * experience or while a complaint is open; recovery and service allowed).
+ * let_go (N consecutive unanswered), let_go_declined (N declined for this
+ * purpose), quiet_period (sales after a poor experience or while a
+ * complaint is open; recovery and service allowed).
  *
  * Precisely (reasons are listed in this order, every one that applies):
  * - consent: customer.consents[channel] must be "granted"; absent →
@@ -43,6 +45,12 @@
  *   "last_inbound_at" (optional, RFC 3339): attempts older than the
  *   customer's last inbound contact do not count). No age limit: we wait
  *   for the customer. Sales, information and service; recovery is exempt.
+ * - let_go_declined: newest first, among the outbound attempts for this
+ *   purpose, let_go_after_declined answered "declined" before one was
+ *   "reached" (unanswered attempts and those without an outcome are no
+ *   answer and skipped; attempts of other purposes do not count; attempts
+ *   older than last_inbound_at do not count). No age limit. Every purpose,
+ *   recovery included: a customer who declined it has been offered it.
  * - quiet_period: sales only, while a "poor" touchpoint is less than
  *   quiet_days old (lapses quiet_days after the newest) or open_complaints
  *   > 0 (until resolved).
@@ -50,6 +58,10 @@
  * happens; null when allowed or when a reason does not lapse by itself.
  * Details are written in lang (msg.h); codes stay English identifiers.
  */
+/* The purposes, numbered 0..CONTACT_POLICY_PURPOSES-1 (a declined streak each); -1 if unknown. */
+#define CONTACT_POLICY_PURPOSES 4
+int contact_policy_purpose_index(const char *purpose);
+
 json_t *contact_policy_evaluate(const json_t *facts, const char *channel, const char *purpose,
                                 const struct rules *r, enum lang lang);
 

@@ -120,6 +120,58 @@ enum_error(struct problem *p, const struct field *f)
     problem_add_field(p, f->name, "must be one of: %s", list);
 }
 
+/* "5 minutes", "1 day": an allowance of secs seconds for messages ("" for none). */
+static void
+allowance_text(long secs, char *out, size_t outsz)
+{
+    long n = secs % 86400 == 0 ? secs / 86400 : secs % 60 == 0 ? secs / 60 : secs;
+    const char *unit = secs % 86400 == 0 ? "day" : secs % 60 == 0 ? "minute" : "second";
+
+    if (secs <= 0)
+        snprintf(out, outsz, "%s", "");
+    else
+        snprintf(out, outsz, " plus %ld %s%s", n, unit, n == 1 ? "" : "s");
+}
+
+/*
+ * The plausible range of a date (day number; datetime 0) or a timestamp
+ * (t; datetime 1): not before January 1 of f->min, and with FIELD_PAST
+ * not after the server's clock plus f->max seconds.
+ */
+static void
+check_when(const struct field *f, int datetime, long day, time_t t, struct problem *p)
+{
+    time_t limit = util_now() + (time_t)f->max;
+    long floor_day = f->min > 0 ? datetime_days_from_civil((int)f->min, 1, 1) : 0;
+    char at[UTIL_TIME_LEN + 1], plus[48];
+
+    if (f->min > 0 && (datetime ? t < (time_t)floor_day * 86400 : day < floor_day)) {
+        problem_add_field(p, f->name, "is too early: must be %04d-01-01 or later", (int)f->min);
+        return;
+    }
+    if (!(f->flags & FIELD_PAST))
+        return;
+    allowance_text((long)f->max, plus, sizeof plus);
+    if (datetime && t > limit) {
+        util_format_time(limit, at);
+        problem_add_field(p, f->name,
+                          "is in the future: must be %s or earlier (the server's clock%s)", at,
+                          plus);
+    } else if (!datetime && day > (long)(limit / 86400)) {
+        datetime_format_date((long)(limit / 86400), at);
+        problem_add_field(p, f->name, "is in the future: must be %s or earlier (today%s, UTC)", at,
+                          plus);
+    }
+}
+
+/* A date or time the client did not change (on update) is not judged again. */
+static int
+unchanged(const struct field *f, const json_t *old, const char *s)
+{
+    const char *was = old ? json_string_value(json_object_get(old, f->name)) : NULL;
+    return was && strcmp(was, s) == 0;
+}
+
 /* Validate one non-null value; may replace it in obj (normalisation). */
 static void
 check_value(const struct field *f, json_t *obj, json_t *v, const json_t *old, struct problem *p)
@@ -166,6 +218,8 @@ check_value(const struct field *f, json_t *obj, json_t *v, const json_t *old, st
     case FIELD_DATE:
         if (!s || datetime_parse_date(s, &y, &m, &d) != 0)
             problem_add_field(p, f->name, "must be a date written YYYY-MM-DD");
+        else if (!unchanged(f, old, s))
+            check_when(f, 0, datetime_days_from_civil(y, m, d), 0, p);
         return;
     case FIELD_DATETIME:
         if (!s || datetime_parse_rfc3339(s, &t) != 0) {
@@ -173,6 +227,8 @@ check_value(const struct field *f, json_t *obj, json_t *v, const json_t *old, st
         } else {
             char buf[UTIL_TIME_LEN + 1];
             util_format_time(t, buf);
+            if (!unchanged(f, old, buf))
+                check_when(f, 1, 0, t, p);
             json_object_set_new(obj, f->name, json_string(buf));
         }
         return;

@@ -31,6 +31,7 @@ enum field_type {
 #define FIELD_REQUIRED 0x1u  /* must be present and not null */
 #define FIELD_SERVER 0x2u    /* server-owned: clients may not send it */
 #define FIELD_IMMUTABLE 0x4u /* may be set on create, never changed */
+#define FIELD_PAST 0x8u      /* DATE/DATETIME: not later than the server's clock + max seconds */
 
 struct field;
 
@@ -47,7 +48,9 @@ struct field {
     const char *name;
     enum field_type type;
     unsigned flags;
-    double min, max;           /* INT/REAL range; TEXT/NOTE byte length */
+    double min, max;           /* INT/REAL range; TEXT/NOTE byte length; DATE/DATETIME: min is
+                                  the earliest year accepted (0: none), max the seconds a
+                                  FIELD_PAST value may lie ahead of the server's clock */
     const char *const *values; /* ENUM, NULL-terminated */
     field_check check;         /* JSON */
 };
@@ -62,7 +65,9 @@ json_t *jsonx_parse_object(const char *data, size_t len, struct problem *p);
 /*
  * Check obj against fields[0..n): unknown or server-owned members,
  * required members, types, ranges, formats; nulls are removed (they mean
- * "absent"); dates and times are normalised in place. old is the stored
+ * "absent"); dates and times are normalised in place and checked against
+ * their plausible range (struct field min, max, FIELD_PAST; the clock is
+ * util_now) unless unchanged from old. old is the stored
  * representation on update (immutable fields are compared with it), NULL
  * on create. Returns 0, or -1 with a PROBLEM_VALIDATION listing every
  * field error.

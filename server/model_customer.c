@@ -248,7 +248,6 @@ check_customer(json_t *doc, const json_t *old, struct problem *p)
 {
     const char *kind = json_string_value(json_object_get(doc, "kind"));
     const char *lang = json_string_value(json_object_get(doc, "language"));
-    const char *bday = json_string_value(json_object_get(doc, "birthday"));
     (void)old;
 
     if (strcmp(kind, "person") == 0) {
@@ -262,12 +261,6 @@ check_customer(json_t *doc, const json_t *old, struct problem *p)
     }
     if (lang && (strlen(lang) != 2 || lang[0] < 'a' || lang[0] > 'z' || lang[1] < 'a' || lang[1] > 'z'))
         problem_add_field(p, "language", "must be an ISO 639-1 code in lower case, e.g. de or en");
-    if (bday) {
-        char today[UTIL_TIME_LEN + 1];
-        util_format_time(util_now(), today);
-        if (strncmp(bday, today, 10) > 0 || strncmp(bday, "1900-01-01", 10) < 0)
-            problem_add_field(p, "birthday", "must be between 1900-01-01 and today");
-    }
     if (jsonx_fail_fields(p, 0) != 0)
         return -1;
     if (!lang)
@@ -285,7 +278,7 @@ static const struct field fields[] = {
     { "given_name", FIELD_TEXT, 0, 0, 0, NULL, NULL },
     { "family_name", FIELD_TEXT, 0, 0, 0, NULL, NULL },
     { "preferred_name", FIELD_TEXT, 0, 0, 0, NULL, NULL },
-    { "birthday", FIELD_DATE, 0, 0, 0, NULL, NULL },
+    { "birthday", FIELD_DATE, FIELD_PAST, 1900, 0, NULL, NULL },
     { "language", FIELD_TEXT, 0, 0, 2, NULL, NULL },
     { "company_name", FIELD_TEXT, 0, 0, 0, NULL, NULL },
     { "legal_form", FIELD_TEXT, 0, 0, 64, NULL, NULL },

@@ -8,6 +8,9 @@
 #include "model.h"
 #include "util.h"
 
+/* Seconds a touchpoint may lie ahead of the server's clock: desk PCs whose clocks run fast. */
+#define CLOCK_SKEW 300
+
 static const char *const kinds[] = { "service_visit", "app_booking", "phone_call", "email",
                                      "showroom_visit", "test_drive", "purchase", "delivery",
                                      "complaint", "survey", "event", "other", NULL };
@@ -73,7 +76,8 @@ static const struct field fields[] = {
     { "direction", FIELD_ENUM, 0, 0, 0, directions, NULL },
     { "purpose", FIELD_ENUM, 0, 0, 0, purposes, NULL },
     { "outcome", FIELD_ENUM, 0, 0, 0, outcomes, NULL },
-    { "occurred_at", FIELD_DATETIME, 0, 0, 0, NULL, NULL },
+    /* what happened: from 1990 on, at most CLOCK_SKEW ahead of the server */
+    { "occurred_at", FIELD_DATETIME, FIELD_PAST, 1990, CLOCK_SKEW, NULL, NULL },
     { "staff", FIELD_TEXT, 0, 0, 0, NULL, NULL },
     { "department", FIELD_ENUM, 0, 0, 0, departments, NULL },
     { "summary", FIELD_NOTE, 0, 0, 0, NULL, NULL },

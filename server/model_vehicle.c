@@ -10,6 +10,15 @@
 #include "normalize.h"
 #include "util.h"
 
+/*
+ * Dates are plausible from 1900 on; those that record what happened
+ * (first registration, mileage reading, last service) may lie at most a day
+ * ahead of the server's UTC date (a desk east of UTC, a registration
+ * entered the evening before); lease_end, next_service_due and acquired_at
+ * (a delivery agreed) may be in the future.
+ */
+#define DAY 86400
+
 static const char *const powertrains[] = { "petrol", "diesel", "hybrid", "plug_in_hybrid",
                                            "electric", "other", NULL };
 static const char *const acquisitions[] = { "bought_new", "bought_used", "leased", "fleet", "other",
@@ -97,19 +106,19 @@ static const struct field fields[] = {
     { "model", FIELD_TEXT, 0, 0, 64, NULL, NULL },
     { "variant", FIELD_TEXT, 0, 0, 128, NULL, NULL },
     { "model_year", FIELD_INT, 0, 1886, 2100, NULL, NULL },
-    { "first_registration", FIELD_DATE, 0, 0, 0, NULL, NULL },
+    { "first_registration", FIELD_DATE, FIELD_PAST, 1900, DAY, NULL, NULL },
     { "powertrain", FIELD_ENUM, 0, 0, 0, powertrains, NULL },
     { "mileage_km", FIELD_INT, 0, 0, 10000000, NULL, NULL },
-    { "mileage_at", FIELD_DATE, 0, 0, 0, NULL, NULL },
+    { "mileage_at", FIELD_DATE, FIELD_PAST, 1900, DAY, NULL, NULL },
     { "owner_id", FIELD_ID, FIELD_REQUIRED, 0, 0, NULL, NULL },
     { "main_driver_id", FIELD_ID, 0, 0, 0, NULL, NULL },
     { "acquisition", FIELD_ENUM, 0, 0, 0, acquisitions, NULL },
-    { "acquired_at", FIELD_DATE, 0, 0, 0, NULL, NULL },
-    { "lease_end", FIELD_DATE, 0, 0, 0, NULL, NULL },
+    { "acquired_at", FIELD_DATE, 0, 1900, 0, NULL, NULL },
+    { "lease_end", FIELD_DATE, 0, 1900, 0, NULL, NULL },
     { "bought_from_us", FIELD_BOOL, 0, 0, 0, NULL, NULL },
     { "status", FIELD_ENUM, 0, 0, 0, statuses, NULL },
-    { "last_service_at", FIELD_DATE, 0, 0, 0, NULL, NULL },
-    { "next_service_due", FIELD_DATE, 0, 0, 0, NULL, NULL },
+    { "last_service_at", FIELD_DATE, FIELD_PAST, 1900, DAY, NULL, NULL },
+    { "next_service_due", FIELD_DATE, 0, 1900, 0, NULL, NULL },
     { "external_refs", FIELD_JSON, 0, 0, 0, NULL, model_check_external_refs },
     { "notes", FIELD_NOTE, 0, 0, 0, NULL, NULL },
 };

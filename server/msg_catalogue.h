@@ -161,6 +161,12 @@
     "the last %d outbound attempts went unanswered; wait until the customer gets in touch",        \
         "Die letzten %d ausgehenden Versuche blieben unbeantwortet; warten, bis sich der Kunde "   \
         "meldet"
+#define MSG_CP_DECLINED_ONE                                                                        \
+    "the customer declined the last %d %s contact; let go until the customer gets in touch",       \
+        "Der Kunde hat %d Anfrage (%s) zuletzt abgelehnt; warten, bis sich der Kunde meldet"
+#define MSG_CP_DECLINED                                                                            \
+    "the customer declined the last %d %s contacts; let go until the customer gets in touch",      \
+        "Der Kunde hat die letzten %d Anfragen (%s) abgelehnt; warten, bis sich der Kunde meldet"
 #define MSG_CP_QUIET                                                                               \
     "no sales contact %s; service, information and recovery contact are allowed",                  \
         "Kein Verkaufskontakt %s; Kontakte zu Service, Information und Wiedergutmachung sind "     \
@@ -258,6 +264,8 @@
     X(MSG_CP_TOO_MANY)                                                                             \
     X(MSG_CP_LET_GO_ONE)                                                                           \
     X(MSG_CP_LET_GO)                                                                               \
+    X(MSG_CP_DECLINED_ONE)                                                                         \
+    X(MSG_CP_DECLINED)                                                                             \
     X(MSG_CP_QUIET)                                                                                \
     X(MSG_CP_QUIET_POOR)                                                                           \
     X(MSG_CP_QUIET_COMPLAINT_ONE)                                                                  \

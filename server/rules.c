@@ -31,6 +31,7 @@ static const struct {
     R(contact_max, RULE_INT, 3, 0, 1000),
     R(contact_window_days, RULE_INT, 30, 1, 3650),
     R(let_go_unanswered, RULE_INT, 3, 1, 100),
+    R(let_go_after_declined, RULE_INT, 2, 1, 100),
     R(quiet_days, RULE_INT, 30, 0, 3650),
 #undef R
 };

@@ -30,6 +30,7 @@ struct rules {
     int contact_max;              /* outbound contacts allowed in the window (3) */
     int contact_window_days;      /* rolling window (30) */
     int let_go_unanswered;        /* consecutive unanswered outbound attempts before letting go (3) */
+    int let_go_after_declined;    /* declined outbound attempts for a purpose before letting go (2) */
     int quiet_days;               /* no sales contact this long after a poor experience (30) */
 };
 

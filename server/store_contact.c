@@ -36,26 +36,63 @@ static const char SQL_COUNTS[] =
     " (SELECT max(occurred_at) FROM touchpoints"
     "  WHERE customer_id = :customer AND direction = 'inbound')";
 
+/* How far the two let-go streaks have got, to know when older rows cannot matter. */
+struct streaks {
+    int with_outcome;                      /* attempts with an outcome (let_go) */
+    int declined[CONTACT_POLICY_PURPOSES]; /* per purpose, until decided (let_go_declined) */
+    int reached[CONTACT_POLICY_PURPOSES];
+};
+
+static int
+streaks_decided(const struct streaks *s, const struct rules *r)
+{
+    if (s->with_outcome < r->let_go_unanswered)
+        return 0;
+    for (int i = 0; i < CONTACT_POLICY_PURPOSES; i++)
+        if (!s->reached[i] && s->declined[i] < r->let_go_after_declined)
+            return 0;
+    return 1;
+}
+
+static void
+streaks_add(struct streaks *s, const char *purpose, const char *outcome)
+{
+    int i = contact_policy_purpose_index(purpose);
+
+    if (!outcome)
+        return;
+    s->with_outcome++;
+    if (i >= 0 && strcmp(outcome, "reached") == 0)
+        s->reached[i] = 1;
+    else if (i >= 0 && strcmp(outcome, "declined") == 0)
+        s->declined[i]++;
+}
+
 /*
- * Outbound attempts newest first while they are inside the window or the
- * let-go streak is still undecided (fewer than let_go_unanswered attempts
- * with an outcome read).
+ * Outbound attempts newest first while they are inside the window or a
+ * let-go streak is still undecided: fewer than let_go_unanswered attempts
+ * with an outcome read, or a purpose without a reached attempt and with
+ * fewer than let_go_after_declined declined ones. Attempts older than the
+ * last inbound contact (inbound, may be NULL) end both streaks.
  */
 static int
-outbound(struct db *db, const char *customer, const char *since, const struct rules *r,
-         json_t *out, struct problem *p)
+outbound(struct db *db, const char *customer, const char *since, const char *inbound,
+         const struct rules *r, json_t *out, struct problem *p)
 {
     sqlite3_stmt *st = db_stmt(db, SQL_OUTBOUND, p);
-    int rc, with_outcome = 0;
+    struct streaks k = { 0 };
+    int rc;
 
     if (!st)
         return -1;
     db_bind_text(st, ":customer", customer);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && json_array_size(out) < OUTBOUND_MAX) {
         const char *at = (const char *)sqlite3_column_text(st, 0);
-        if (strcmp(at, since) <= 0 && with_outcome >= r->let_go_unanswered)
+        if (strcmp(at, since) <= 0 &&
+            ((inbound && strcmp(at, inbound) < 0) || streaks_decided(&k, r)))
             break;
-        with_outcome += sqlite3_column_type(st, 3) != SQLITE_NULL;
+        streaks_add(&k, (const char *)sqlite3_column_text(st, 2),
+                    (const char *)sqlite3_column_text(st, 3));
         json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:o}", "occurred_at",
                                              store_col_text(st, 0), "channel", store_col_text(st, 1),
                                              "purpose", store_col_text(st, 2), "outcome",
@@ -130,8 +167,10 @@ store_contact_facts(struct db *db, const char *customer_id, const struct rules *
     }
     f = json_pack("{s:s, s:o, s:o, s:o}", "now", now, "customer", customer, "outbound", out, "poor",
                   bad);
-    if (outbound(db, customer_id, window, r, out, p) != 0 ||
-        poor(db, customer_id, quiet, r, bad, p) != 0 || counts(db, customer_id, f, p) != 0) {
+    if (counts(db, customer_id, f, p) != 0 ||
+        outbound(db, customer_id, window,
+                 json_string_value(json_object_get(f, "last_inbound_at")), r, out, p) != 0 ||
+        poor(db, customer_id, quiet, r, bad, p) != 0) {
         json_decref(f);
         return -1;
     }

@@ -343,6 +343,85 @@ START_TEST(two_unanswered_then_reached_is_not_let_go)
 }
 END_TEST
 
+/* A sales call answered "declined" (no interest), recorded with its real time. */
+static void
+declined_call(const char *cust, const char *purpose, const char *at)
+{
+    post_tp_ok(cust, pathf("\"kind\":\"phone_call\",\"channel\":\"phone\","
+                           "\"direction\":\"outbound\",\"purpose\":\"%s\","
+                           "\"outcome\":\"declined\",\"occurred_at\":\"%s\"",
+                           purpose, at));
+}
+
+START_TEST(let_go_after_two_declined)
+{
+    static const char *const de[] = { "Accept-Language: de", NULL };
+    char cust[ID_LEN];
+    struct reply r;
+    json_t *eval, *card, *reason, *rules;
+
+    rules = fetch("/v1/rules");
+    ck_assert_int_eq(json_integer_value(json_object_get(rules, "let_go_after_declined")), 2);
+    json_decref(rules);
+    new_customer(CONSENTS, "", cust);
+    declined_call(cust, "sales", "2025-03-10T10:00:00Z");
+    policy(cust, "channel=phone&purpose=sales", ""); /* once is no answer yet */
+    declined_call(cust, "sales", "2025-04-10T10:00:00Z");
+    eval = policy_is(cust, "channel=phone&purpose=sales", "let_go_declined");
+    ck_assert(json_is_null(json_object_get(eval, "next_allowed_at")));
+    reason = json_array_get(json_object_get(eval, "reasons"), 0);
+    ck_assert_str_eq(sget(reason, "detail"), "the customer declined the last 2 sales contacts; "
+                                             "let go until the customer gets in touch");
+    json_decref(eval);
+    /* only for that purpose */
+    policy(cust, "channel=email&purpose=service", "");
+    policy(cust, "channel=email&purpose=information", "");
+    /* the card embeds the sales policy per channel, in the desk's language */
+    http("GET", pathf("/v1/greeting?customer_id=%s", cust), NULL, NULL, de, &r);
+    ck_assert_int_eq(r.status, 200);
+    card = json_object_get(json_object_get(r.json, "contact_policy"), "phone");
+    ck_assert_str_eq(codes(card), "let_go_declined");
+    ck_assert_str_eq(sget(json_array_get(json_object_get(card, "reasons"), 0), "detail"),
+                     "Der Kunde hat die letzten 2 Anfragen (Verkaufskontakt) abgelehnt; warten, "
+                     "bis sich der Kunde meldet");
+    reply_free(&r);
+    /* a third sales call is refused unless overridden */
+    post_tp(cust, "\"kind\":\"phone_call\",\"channel\":\"phone\",\"direction\":\"outbound\","
+                  "\"purpose\":\"sales\"", &r);
+    assert_refused(&r, "let_go_declined");
+    reply_free(&r);
+    /* the customer gets in touch: asked again */
+    post_tp_ok(cust, "\"kind\":\"email\",\"channel\":\"email\",\"direction\":\"inbound\","
+                     "\"occurred_at\":\"2025-06-01T09:00:00Z\"");
+    policy(cust, "channel=phone&purpose=sales", "");
+}
+END_TEST
+
+START_TEST(declined_then_reached_is_not_let_go)
+{
+    char cust[ID_LEN];
+
+    new_customer(CONSENTS, "", cust);
+    declined_call(cust, "service", "2025-01-10T10:00:00Z");
+    post_tp_ok(cust, "\"kind\":\"phone_call\",\"channel\":\"phone\",\"direction\":\"outbound\","
+                     "\"purpose\":\"service\",\"outcome\":\"reached\","
+                     "\"occurred_at\":\"2025-02-10T10:00:00Z\"");
+    declined_call(cust, "service", "2025-03-10T10:00:00Z");
+    declined_call(cust, "sales", "2025-03-11T10:00:00Z");
+    post_tp_ok(cust, "\"kind\":\"phone_call\",\"channel\":\"phone\",\"direction\":\"outbound\","
+                     "\"purpose\":\"service\",\"outcome\":\"unanswered\","
+                     "\"occurred_at\":\"2025-03-12T10:00:00Z\"");
+    policy(cust, "channel=phone&purpose=service", "");
+    /* recovery is not exempt from this one: the offer was made and refused */
+    declined_call(cust, "recovery", "2025-04-01T10:00:00Z");
+    declined_call(cust, "recovery", "2025-04-02T10:00:00Z");
+    policy(cust, "channel=phone&purpose=recovery", "let_go_declined");
+    declined_call(cust, "service", "2025-04-03T10:00:00Z"); /* with the one of March: two */
+    policy(cust, "channel=phone&purpose=service", "let_go_declined");
+    policy(cust, "channel=phone&purpose=sales", "");
+}
+END_TEST
+
 START_TEST(quiet_period_after_a_detractor)
 {
     char cust[ID_LEN], at[32], until[32];
@@ -621,6 +700,8 @@ contact_suite(void)
     tcase_add_test(tc, window_refuses_the_fourth_unless_overridden);
     tcase_add_test(tc, let_go_after_three_unanswered);
     tcase_add_test(tc, two_unanswered_then_reached_is_not_let_go);
+    tcase_add_test(tc, let_go_after_two_declined);
+    tcase_add_test(tc, declined_then_reached_is_not_let_go);
     tcase_add_test(tc, quiet_period_after_a_detractor);
     tcase_add_test(tc, passive_score_and_satisfaction_threshold);
     tcase_add_test(tc, quiet_period_while_a_complaint_is_open);

@@ -358,6 +358,52 @@ START_TEST(error_lines_are_reported_and_valid_lines_applied)
 }
 END_TEST
 
+/* The import judges dates with the same validators: a typo is an error line, not a record. */
+START_TEST(implausible_dates_are_error_lines)
+{
+    const char *t = token();
+    char *body;
+    json_t *rep, *pr;
+
+    body = fmt("{\"type\":\"customer\",\"external_ref\":{\"system\":\"dms\",\"id\":\"D-%s\"},"
+               "\"kind\":\"person\",\"family_name\":\"Datum\",\"birthday\":\"1899-04-01\"}\n"  /* 1 */
+               "{\"type\":\"customer\",\"external_ref\":{\"system\":\"dms\",\"id\":\"E-%s\"},"
+               "\"kind\":\"person\",\"family_name\":\"Datum\",\"birthday\":\"1970-04-01\"}\n"  /* 2 */
+               "{\"type\":\"vehicle\",\"external_ref\":{\"system\":\"dms\",\"id\":\"F-%s\"},"
+               "\"make\":\"VW\",\"plate\":\"M-DT 1\",\"first_registration\":\"2099-01-01\","
+               "\"owner\":{\"system\":\"dms\",\"id\":\"E-%s\"}}\n"                             /* 3 */
+               "{\"type\":\"touchpoint\",\"external_ref\":{\"system\":\"dms\",\"id\":\"T-%s\"},"
+               "\"customer\":{\"system\":\"dms\",\"id\":\"E-%s\"},\"kind\":\"service_visit\","
+               "\"channel\":\"in_person\",\"occurred_at\":\"2036-03-02T09:30:00+01:00\"}\n"      /* 4 */
+               "{\"type\":\"touchpoint\",\"external_ref\":{\"system\":\"dms\",\"id\":\"U-%s\"},"
+               "\"customer\":{\"system\":\"dms\",\"id\":\"E-%s\"},\"kind\":\"service_visit\","
+               "\"channel\":\"in_person\",\"occurred_at\":\"2016-03-02T09:30:00+01:00\"}\n",     /* 5 */
+               t, t, t, t, t, t, t, t);
+    rep = import_ok(NULL, NDJSON, body);
+    ck_assert_int_eq(total(rep, "created"), 2);
+    ck_assert_int_eq(total(rep, "errors"), 3);
+    assert_outcome(rep, 2, "created");
+    assert_outcome(rep, 5, "created");
+    assert_line_problem(rep, 1, 400, "validation");
+    pr = json_object_get(item(rep, 1), "problem");
+    ck_assert_str_eq(sget(json_array_get(json_object_get(pr, "errors"), 0), "field"), "birthday");
+    ck_assert_str_eq(sget(json_array_get(json_object_get(pr, "errors"), 0), "message"),
+                     "is too early: must be 1900-01-01 or later");
+    assert_line_problem(rep, 3, 400, "validation");
+    pr = json_object_get(item(rep, 3), "problem");
+    ck_assert_str_eq(sget(json_array_get(json_object_get(pr, "errors"), 0), "field"),
+                     "first_registration");
+    assert_line_problem(rep, 4, 400, "validation");
+    pr = json_object_get(item(rep, 4), "problem");
+    ck_assert_str_eq(sget(json_array_get(json_object_get(pr, "errors"), 0), "field"), "occurred_at");
+    assert_no_ref("customers", pathf("D-%s", t));
+    assert_no_ref("vehicles", pathf("F-%s", t));
+    assert_no_ref("touchpoints", pathf("T-%s", t));
+    json_decref(rep);
+    free(body);
+}
+END_TEST
+
 START_TEST(atomic_import_with_an_error_writes_nothing)
 {
     const char *t = token();
@@ -619,6 +665,7 @@ import_suite(void)
     tcase_add_test(tc, import_wal_is_checkpointed_after_the_answer);
     tcase_add_test(tc, error_lines_are_reported_and_valid_lines_applied);
     tcase_add_test(tc, atomic_import_with_an_error_writes_nothing);
+    tcase_add_test(tc, implausible_dates_are_error_lines);
     tcase_add_test(tc, report_errors_lists_only_error_lines);
     tcase_add_test(tc, links_update_move_and_ignore_retry_headers);
     tcase_add_test(tc, csv_customers_and_vehicles);

@@ -22,6 +22,10 @@
 static const char *const berlin_env[] = { "CRMD_TIMEZONE=Europe/Berlin",
                                           "CRMD_FAKE_NOW=1779271200", /* 2026-05-20T10:00:00Z */
                                           NULL };
+/* Touchpoints record what happened: the rows up to October are written with the clock after them. */
+static const char *const later_env[] = { "CRMD_TIMEZONE=Europe/Berlin",
+                                         "CRMD_FAKE_NOW=1793527200", /* 2026-11-01T10:00:00Z */
+                                         NULL };
 
 /* The dataset; journeys 1 and 2 get fresh ids. Satisfaction < 0, nps < 0: none. */
 static const struct row {
@@ -57,7 +61,7 @@ setup(void)
     char customer[40], journeys[2][40], body[1024];
 
     memset(&srv, 0, sizeof srv);
-    server_start(&srv, NULL, berlin_env);
+    server_start(&srv, NULL, later_env);
     snprintf(customer, sizeof customer, "%s", new_person_named("Reihe"));
     snprintf(journeys[0], sizeof journeys[0], "7f1c4c1e-2a7b-4d7e-9a51-00000000001a");
     snprintf(journeys[1], sizeof journeys[1], "7f1c4c1e-2a7b-4d7e-9a51-00000000002a");
@@ -81,6 +85,8 @@ setup(void)
         snprintf(body + n, sizeof body - (size_t)n, "}");
         create_ok("/v1/touchpoints", body);
     }
+    ck_assert_int_eq(server_stop(&srv), 0);
+    server_start(&srv, NULL, berlin_env); /* same database, the tests' clock */
 }
 
 static json_int_t

@@ -941,6 +941,7 @@ static const struct {
     { "{\"replace_age_years\": 6.5}", "replace_age_years" },
     { "{\"replace_mileage_km\": 10}", "replace_mileage_km" },
     { "{\"poor_satisfaction\": 1.5}", "poor_satisfaction" },
+    { "{\"let_go_after_declined\": 0}", "let_go_after_declined" },
     { "[6]", "object" },
     { "{\"replace_age_years\": ", "rules.json" },
     { NULL, "rules.json" },

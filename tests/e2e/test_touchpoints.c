@@ -244,6 +244,9 @@ static const struct {
     { "{" TP ",\"occurred_at\":\"yesterday\"}", "occurred_at" },
     { "{" TP ",\"occurred_at\":\"2026-03-10 14:30:00\"}", "occurred_at" },
     { "{" TP ",\"occurred_at\":\"2026-02-30T10:00:00Z\"}", "occurred_at" },
+    { "{" TP ",\"occurred_at\":\"2036-03-10T10:00:00Z\"}", "occurred_at" },
+    { "{" TP ",\"occurred_at\":\"1899-12-31T10:00:00Z\"}", "occurred_at" },
+    { "{" TP ",\"occurred_at\":\"1990-01-01T00:59:59+01:00\"}", "occurred_at" },
     { "{" TP ",\"journey_id\":\"journey-1\"}", "journey_id" },
     { "{" TP ",\"vehicle_id\":\"car-1\"}", "vehicle_id" },
     { "{" TP ",\"follow_up\":\"call back\"}", "follow_up" },
@@ -273,6 +276,43 @@ START_TEST(invalid_touchpoint_is_refused)
     ck_assert_ptr_null(r.location);
     reply_free(&r);
     ck_assert_int_eq(count_for(cust), 0);
+}
+END_TEST
+
+/* Touchpoints record what happened: a few minutes of clock skew, never the future. */
+START_TEST(occurred_at_must_have_happened)
+{
+    char cust[ID_LEN], soon[32], late[32];
+    time_t now = time(NULL), t;
+    struct reply r;
+
+    new_customer(cust);
+    t = now + 240;
+    strftime(soon, sizeof soon, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    create_ok("/v1/touchpoints",
+              pathf("{\"customer_id\":\"%s\",\"kind\":\"showroom_visit\",\"channel\":\"in_person\","
+                    "\"occurred_at\":\"%s\"}", cust, soon));
+    create_ok("/v1/touchpoints",
+              pathf("{\"customer_id\":\"%s\",\"kind\":\"showroom_visit\",\"channel\":\"in_person\","
+                    "\"occurred_at\":\"1990-01-01T00:00:00Z\"}", cust));
+    t = now + 10L * 366 * 86400;
+    strftime(late, sizeof late, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    http_json("POST", "/v1/touchpoints",
+              pathf("{\"customer_id\":\"%s\",\"kind\":\"showroom_visit\",\"channel\":\"in_person\","
+                    "\"occurred_at\":\"%s\"}", cust, late), &r);
+    assert_problem(&r, 400, "validation");
+    assert_field_error(&r, "occurred_at");
+    ck_assert_msg(strstr(r.body, "is in the future: must be ") &&
+                      strstr(r.body, "or earlier (the server's clock plus 5 minutes)"),
+                  "%s", r.body);
+    reply_free(&r);
+    http_json("POST", "/v1/touchpoints",
+              pathf("{\"customer_id\":\"%s\",\"kind\":\"showroom_visit\",\"channel\":\"in_person\","
+                    "\"occurred_at\":\"1899-06-01T10:00:00Z\"}", cust), &r);
+    assert_problem(&r, 400, "validation");
+    ck_assert_msg(strstr(r.body, "is too early: must be 1990-01-01 or later"), "%s", r.body);
+    reply_free(&r);
+    ck_assert_int_eq(count_for(cust), 2);
 }
 END_TEST
 
@@ -514,6 +554,7 @@ touchpoints_suite(void)
     tcase_add_test(tc, outbound_needs_purpose);
     tcase_add_test(tc, inbound_has_no_outcome);
     tcase_add_loop_test(tc, invalid_touchpoint_is_refused, 0, (int)(sizeof invalid / sizeof invalid[0]));
+    tcase_add_test(tc, occurred_at_must_have_happened);
     tcase_add_test(tc, unknown_customer_or_vehicle_is_unprocessable);
     tcase_add_loop_test(tc, list_filters, 0, (int)(sizeof filters / sizeof filters[0]));
     tcase_add_test(tc, vehicle_and_journey_filters);

@@ -321,6 +321,14 @@ static const struct {
       "mileage_at" },
     { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"first_registration\":\"2020-13-01\"}",
       "first_registration" },
+    /* dates that cannot be true */
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"first_registration\":\"2099-05-01\"}", "first_registration" },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"first_registration\":\"1899-12-31\"}", "first_registration" },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"mileage_km\":5000,\"mileage_at\":\"2099-01-01\"}", "mileage_at" },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"last_service_at\":\"2099-01-01\"}", "last_service_at" },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"lease_end\":\"1899-12-31\"}", "lease_end" },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"next_service_due\":\"1066-10-14\"}", "next_service_due" },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"acquired_at\":\"1899-01-01\"}", "acquired_at" },
     { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"main_driver_id\":\"driver-7\"}",
       "main_driver_id" },
     { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"plate_normalized\":\"BX1\"}",
@@ -345,6 +353,41 @@ START_TEST(invalid_vehicle_is_refused)
     ck_assert_ptr_null(r.location);
     reply_free(&r);
     ck_assert_int_eq(count("/v1/vehicles?owner_id=%s", owner), 0);
+}
+END_TEST
+
+/* What lies ahead may: a lease, a service, a delivery; a registration typed tomorrow (UTC) too. */
+START_TEST(future_dates_that_may_be_true)
+{
+    char owner[ID_LEN], body[512], tomorrow[16];
+    time_t t = time(NULL) + 86400;
+    struct reply r;
+
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", gmtime(&t));
+    new_person(owner);
+    snprintf(body, sizeof body,
+             "{\"make\":\"VW\",\"owner_id\":\"%s\",\"plate\":\"B Z 9\",\"lease_end\":\"2099-01-31\","
+             "\"next_service_due\":\"2090-06-01\",\"acquired_at\":\"2080-01-01\","
+             "\"first_registration\":\"%s\",\"mileage_km\":10,\"mileage_at\":\"%s\"}",
+             owner, tomorrow, tomorrow);
+    http_json("POST", "/v1/vehicles", body, &r);
+    assert_json(&r, 201);
+    reply_free(&r);
+    /* the message names the limit */
+    snprintf(body, sizeof body,
+             "{\"make\":\"VW\",\"owner_id\":\"%s\",\"plate\":\"B Z 8\","
+             "\"first_registration\":\"2036-05-01\"}",
+             owner);
+    http_json("POST", "/v1/vehicles", body, &r);
+    assert_problem(&r, 400, "validation");
+    ck_assert_str_eq(sget(json_array_get(json_object_get(r.json, "errors"), 0), "field"),
+                     "first_registration");
+    ck_assert_msg(strstr(sget(json_array_get(json_object_get(r.json, "errors"), 0), "message"),
+                         pathf("is in the future: must be %s or earlier (today plus 1 day, UTC)",
+                               tomorrow)),
+                  "%s", r.body);
+    reply_free(&r);
+    ck_assert_int_eq(count("/v1/vehicles?owner_id=%s", owner), 1);
 }
 END_TEST
 
@@ -755,6 +798,7 @@ vehicles_suite(void)
     tcase_add_test(tc, vin_lookup_in_lower_case);
     tcase_add_test(tc, owner_and_driver_filters);
     tcase_add_test(tc, status_filter);
+    tcase_add_test(tc, future_dates_that_may_be_true);
     tcase_add_loop_test(tc, invalid_vehicle_is_refused, 0, ninvalid);
     tcase_add_test(tc, duplicate_vin_conflicts);
     tcase_add_test(tc, patch_to_taken_vin_conflicts);

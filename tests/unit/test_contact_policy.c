@@ -114,6 +114,25 @@ static const struct pcase cases[] = {
     { "inbound before the streak does not", "phone", "sales", GRANTED, 0,
       { { 'u', 31 * D }, { 'u', 32 * D }, { 'u', 33 * D } }, { 0 }, 0, 33 * D + 1, "let_go", 0,
       NONE },
+    /* let_go_declined: per purpose */
+    { "2 declined sales", "phone", "sales", GRANTED, 0, { { 'd', 31 * D }, { 'd', 400 * D } },
+      { 0 }, 0, 0, "let_go_declined", 0, NONE },
+    { "1 declined sales: ask again", "phone", "sales", GRANTED, 0, { { 'd', 31 * D } }, { 0 }, 0,
+      0, "", 0, NONE },
+    { "2 declined sales do not stop service", "phone", "service", GRANTED, 0,
+      { { 'd', 31 * D }, { 'd', 32 * D } }, { 0 }, 0, 0, "", 0, NONE },
+    { "unanswered and no outcome between declines are no answer", "phone", "sales", GRANTED, 0,
+      { { 'd', 31 * D }, { 'u', 32 * D }, { '-', 33 * D }, { 'd', 34 * D } }, { 0 }, 0, 0,
+      "let_go_declined", 0, NONE },
+    { "reached between declines ends the streak", "phone", "sales", GRANTED, 0,
+      { { 'd', 31 * D }, { 'r', 32 * D }, { 'd', 33 * D } }, { 0 }, 0, 0, "", 0, NONE },
+    { "inbound after the declines ends it", "phone", "sales", GRANTED, 0,
+      { { 'd', 31 * D }, { 'd', 32 * D } }, { 0 }, 0, 10 * D, "", 0, NONE },
+    { "inbound between the declines cuts it", "phone", "sales", GRANTED, 0,
+      { { 'd', 31 * D }, { 'd', 32 * D } }, { 0 }, 0, 31 * D + 1, "", 0, NONE },
+    { "declined in the window: no lapse", "phone", "sales", GRANTED, 0,
+      { { 'd', 1 * D }, { 'd', 2 * D }, { 'u', 3 * D } }, { 0 }, 0, 0,
+      "too_many_contacts,let_go_declined", 3, NONE },
     /* quiet_period */
     { "poor just inside quiet_days", "phone", "sales", GRANTED, 0, { { 0, 0 } }, { 30 * D - 1 }, 0,
       0, "quiet_period", 0, 1 },
@@ -253,6 +272,62 @@ START_TEST(rules_table)
 }
 END_TEST
 
+/*
+ * Declined answers per purpose: out lists the outbound attempts newest
+ * first as "outcome:purpose:age in days" (outcome u, r, d or -).
+ */
+static const struct dcase {
+    const char *what, *purpose, *out, *want;
+} declined_cases[] = {
+    { "2 declined service stop service", "service", "d:service:31 r:sales:32 d:service:33",
+      "let_go_declined" },
+    { "... but not sales", "sales", "d:service:31 r:sales:32 d:service:33", "" },
+    { "2 declined recovery: recovery is not exempt", "recovery", "d:recovery:31 d:recovery:32",
+      "let_go_declined" },
+    { "a reached of another purpose does not end it", "sales", "d:sales:31 r:service:32 d:sales:33",
+      "let_go_declined" },
+    { "declines of other purposes do not add up", "information",
+      "d:sales:31 d:service:32 d:recovery:33 d:information:34", "" },
+    { "unanswered of this purpose are no answer", "information",
+      "d:information:31 u:information:32 -:information:33 d:information:34", "let_go_declined" },
+    { "an attempt without purpose is skipped", "sales", "d:sales:31 d::32", "" },
+};
+
+START_TEST(declined_per_purpose)
+{
+    const struct dcase *c = &declined_cases[_i];
+    struct rules r;
+    json_t *facts, *out = json_array(), *eval;
+    char got[256], at[UTIL_TIME_LEN + 1], outcome, purpose[16];
+    const char *p = c->out;
+    int days, n;
+
+    rules_defaults(&r);
+    while (sscanf(p, "%c:%15[a-z]:%d%n", &outcome, purpose, &days, &n) == 3 ||
+           (purpose[0] = '\0', sscanf(p, "%c::%d%n", &outcome, &days, &n) == 2)) {
+        stamp(days * D, at);
+        json_array_append_new(out, json_pack("{s:s, s:s, s:o, s:o}", "occurred_at", at, "channel",
+                                             "phone", "purpose",
+                                             purpose[0] ? json_string(purpose) : json_null(),
+                                             "outcome",
+                                             outcome == 'u'   ? json_string("unanswered")
+                                             : outcome == 'r' ? json_string("reached")
+                                             : outcome == 'd' ? json_string("declined")
+                                                              : json_null()));
+        p += n;
+        p += *p == ' ';
+    }
+    stamp(0, at);
+    facts = json_pack("{s:s, s:{s:{s:s}}, s:o, s:[], s:i}", "now", at, "customer", "consents",
+                      "phone", "granted", "outbound", out, "poor", "open_complaints", 0);
+    eval = contact_policy_evaluate(facts, "phone", c->purpose, &r, LANG_EN);
+    ck_assert_msg(strcmp(codes(eval, got, sizeof got), c->want) == 0, "%s: reasons [%s], want [%s]",
+                  c->what, got, c->want);
+    json_decref(eval);
+    json_decref(facts);
+}
+END_TEST
+
 START_TEST(shape)
 {
     static const struct pcase c = { "shape", "phone", "service", GRANTED, 0, { { 0, 0 } }, { 0 },
@@ -311,9 +386,19 @@ END_TEST
 /* Every detail in German, singular and plural; the codes stay English. */
 static const struct german_case {
     struct pcase c;
-    int contact_max, let_go; /* 0: the default */
+    int contact_max, let_go; /* 0: the default; let_go sets both let-go thresholds */
     const char *want;        /* the details joined by " | " */
 } german_cases[] = {
+    { { "declined", "phone", "sales", GRANTED, 0, { { 'd', 40 * D }, { 'd', 80 * D } }, { 0 }, 0,
+        0, "", 0, NONE },
+      0, 0,
+      "Der Kunde hat die letzten 2 Anfragen (Verkaufskontakt) abgelehnt; warten, bis sich der "
+      "Kunde meldet" },
+    { { "declined once", "phone", "sales", GRANTED, 0, { { 'd', 40 * D } }, { 0 }, 0, 0, "", 0,
+        NONE },
+      0, 1,
+      "Der Kunde hat 1 Anfrage (Verkaufskontakt) zuletzt abgelehnt; warten, bis sich der Kunde "
+      "meldet" },
     { { "withdrawn, window, quiet", "phone", "sales",
         "{\"phone\":{\"status\":\"withdrawn\",\"at\":\"2026-05-01T08:00:00Z\"}}", 0,
         { { 'r', 1 * D }, { 'r', 2 * D }, { 'r', 3 * D } }, { 1 * D }, 1, 0, "", 0, NONE },
@@ -361,7 +446,7 @@ START_TEST(details_in_german)
     if (g->contact_max)
         r.contact_max = g->contact_max < 0 ? 0 : g->contact_max;
     if (g->let_go)
-        r.let_go_unanswered = g->let_go;
+        r.let_go_unanswered = r.let_go_after_declined = g->let_go;
     eval = contact_policy_evaluate(facts, g->c.channel, g->c.purpose, &r, LANG_DE);
     json_array_foreach(json_object_get(eval, "reasons"), i, reason)
     {
@@ -385,6 +470,9 @@ START_TEST(custom_rules)
                                        { 0 }, 0, 0, "", 0, NONE };
     static const struct pcase one = { "one", "phone", "sales", GRANTED, 0, { { 'u', 40 * D } },
                                       { 1 }, 0, 0, "", 0, NONE };
+    static const struct pcase declined = { "declined", "phone", "sales", GRANTED, 0,
+                                           { { 'd', 40 * D }, { 'd', 41 * D }, { 'd', 42 * D } },
+                                           { 0 }, 0, 0, "", 0, NONE };
     struct rules r;
     json_t *facts, *eval;
     char got[256];
@@ -426,6 +514,32 @@ START_TEST(custom_rules)
     ck_assert_str_eq(codes(eval, got, sizeof got), "");
     json_decref(eval);
     json_decref(facts);
+
+    rules_defaults(&r);
+    facts = build_facts(&declined); /* declined, declined, declined */
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
+    ck_assert_str_eq(codes(eval, got, sizeof got), "let_go_declined");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(eval,
+                                                                                       "reasons"),
+                                                                      0),
+                                                       "detail")),
+                     "the customer declined the last 2 sales contacts; let go until the customer "
+                     "gets in touch");
+    json_decref(eval);
+    r.let_go_after_declined = 4;
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
+    ck_assert_str_eq(codes(eval, got, sizeof got), "");
+    json_decref(eval);
+    r.let_go_after_declined = 1;
+    eval = contact_policy_evaluate(facts, "phone", "sales", &r, LANG_EN);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(eval,
+                                                                                       "reasons"),
+                                                                      0),
+                                                       "detail")),
+                     "the customer declined the last 1 sales contact; let go until the customer "
+                     "gets in touch");
+    json_decref(eval);
+    json_decref(facts);
 }
 END_TEST
 
@@ -436,6 +550,8 @@ contact_policy_suite(void)
     TCase *tc = tcase_create("rules");
 
     tcase_add_loop_test(tc, rules_table, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_loop_test(tc, declined_per_purpose, 0,
+                        (int)(sizeof declined_cases / sizeof declined_cases[0]));
     suite_add_tcase(s, tc);
     tc = tcase_create("output");
     tcase_add_test(tc, shape);

@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "datetime.h"
 #include "jsonx.h"
 #include "problem.h"
 #include "unit_suites.h"
+#include "util.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -587,6 +590,97 @@ START_TEST(test_validate)
 }
 END_TEST
 
+/* Dates that cannot be true: a floor year and, for FIELD_PAST, the server's clock plus max. */
+static const struct field when_fields[] = {
+    { "at", FIELD_DATETIME, FIELD_PAST, 1990, 300, NULL, NULL },
+    { "day", FIELD_DATE, FIELD_PAST, 1900, 86400, NULL, NULL },
+    { "born", FIELD_DATE, FIELD_PAST, 1900, 0, NULL, NULL },
+    { "due", FIELD_DATE, 0, 1900, 0, NULL, NULL },
+};
+
+static const struct when_case {
+    const char *field;
+    const char *fixed; /* the value, or NULL: now + offset (seconds; whole days for dates) */
+    long offset;
+    const char *message; /* start of the error; NULL: accepted */
+} when_cases[] = {
+    { "at", NULL, 0, NULL },
+    { "at", NULL, 240, NULL },
+    { "at", NULL, 360, "is in the future: must be " },
+    { "at", NULL, 10L * 365 * 86400, "is in the future: must be " },
+    { "at", NULL, -20L * 365 * 86400, NULL },
+    { "at", "1990-01-01T00:00:00Z", 0, NULL },
+    { "at", "1990-01-01T00:30:00+01:00", 0, "is too early: must be 1990-01-01 or later" },
+    { "at", "1899-12-31T10:00:00Z", 0, "is too early: must be 1990-01-01 or later" },
+    { "day", NULL, 86400, NULL },
+    { "day", NULL, 2 * 86400, "is in the future: must be " },
+    { "day", "1900-01-01", 0, NULL },
+    { "day", "1899-12-31", 0, "is too early: must be 1900-01-01 or later" },
+    { "born", NULL, 0, NULL },
+    { "born", NULL, 86400, "is in the future: must be " },
+    { "due", NULL, 30L * 365 * 86400, NULL },
+    { "due", "1899-12-31", 0, "is too early: must be 1900-01-01 or later" },
+};
+
+START_TEST(test_when)
+{
+    const struct when_case *c = &when_cases[_i];
+    time_t t = time(NULL) + c->offset;
+    char value[32], want_limit[64];
+    json_t *doc = json_object(), *err;
+    struct problem p = { 0 };
+    const char *msg;
+    int rc;
+
+    if (c->fixed)
+        snprintf(value, sizeof value, "%s", c->fixed);
+    else if (strcmp(c->field, "at") == 0)
+        util_format_time(t, value);
+    else
+        datetime_format_date((long)(t / 86400), value);
+    json_object_set_new(doc, c->field, json_string(value));
+    rc = jsonx_validate(when_fields, sizeof when_fields / sizeof when_fields[0], doc, NULL, &p);
+    if (!c->message) {
+        ck_assert_msg(rc == 0, "%s %s refused: %s", c->field, value,
+                      problem_field_count(&p) ? json_string_value(json_object_get(
+                                                    json_array_get(p.errors, 0), "message"))
+                                              : p.detail);
+    } else {
+        ck_assert_msg(rc == -1, "%s %s accepted", c->field, value);
+        err = json_array_get(p.errors, 0);
+        ck_assert_str_eq(json_string_value(json_object_get(err, "field")), c->field);
+        msg = json_string_value(json_object_get(err, "message"));
+        ck_assert_msg(strncmp(msg, c->message, strlen(c->message)) == 0, "%s: %s", c->field, msg);
+        /* the limit is named: the clock plus the allowance */
+        snprintf(want_limit, sizeof want_limit, "%s",
+                 !strcmp(c->field, "at")    ? "(the server's clock plus 5 minutes)"
+                 : !strcmp(c->field, "day") ? "(today plus 1 day, UTC)"
+                                            : "(today, UTC)");
+        ck_assert_msg(strncmp(c->message, "is in the future", 16) != 0 || strstr(msg, want_limit),
+                      "%s: %s", c->field, msg);
+    }
+    problem_release(&p);
+    json_decref(doc);
+}
+END_TEST
+
+/* On update a stored date that is no longer plausible does not block other changes. */
+START_TEST(test_when_unchanged)
+{
+    json_t *old = json_pack("{s:s, s:s}", "at", "1899-12-31T10:00:00Z", "day", "1850-01-01");
+    json_t *doc = json_deep_copy(old);
+    struct problem p = { 0 };
+
+    ck_assert_int_eq(jsonx_validate(when_fields, 4, doc, old, &p), 0);
+    json_object_set_new(doc, "day", json_string("1850-01-02"));
+    ck_assert_int_eq(jsonx_validate(when_fields, 4, doc, old, &p), -1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(p.errors, 0), "field")), "day");
+    problem_release(&p);
+    json_decref(doc);
+    json_decref(old);
+}
+END_TEST
+
 /* Byte limits that are too long for the table: the defaults of TEXT and NOTE. */
 struct limit_case {
     const char *field;
@@ -781,6 +875,8 @@ jsonx_suite(void)
     tc = tcase_create("validate");
     tcase_add_loop_test(tc, test_validate, 0, N(validate_cases));
     tcase_add_test(tc, test_field_lookup);
+    tcase_add_loop_test(tc, test_when, 0, N(when_cases));
+    tcase_add_test(tc, test_when_unchanged);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");
