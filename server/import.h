@@ -26,6 +26,9 @@ enum import_type {
     IMPORT_NTYPES
 };
 
+/* The external reference system that names a record by crmd's own id (GET /v1/export). */
+#define IMPORT_SYSTEM_CRMD "crmd"
+
 #define IMPORT_KEY_MAX 600 /* a line's identity: "system:id", or two of them for a link */
 
 /* "customer", ... "touchpoint" by enum import_type. */
