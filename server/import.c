@@ -502,6 +502,16 @@ import_open(struct request *req, struct response *res)
     }
     if (read_options(req, im, p) != 0 || (im->csv && csv_dialect(req->content_type, im, p) != 0))
         return -1;
+    if (!im->csv) {
+        char charset[32];
+        if (media_param(req->content_type, "charset", charset, sizeof charset) != 0 ||
+            (charset[0] && strcasecmp(charset, "utf-8") && strcasecmp(charset, "us-ascii"))) {
+            problem_set(p, PROBLEM_UNSUPPORTED_MEDIA,
+                        "NDJSON is UTF-8 (RFC 8259): charset must be utf-8 or left out; other "
+                        "charsets are for text/csv");
+            return -1;
+        }
+    }
     import_lines_init(&im->lines, req->config->max_body);
     return 0;
 }

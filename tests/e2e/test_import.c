@@ -634,6 +634,7 @@ static const struct {
     { "type=household", "text/csv", "kind\nperson\n", 400, "bad-request" },
     { "type=customer", "text/csv; charset=ebcdic", "kind\nperson\n", 415, "unsupported-media-type" },
     { "type=customer", "text/csv; delimiter=pipe", "kind\nperson\n", 415, "unsupported-media-type" },
+    { NULL, "application/x-ndjson; charset=windows-1252", "{}\n", 415, "unsupported-media-type" },
     { "atomic=yes", NDJSON, "", 400, "bad-request" },
     { "report=some", NDJSON, "", 400, "bad-request" },
     { "dry_run=true", NDJSON, "", 400, "bad-request" },

@@ -80,6 +80,23 @@ START_TEST(test_csv)
 }
 END_TEST
 
+/* A declared ';' (no sniffing): a comma is data, quoting works as with ','. */
+START_TEST(test_csv_semicolon_declared)
+{
+    static const char in[] = "a;b\r\n0,8;\"x;\"\"y\"\"\"\r\n";
+    struct import_csv c;
+    struct buf out = { 0 };
+
+    import_csv_init(&c, 64, ';');
+    buf_puts(&out, "");
+    ck_assert_int_eq(import_csv_feed(&c, in, sizeof in - 1, render_record, &out), 0);
+    ck_assert_int_eq(import_csv_finish(&c, render_record, &out), 0);
+    ck_assert_str_eq(out.data, "1:[a|b];2:[0,8|x;\"y\"];");
+    import_csv_release(&c);
+    buf_release(&out);
+}
+END_TEST
+
 START_TEST(test_csv_field_limit)
 {
     struct import_csv c;
@@ -303,6 +320,7 @@ import_parse_suite(void)
 
     tcase_add_loop_test(tc, test_csv, 0, N(csv_cases));
     tcase_add_test(tc, test_csv_field_limit);
+    tcase_add_test(tc, test_csv_semicolon_declared);
     suite_add_tcase(s, tc);
     tc = tcase_create("csv_separator");
     tcase_add_loop_test(tc, test_sniff, 0, N(sniff_cases));
