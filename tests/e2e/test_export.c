@@ -5,9 +5,13 @@
  * exports span many pages without losing or repeating a record; bad
  * requests are refused.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -155,6 +159,54 @@ START_TEST(export_spans_pages)
 }
 END_TEST
 
+/* A client that goes away mid-export: the server frees the stream and answers the next one. */
+START_TEST(client_leaving_mid_export_is_survived)
+{
+    struct buf_s {
+        char *data;
+        size_t len;
+    } b = { malloc(2000 * 1200), 0 };
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port) };
+    const char *tag = uniq("Q");
+    char req[512], got[4096];
+    struct reply r;
+    ssize_t n;
+    int fd;
+
+    for (int i = 0; i < 2000; i++) {
+        b.len += (size_t)sprintf(b.data + b.len,
+                                 "{\"type\":\"household\",\"external_ref\":{\"system\":\"q\","
+                                 "\"id\":\"%s-%d\"},\"name\":\"Familie %d\",\"notes\":\"",
+                                 tag, i, i);
+        memset(b.data + b.len, 'n', 1000);
+        b.len += 1000;
+        b.len += (size_t)sprintf(b.data + b.len, "\"}\n");
+    }
+    b.data[b.len] = '\0';
+    http("POST", "/v1/import?report=errors", "application/x-ndjson", b.data, NULL, &r);
+    assert_json(&r, 200);
+    reply_free(&r);
+
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    snprintf(req, sizeof req,
+             "GET /v1/export?type=households HTTP/1.1\r\nHost: localhost\r\n%s\r\n\r\n",
+             srv.auth);
+    ck_assert(write(fd, req, strlen(req)) == (ssize_t)strlen(req));
+    n = read(fd, got, sizeof got - 1);
+    ck_assert_int_gt(n, 0);
+    got[n] = '\0';
+    ck_assert_msg(!strncmp(got, "HTTP/1.1 200", 12), "%s", got);
+    close(fd); /* megabytes still to come */
+
+    export_ok("vehicles", "application/x-ndjson", &r);
+    reply_free(&r);
+    free(b.data);
+}
+END_TEST
+
 START_TEST(crmd_reference_to_no_record_is_422)
 {
     struct reply r;
@@ -219,6 +271,7 @@ export_suite(void)
     tcase_add_test(tc, csv_export_imports_back_unchanged);
     tcase_add_test(tc, csv_export_of_customers_is_utf8_with_the_import_columns);
     tcase_add_test(tc, export_spans_pages);
+    tcase_add_test(tc, client_leaving_mid_export_is_survived);
     tcase_add_test(tc, crmd_reference_to_no_record_is_422);
     tcase_add_loop_test(tc, bad_requests_are_400, 0, (int)(sizeof refused / sizeof refused[0]));
     tcase_add_test(tc, readers_may_not_export);
