@@ -84,6 +84,12 @@ exchange_add_header(struct request *req, const char *key, const char *value, siz
         accept_language_add(req, value, value_size);
         return NULL;
     }
+    if (strcasecmp(key, "Accept") == 0 && value) {
+        size_t have = strlen(req->accept);
+        snprintf(req->accept + have, sizeof req->accept - have, "%s%.*s", have ? ", " : "",
+                 (int)value_size, value);
+        return NULL;
+    }
     for (size_t i = 0; i < sizeof copied_headers / sizeof copied_headers[0]; i++) {
         char **slot = (char **)((char *)req + copied_headers[i].offset);
         size_t have;
@@ -206,5 +212,8 @@ exchange_release(struct request *req, struct response *res)
     free(res->raw_owned);
     json_decref(res->body);
     free(res->location);
+    if (res->stream_ctx && res->stream_free)
+        res->stream_free(res->stream_ctx);
+    res->stream_ctx = NULL;
     problem_release(&res->problem);
 }

@@ -42,6 +42,7 @@ HANDLER(customers_contact_policy); /* contact_policy_api.c */
 HANDLER(customers_duplicates);     /* duplicates.c */
 HANDLER(customers_merge);          /* merge.c */
 HANDLER(customers_export);         /* privacy.c */
+HANDLER(export_get);               /* export.c */
 HANDLER(audit_list);               /* audit_api.c */
 
 HANDLER(households_create);

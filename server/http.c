@@ -267,6 +267,49 @@ queue_raw(struct MHD_Connection *conn, struct http_ctx *c)
     return queue(conn, c, c->res.status, r, c->res.raw_len);
 }
 
+static ssize_t
+stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct response *res = cls;
+    long n;
+
+    (void)pos;
+    n = res->stream_read(res->stream_ctx, buf, max);
+    if (n < 0)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+}
+
+static void
+stream_done(void *cls)
+{
+    struct response *res = cls;
+
+    res->stream_free(res->stream_ctx);
+    free(res);
+}
+
+/* A streamed body (res.stream_read): chunked, read as libmicrohttpd sends it. */
+static enum MHD_Result
+queue_stream(struct MHD_Connection *conn, struct http_ctx *c)
+{
+    /* the callbacks may run after the request is freed: they get their own copy */
+    struct response *own = xcalloc(1, sizeof *own);
+    struct MHD_Response *r;
+
+    own->stream_read = c->res.stream_read;
+    own->stream_free = c->res.stream_free;
+    own->stream_ctx = c->res.stream_ctx;
+    c->res.stream_ctx = NULL;
+    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, stream_reader, own,
+                                          stream_done);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->res.stream_type);
+    add_common_headers(r, c);
+    if (c->res.disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", c->res.disposition);
+    return queue(conn, c, 200, r, 0);
+}
+
 static enum MHD_Result
 queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *body,
            const char *type, const char *allow)
@@ -385,6 +428,8 @@ answer(struct MHD_Connection *conn, struct http_ctx *c, int rc)
         return queue_problem(conn, c, NULL);
     if (res->raw && res->status == 200)
         return queue_raw(conn, c);
+    if (res->stream_ctx && res->status == 200)
+        return queue_stream(conn, c);
     /* 204 and 304 have no body; 304 still carries ETag and X-Request-Id */
     return queue_json(conn, c, res->status,
                       res->status == 204 || res->status == 304 ? NULL : res->body, JSON_TYPE, NULL);

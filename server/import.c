@@ -25,6 +25,7 @@
 #include "diskspace.h"
 #include "handlers.h"
 #include "import_parse.h"
+#include "import_text.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -44,11 +45,14 @@ struct result {
 
 struct import {
     int csv, atomic, errors_only;
+    size_t max_record; /* longest NDJSON line or CSV record (--max-body) */
     enum import_type csv_type;
     struct import_lines lines;
     struct import_csv csvp;
+    struct import_text text;           /* the CSV body's charset → UTF-8 */
     char *cols[IMPORT_CSV_MAX_FIELDS]; /* the CSV header */
     size_t ncols;
+    struct import_csv_head head;       /* cols as import_csv_row reads them */
     FILE *spool[IMPORT_NTYPES];
     /* identities seen: 64-bit hashes (open addressing, 0 = empty) and their lines */
     uint64_t *seen;
@@ -311,8 +315,8 @@ on_record(void *ctx, unsigned long recno, char **fields, size_t n, const char *e
     if (im->ncols == 0) {
         /* the header (the first record): a wrong column fails the whole request */
         if (error || n == 0) {
-            problem_set(im->fatal, PROBLEM_BAD_REQUEST, "the CSV header row is malformed: %s",
-                        error ? error : "empty");
+            problem_set(im->fatal, PROBLEM_BAD_REQUEST, "CSV row %lu, the header, is malformed: %s",
+                        recno, error ? error : "empty");
             return -1;
         }
         if (import_csv_header(im->csv_type, fields, n, im->fatal) != 0)
@@ -320,15 +324,18 @@ on_record(void *ctx, unsigned long recno, char **fields, size_t n, const char *e
         for (size_t i = 0; i < n; i++)
             im->cols[i] = xstrdup(fields[i]);
         im->ncols = n;
+        im->head = (struct import_csv_head){ im->csv_type, im->cols, n, im->csvp.sep };
+        if (im->text.detected)
+            log_info("import: the CSV body is not UTF-8, read as %s", im->text.detected);
         return 0;
     }
     im->nlines++;
     if (error) {
-        problem_set(&sub, PROBLEM_BAD_REQUEST, "the CSV row is malformed: %s", error);
+        problem_set(&sub, PROBLEM_BAD_REQUEST, "CSV row %lu: %s", recno, error);
         add_error(im, recno, (int)im->csv_type, &sub);
         return 0;
     }
-    if (!(o = import_csv_row(im->csv_type, im->cols, im->ncols, fields, n, &sub))) {
+    if (!(o = import_csv_row(&im->head, recno, fields, n, &sub))) {
         add_error(im, recno, (int)im->csv_type, &sub);
         return 0;
     }
@@ -340,6 +347,93 @@ on_record(void *ctx, unsigned long recno, char **fields, size_t n, const char *e
 }
 
 /* ---- the sink: open, feed, close ---- */
+
+/* Decoded CSV bytes (UTF-8) to the CSV parser. */
+static int
+on_text(void *ctx, const char *data, size_t n)
+{
+    struct import *im = ctx;
+    return import_csv_feed(&im->csvp, data, n, on_record, im);
+}
+
+/* A CSV column name the import's type takes (sniffing the separator). */
+static int
+column_known(void *ctx, const char *name)
+{
+    struct import *im = ctx;
+    return import_csv_column_ok(im->csv_type, name);
+}
+
+/*
+ * The value of the media-type parameter name in ct (quotes removed) into out, or "" when
+ * absent. Returns 0, or -1 when it is longer than outsz - 1.
+ */
+static int
+media_param(const char *ct, const char *name, char *out, size_t outsz)
+{
+    size_t nlen = strlen(name);
+    const char *s = ct ? strchr(ct, ';') : NULL;
+
+    out[0] = '\0';
+    while (s) {
+        const char *v, *end;
+        s++;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (strncasecmp(s, name, nlen) != 0 || s[nlen] != '=') {
+            s = strchr(s, ';');
+            continue;
+        }
+        v = s + nlen + 1;
+        if (*v == '"')
+            end = strchr(++v, '"');
+        else
+            for (end = v; *end && *end != ';' && *end != ' ' && *end != '\t'; end++)
+                ;
+        if (!end || (size_t)(end - v) >= outsz)
+            return -1;
+        memcpy(out, v, (size_t)(end - v));
+        out[end - v] = '\0';
+        return 0;
+    }
+    return 0;
+}
+
+/* charset and delimiter of a text/csv body. Returns 0 or -1 (415). */
+static int
+csv_dialect(const char *ct, struct import *im, struct problem *p)
+{
+    char charset[32], delim[16];
+    char sep = 0;
+
+    if (media_param(ct, "charset", charset, sizeof charset) != 0 ||
+        import_text_init(&im->text, charset[0] ? charset : NULL) != 0) {
+        problem_set(p, PROBLEM_UNSUPPORTED_MEDIA,
+                    "the CSV charset '%.31s' is not one this import reads: utf-8, windows-1252 "
+                    "(cp1252), iso-8859-1 or iso-8859-15",
+                    charset);
+        return -1;
+    }
+    if (media_param(ct, "delimiter", delim, sizeof delim) != 0)
+        delim[0] = '?';
+    if (!strcasecmp(delim, "comma") || !strcmp(delim, ","))
+        sep = ',';
+    else if (!strcasecmp(delim, "semicolon") || !strcmp(delim, ";"))
+        sep = ';';
+    else if (!strcasecmp(delim, "tab"))
+        sep = '\t';
+    else if (delim[0]) {
+        problem_set(p, PROBLEM_UNSUPPORTED_MEDIA,
+                    "the CSV delimiter '%.15s' is not one this import reads: comma, semicolon or "
+                    "tab (or leave it out: the header row tells)",
+                    delim);
+        return -1;
+    }
+    import_csv_init(&im->csvp, im->max_record, sep);
+    if (!sep)
+        import_csv_sniff_header(&im->csvp, column_known, im);
+    return 0;
+}
 
 /* Media type without parameters equals want (case-insensitive)? */
 static int
@@ -373,12 +467,17 @@ read_options(struct request *req, struct import *im, struct problem *p)
                     "query parameter 'type' is for text/csv only; NDJSON lines carry their type");
         return -1;
     }
-    if (im->csv && (!type || (strcmp(type, "customer") && strcmp(type, "vehicle")))) {
+    if (im->csv && (!type || (strcmp(type, "customer") && strcmp(type, "vehicle") &&
+                              strcmp(type, "touchpoint")))) {
         problem_set(p, PROBLEM_BAD_REQUEST,
-                    "query parameter 'type' is required with text/csv: customer or vehicle");
+                    "query parameter 'type' is required with text/csv: customer, vehicle or "
+                    "touchpoint");
         return -1;
     }
-    im->csv_type = im->csv && !strcmp(type, "vehicle") ? IMPORT_VEHICLE : IMPORT_CUSTOMER;
+    im->csv_type = !im->csv                   ? IMPORT_CUSTOMER
+                   : !strcmp(type, "vehicle") ? IMPORT_VEHICLE
+                   : !strcmp(type, "touchpoint") ? IMPORT_TOUCHPOINT
+                                                 : IMPORT_CUSTOMER;
     return 0;
 }
 
@@ -391,17 +490,29 @@ import_open(struct request *req, struct response *res)
     req->sink_state = im;
     im->request_id = req->id;
     im->fatal = p;
+    im->max_record = req->config->max_body;
+    import_text_init(&im->text, "utf-8");
+    import_csv_init(&im->csvp, im->max_record, ',');
     im->csv = media_type_is(req->content_type, "text/csv");
     if (!im->csv && !media_type_is(req->content_type, "application/x-ndjson")) {
         problem_set(p, PROBLEM_UNSUPPORTED_MEDIA,
                     "the body must be sent as application/x-ndjson (one JSON object per line) or "
-                    "text/csv (customers or vehicles)");
+                    "text/csv (customers, vehicles or touchpoints)");
         return -1;
     }
-    if (read_options(req, im, p) != 0)
+    if (read_options(req, im, p) != 0 || (im->csv && csv_dialect(req->content_type, im, p) != 0))
         return -1;
+    if (!im->csv) {
+        char charset[32];
+        if (media_param(req->content_type, "charset", charset, sizeof charset) != 0 ||
+            (charset[0] && strcasecmp(charset, "utf-8") && strcasecmp(charset, "us-ascii"))) {
+            problem_set(p, PROBLEM_UNSUPPORTED_MEDIA,
+                        "NDJSON is UTF-8 (RFC 8259): charset must be utf-8 or left out; other "
+                        "charsets are for text/csv");
+            return -1;
+        }
+    }
     import_lines_init(&im->lines, req->config->max_body);
-    import_csv_init(&im->csvp, req->config->max_body);
     return 0;
 }
 
@@ -411,7 +522,7 @@ import_feed(struct request *req, struct response *res, const char *data, size_t 
     struct import *im = req->sink_state;
     (void)res;
 
-    return im->csv ? import_csv_feed(&im->csvp, data, len, on_record, im)
+    return im->csv ? import_text_feed(&im->text, data, len, on_text, im)
                    : import_lines_feed(&im->lines, data, len, on_line, im);
 }
 
@@ -424,6 +535,7 @@ import_close(struct request *req)
         return;
     import_lines_release(&im->lines);
     import_csv_release(&im->csvp);
+    import_text_release(&im->text);
     for (size_t i = 0; i < im->ncols; i++)
         free(im->cols[i]);
     for (int t = 0; t < IMPORT_NTYPES; t++)
@@ -578,7 +690,8 @@ HANDLER(import_post)
     struct import *im = req->sink_state;
     (void)res; /* a failure of the last line's parse is in im->fatal, the request's problem */
 
-    if ((im->csv ? import_csv_finish(&im->csvp, on_record, im)
+    if ((im->csv ? import_text_finish(&im->text, on_text, im) ||
+                       import_csv_finish(&im->csvp, on_record, im)
                  : import_lines_finish(&im->lines, on_line, im)) != 0)
         return -1;
     return request_job(req, import_run);

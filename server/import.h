@@ -26,6 +26,9 @@ enum import_type {
     IMPORT_NTYPES
 };
 
+/* The external reference system that names a record by crmd's own id (GET /v1/export). */
+#define IMPORT_SYSTEM_CRMD "crmd"
+
 #define IMPORT_KEY_MAX 600 /* a line's identity: "system:id", or two of them for a link */
 
 /* "customer", ... "touchpoint" by enum import_type. */
@@ -72,18 +75,30 @@ void import_refs_release(struct import_refs *m);
 int import_apply(struct db *db, struct import_refs *refs, enum import_type t, json_t *line,
                  enum resource_outcome *outcome, char *id, struct problem *p);
 
+/* A column name the CSV of type t takes (a plain field or parent.member)? 1 or 0. */
+int import_csv_column_ok(enum import_type t, const char *name);
+
 /*
- * CSV of customers or vehicles: check the header row's columns (field
- * names; address.*, external_ref.*, owner.*, main_driver.* for nested
- * members). Returns 0 or -1 (400 naming the column).
+ * CSV of customers, vehicles or touchpoints: check the header row's columns (field
+ * names; address.*, external_ref.*, owner.*, main_driver.*, customer.*, vehicle.* for
+ * nested members). Returns 0 or -1 (400 naming the column).
  */
 int import_csv_header(enum import_type t, char **cols, size_t n, struct problem *p);
 
+/* A checked CSV header and how its cells read. */
+struct import_csv_head {
+    enum import_type type;
+    char **cols;
+    size_t ncols;
+    char sep; /* ';' files write numbers with a decimal comma: "0,8" is 0.8 */
+};
+
 /*
- * One data row under a checked header → a new line object with "type",
- * or NULL with a 400 (wrong number of fields). Empty cells are left out.
+ * One data row (row: its number, the header is 1) → a new line object with "type", or
+ * NULL with a 400 naming the row (wrong number of fields; a cell not UTF-8). Empty cells
+ * are left out.
  */
-json_t *import_csv_row(enum import_type t, char **cols, size_t ncols, char **fields, size_t n,
-                       struct problem *p);
+json_t *import_csv_row(const struct import_csv_head *h, unsigned long row, char **fields,
+                       size_t n, struct problem *p);
 
 #endif

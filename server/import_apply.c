@@ -99,6 +99,41 @@ import_line_key(enum import_type t, const json_t *line, char *key, size_t keysz,
     return 0;
 }
 
+/*
+ * A reference of the reserved system "crmd" names a record by crmd's own id (what
+ * GET /v1/export writes for a record without external references): 1 and its id when
+ * resource has it, 0 when not, -1 on failure. -2 when ref is of another system.
+ */
+static int
+crmd_ref(struct db *db, const json_t *ref, const char *resource, char *id, struct problem *p)
+{
+    const struct model *m = !strcmp(resource, "vehicle")      ? &model_vehicle
+                            : !strcmp(resource, "household")  ? &model_household
+                            : !strcmp(resource, "touchpoint") ? &model_touchpoint
+                                                              : &model_customer;
+    const char *rid = json_string_value(json_object_get(ref, "id"));
+    struct problem sub = { 0 };
+    json_t *rec = NULL;
+    int rc;
+
+    if (strcmp(json_string_value(json_object_get(ref, "system")), IMPORT_SYSTEM_CRMD) != 0)
+        return -2;
+    if (!util_is_uuid(rid))
+        return 0;
+    rc = store_get(db, m, rid, &rec, &sub);
+    json_decref(rec);
+    if (rc != 0 && sub.code != PROBLEM_NOT_FOUND) {
+        problem_set(p, sub.code, "%s", sub.detail);
+        problem_release(&sub);
+        return -1;
+    }
+    problem_release(&sub);
+    if (rc != 0)
+        return 0;
+    snprintf(id, UTIL_UUID_LEN + 1, "%s", rid);
+    return 1;
+}
+
 /* The id of the resource record holding ref (checked) into id; 422 when there is none. */
 static int
 resolve(struct db *db, struct import_refs *refs, const json_t *ref, const char *member,
@@ -112,7 +147,9 @@ resolve(struct db *db, struct import_refs *refs, const json_t *ref, const char *
     model_external_ref_key(ref, key, sizeof key);
     if (import_refs_find(refs, resource, key, id))
         return 0;
-    rc = store_external_ref_find(db, resource, key, id, p);
+    rc = crmd_ref(db, ref, resource, id, p);
+    if (rc == -2)
+        rc = store_external_ref_find(db, resource, key, id, p);
     if (rc == 1)
         import_refs_learn(refs, resource, key, id);
     if (rc == 0)
@@ -194,10 +231,22 @@ apply_record(struct db *db, struct import_refs *known, enum import_type t, json_
     model_external_ref_key(ref, key, sizeof key);
     if (resolve_refs(db, known, records[t].refs, line, p) != 0)
         goto out;
-    found = store_external_ref_find(db, records[t].resource, key, existing, p);
+    found = crmd_ref(db, ref, records[t].resource, existing, p);
+    if (found == 0) {
+        problem_set(p, PROBLEM_UNPROCESSABLE,
+                    "external_ref %.200s names no %s: the system crmd is crmd's own id, which "
+                    "only finds a record that exists; a new record needs another system",
+                    key, records[t].resource);
+        goto out;
+    }
+    if (found == -2)
+        found = store_external_ref_find(db, records[t].resource, key, existing, p);
+    else if (found == 1)
+        found = 2; /* by its own id: no external reference to keep */
     if (found < 0)
         goto out;
-    keep_ref(line, ref, found);
+    if (found != 2)
+        keep_ref(line, ref, found);
     rc = resource_upsert(db, records[t].r, found ? existing : NULL, line, outcome, id, p);
     if (rc == 0) {
         if (*outcome == RESOURCE_UPDATED)

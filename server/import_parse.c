@@ -81,10 +81,66 @@ import_lines_release(struct import_lines *l)
 enum { CSV_FIELD_START, CSV_UNQUOTED, CSV_QUOTED, CSV_QUOTE_IN_QUOTED, CSV_AFTER_CR };
 
 void
-import_csv_init(struct import_csv *c, size_t max)
+import_csv_init(struct import_csv *c, size_t max, char sep)
 {
     memset(c, 0, sizeof *c);
     c->max = max;
+    c->sep = sep;
+}
+
+void
+import_csv_sniff_header(struct import_csv *c, int (*known)(void *ctx, const char *name), void *ctx)
+{
+    c->sep = 0;
+    c->known = known;
+    c->known_ctx = ctx;
+}
+
+/* Does sep split line into names known() accepts? */
+static int
+splits_known(const char *line, size_t len, char sep, int (*known)(void *, const char *), void *ctx)
+{
+    size_t i = 0;
+
+    for (;;) {
+        const char *end = memchr(line + i, sep, len - i);
+        size_t next = end ? (size_t)(end - line) : len;
+        const char *f = line + i;
+        size_t flen = next - i;
+        char name[128];
+
+        while (flen && (f[flen - 1] == '\r' || f[flen - 1] == '\n'))
+            flen--;
+        if (flen >= 2 && f[0] == '"' && f[flen - 1] == '"')
+            f++, flen -= 2;
+        if (flen == 0 || flen >= sizeof name)
+            return 0;
+        memcpy(name, f, flen);
+        name[flen] = '\0';
+        if (!known(ctx, name))
+            return 0;
+        if (!end)
+            return 1;
+        i = next + 1;
+    }
+}
+
+char
+import_csv_sniff(const char *line, size_t len, int (*known)(void *ctx, const char *name), void *ctx)
+{
+    static const char seps[] = { ',', ';', '\t' };
+    size_t count[3] = { 0 }, best = 0;
+
+    for (size_t k = 0; k < sizeof seps; k++)
+        if (memchr(line, seps[k], len) && splits_known(line, len, seps[k], known, ctx))
+            return seps[k];
+    for (size_t i = 0; i < len; i++)
+        for (size_t k = 0; k < sizeof seps; k++)
+            count[k] += line[i] == seps[k];
+    for (size_t k = 1; k < sizeof seps; k++)
+        if (count[k] > count[best])
+            best = k;
+    return seps[best];
 }
 
 static void
@@ -179,7 +235,7 @@ csv_step(struct import_csv *c, char ch, import_csv_fn fn, void *ctx)
         c->state = CSV_UNQUOTED;
         /* fall through */
     case CSV_UNQUOTED:
-        if (ch == ',') {
+        if (ch == c->sep) {
             csv_end_field(c);
             c->state = CSV_FIELD_START;
         } else if (ch == '\n' || ch == '\r') {
@@ -206,12 +262,26 @@ csv_step(struct import_csv *c, char ch, import_csv_fn fn, void *ctx)
             c->state = CSV_QUOTED;
             return 0;
         }
-        if (ch != ',' && ch != '\n' && ch != '\r' && !c->error)
+        if (ch != c->sep && ch != '\n' && ch != '\r' && !c->error)
             c->error = "text after the closing quote of a field";
         c->state = CSV_UNQUOTED;
-        return ch == ',' || ch == '\n' || ch == '\r' ? csv_step(c, ch, fn, ctx) : 0;
+        return ch == c->sep || ch == '\n' || ch == '\r' ? csv_step(c, ch, fn, ctx) : 0;
     }
     return 0;
+}
+
+/* The header line is complete (or too long, or the body ended): choose sep, parse the line. */
+static int
+csv_sniffed(struct import_csv *c, import_csv_fn fn, void *ctx)
+{
+    int rc = 0;
+
+    c->sep = import_csv_sniff(c->head.data ? c->head.data : "", c->head.len, c->known,
+                              c->known_ctx);
+    for (size_t i = 0; rc == 0 && i < c->head.len; i++)
+        rc = csv_step(c, c->head.data[i], fn, ctx);
+    buf_release(&c->head);
+    return rc;
 }
 
 int
@@ -219,6 +289,18 @@ import_csv_feed(struct import_csv *c, const char *data, size_t n, import_csv_fn 
 {
     size_t i = csv_skip_bom(c, data, n);
 
+    if (!c->sep && i < n) {
+        const char *nl = memchr(data + i, '\n', n - i);
+        size_t take = nl ? (size_t)(nl - (data + i)) + 1 : n - i;
+        int rc;
+
+        buf_append(&c->head, data + i, take);
+        i += take;
+        if (!nl && c->head.len <= c->max)
+            return 0;
+        if ((rc = csv_sniffed(c, fn, ctx)) != 0)
+            return rc;
+    }
     for (; i < n; i++) {
         int rc = csv_step(c, data[i], fn, ctx);
         if (rc != 0)
@@ -230,6 +312,8 @@ import_csv_feed(struct import_csv *c, const char *data, size_t n, import_csv_fn 
 int
 import_csv_finish(struct import_csv *c, import_csv_fn fn, void *ctx)
 {
+    if (!c->sep && csv_sniffed(c, fn, ctx) != 0)
+        return -1;
     if (c->nbom && !c->bom_checked) {
         /* a body of one or two bytes that began like a BOM: they are data */
         for (size_t k = 0; k < c->nbom; k++)
@@ -250,4 +334,5 @@ void
 import_csv_release(struct import_csv *c)
 {
     buf_release(&c->rec);
+    buf_release(&c->head);
 }

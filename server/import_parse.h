@@ -62,14 +62,33 @@ struct import_csv {
     int bom_checked;       /* a UTF-8 byte order mark at the start was looked for */
     char bom[3];
     size_t nbom;
+    char sep;              /* ',', ';' or '\t'; 0 until sniffed from the header line */
+    struct buf head;       /* the header line held back while sep is 0 */
+    int (*known)(void *ctx, const char *name); /* sniffing: a column name this import takes? */
+    void *known_ctx;
 };
 
-/* Start with records of at most max bytes and IMPORT_CSV_MAX_FIELDS fields. */
-void import_csv_init(struct import_csv *c, size_t max);
+/* Start with records of at most max bytes and IMPORT_CSV_MAX_FIELDS fields, sep ',', ';' or '\t'. */
+void import_csv_init(struct import_csv *c, size_t max, char sep);
 
 /*
- * Feed n bytes (RFC 4180: fields separated by ',', records by CRLF or LF,
- * quoted fields may hold ',', '"' as "" and line breaks; a UTF-8 BOM at
+ * Instead of a fixed separator, take it from the header line (the bytes up to the first
+ * LF): see import_csv_sniff. known is asked about column names.
+ */
+void import_csv_sniff_header(struct import_csv *c, int (*known)(void *ctx, const char *name),
+                             void *ctx);
+
+/*
+ * The separator of a header line (len bytes, no line break needed): of ',', ';' and tab the
+ * first that splits it into names known() accepts (quotes around a name are removed), else
+ * the one that occurs most often in it, else ','.
+ */
+char import_csv_sniff(const char *line, size_t len, int (*known)(void *ctx, const char *name),
+                      void *ctx);
+
+/*
+ * Feed n bytes (RFC 4180: fields separated by sep, records by CRLF or LF,
+ * quoted fields may hold sep, '"' as "" and line breaks; a UTF-8 BOM at
  * the start is skipped). Blank records are skipped. Returns 0 or fn's -1.
  */
 int import_csv_feed(struct import_csv *c, const char *data, size_t n, import_csv_fn fn, void *ctx);

@@ -17,6 +17,7 @@
 #define REQUEST_MAX_QUERY 32
 #define REQUEST_ID_MAX 64
 #define REQUEST_HEADER_MAX 256 /* longest If-Match, If-None-Match, Idempotency-Key accepted */
+#define REQUEST_ACCEPT_MAX 255 /* bytes of Accept kept (never refused: the rest is ignored) */
 #define RESPONSE_ETAG_MAX 47    /* longest ETag this server sends, quotes included */
 
 struct db;
@@ -44,6 +45,8 @@ struct request {
     /* Accept-Language as sent (repeated ones joined with ", "), cut after LANG_ACCEPT_MAX + 1
      * bytes: lang_from_accept ignores what lies past LANG_ACCEPT_MAX */
     char accept_language[LANG_ACCEPT_MAX + 2];
+    /* Accept as sent (repeated ones joined with ", "), cut after REQUEST_ACCEPT_MAX bytes */
+    char accept[REQUEST_ACCEPT_MAX + 1];
     enum lang lang;       /* the staff's language for sentences, from accept_language */
     char *body;           /* NUL-terminated copy of the body, or NULL */
     size_t body_len;
@@ -85,6 +88,16 @@ struct response {
     const char *www_authenticate; /* WWW-Authenticate header of a 401 (static string) */
     char disposition[96]; /* Content-Disposition header on a 2xx ("" = none) */
     int localized;        /* body has sentences in req->lang: Content-Language, Vary */
+    /*
+     * A streamed 200 body instead of body: http.c calls stream_read until it returns 0 (the
+     * end) or -1 (failed: the connection closes before the body ends), then stream_free.
+     * The context must not borrow from the request (it may outlive it). Content-Type is
+     * stream_type. exchange_release frees a stream that was never sent.
+     */
+    long (*stream_read)(void *ctx, char *buf, size_t max);
+    void (*stream_free)(void *ctx);
+    void *stream_ctx;
+    const char *stream_type;
     const struct response_header *headers; /* more headers on any answer (304 and problems
                                             * too), ended by a NULL name; static, NULL = none */
     struct problem problem;

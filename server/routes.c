@@ -67,7 +67,8 @@ const struct route routes[] = {
     { "GET", "/v1/metrics/experience", metrics_experience, ROLE_READER },
     { "GET", "/v1/search", search_get, ROLE_READER },
     { "GET", "/v1/changes", changes_list, ROLE_READER },
-    { "POST", "/v1/import", import_post, ROLE_MANAGER }, /* body streamed: routes_sinks */
+    { "POST", "/v1/import", import_post, ROLE_MANAGER },
+    { "GET", "/v1/export", export_get, ROLE_MANAGER }, /* body streamed: routes_sinks */
 
     { "POST", "/v1/webhooks", webhooks_create, ROLE_ADMIN },
     { "GET", "/v1/webhooks", webhooks_list, ROLE_ADMIN },

@@ -31,6 +31,7 @@ main(void)
     srunner_add_suite(sr, lifecycle_suite());
     srunner_add_suite(sr, changes_suite());
     srunner_add_suite(sr, import_suite());
+    srunner_add_suite(sr, export_suite());
     srunner_add_suite(sr, duplicates_suite());
     srunner_add_suite(sr, merge_suite());
     srunner_add_suite(sr, concurrency_suite());

@@ -19,6 +19,7 @@ Suite *errors_suite(void);
 Suite *lifecycle_suite(void);
 Suite *changes_suite(void);
 Suite *import_suite(void);
+Suite *export_suite(void);
 Suite *duplicates_suite(void);
 Suite *merge_suite(void);
 Suite *concurrency_suite(void);

@@ -76,6 +76,7 @@ static const struct {
     {"GET", "/v1/search", READER},
     {"GET", "/v1/changes", READER},
     {"POST", "/v1/import", MANAGER},
+    {"GET", "/v1/export", MANAGER},
     {"POST", "/v1/webhooks", ADMIN},
     {"GET", "/v1/webhooks", ADMIN},
     {"GET", "/v1/webhooks/{id}", ADMIN},

@@ -592,6 +592,83 @@ START_TEST(links_update_move_and_ignore_retry_headers)
 }
 END_TEST
 
+/* German Excel: ';', CRLF, windows-1252 single bytes (not declared: detected), decimal comma. */
+START_TEST(csv_german_excel)
+{
+    const char *t = token();
+    char *kunden = fmt("external_ref.system;external_ref.id;kind;salutation;given_name;family_name;"
+                       "address.street;address.city\r\n"
+                       "dms;K-%s;person;Herr;J\xfcrgen;M\xfcller;Stra\xdf" "e der Einheit 5;K\xf6ln\r\n"
+                       "dms;L-%s;person;Frau;\"Anna; Maria\";\xd6zt\xfcrk;;\r\n",
+                       t, t);
+    char *kontakte = fmt("external_ref.system;external_ref.id;customer.system;customer.id;kind;"
+                         "channel;summary;satisfaction;nps\r\n"
+                         "dms;T-%s;dms;K-%s;service_visit;in_person;Gr\xfc\xdf" "e, \x80 40 bar;0,8;9\r\n"
+                         "dms;U-%s;dms;K-%s;service_visit;in_person;x;1.000,5;9\r\n",
+                         t, t, t, t);
+    json_t *rep = import_ok("type=customer", "text/csv", kunden), *k, *tp;
+
+    ck_assert_int_eq(total(rep, "created"), 2);
+    k = one_by_ref("customers", pathf("K-%s", t));
+    ck_assert_str_eq(sget(k, "given_name"), "Jürgen");
+    ck_assert_str_eq(sget(k, "family_name"), "Müller");
+    ck_assert_str_eq(sget(json_object_get(k, "address"), "street"), "Straße der Einheit 5");
+    ck_assert_str_eq(sget(json_object_get(k, "address"), "city"), "Köln");
+    json_decref(k);
+    k = one_by_ref("customers", pathf("L-%s", t));
+    ck_assert_str_eq(sget(k, "given_name"), "Anna; Maria");
+    ck_assert_str_eq(sget(k, "family_name"), "Öztürk");
+    json_decref(k);
+    json_decref(rep);
+    /* the same file again, declared this time: every row unchanged */
+    rep = import_ok("type=customer", "text/csv; charset=windows-1252; delimiter=semicolon", kunden);
+    ck_assert_int_eq(total(rep, "unchanged"), 2);
+    json_decref(rep);
+
+    rep = import_ok("type=touchpoint", "text/csv; charset=cp1252", kontakte);
+    assert_outcome(rep, 2, "created");
+    assert_line_problem(rep, 3, 400, "validation"); /* "1.000,5": no thousands separators */
+    tp = one_by_ref("touchpoints", pathf("T-%s", t));
+    ck_assert_str_eq(sget(tp, "summary"), "Grüße, € 40 bar");
+    ck_assert(json_real_value(json_object_get(tp, "satisfaction")) == 0.8);
+    ck_assert_int_eq(json_integer_value(json_object_get(tp, "nps")), 9);
+    json_decref(tp);
+    json_decref(rep);
+    free(kunden);
+    free(kontakte);
+}
+END_TEST
+
+/* A broken CSV row says which row and what, as CSV (never "malformed JSON"). */
+START_TEST(csv_errors_name_row_and_column)
+{
+    const char *t = token();
+    char *csv = fmt("external_ref.system,external_ref.id,kind,family_name\n"
+                    "dms,A-%s,person,M\xc3\xbcller\n"
+                    "dms,B-%s,person,M\xfcller\n"
+                    "dms,C-%s,person\n"
+                    "dms,D-%s,person,\"offen\n",
+                    t, t, t, t);
+    json_t *rep = import_ok("type=customer", "text/csv", csv), *pr;
+
+    assert_outcome(rep, 2, "created"); /* UTF-8 first: the body stays UTF-8 */
+    assert_line_problem(rep, 3, 400, "bad-request");
+    pr = json_object_get(item(rep, 3), "problem");
+    ck_assert_ptr_nonnull(strstr(sget(pr, "detail"), "CSV row 3, column 4 ('family_name') is not "
+                                                     "valid UTF-8"));
+    assert_line_problem(rep, 4, 400, "bad-request");
+    pr = json_object_get(item(rep, 4), "problem");
+    ck_assert_str_eq(sget(pr, "detail"), "CSV row 4 has 3 fields, the header 4");
+    assert_line_problem(rep, 5, 400, "bad-request");
+    pr = json_object_get(item(rep, 5), "problem");
+    ck_assert_str_eq(sget(pr, "detail"),
+                     "CSV row 5: a quoted field is not closed before the end of the body");
+    assert_no_ref("customers", pathf("B-%s", t));
+    json_decref(rep);
+    free(csv);
+}
+END_TEST
+
 static const struct {
     const char *query, *ctype, *body;
     long status;
@@ -601,7 +678,10 @@ static const struct {
     { NULL, "text/plain", "customer", 415, "unsupported-media-type" },
     { "type=customer", NDJSON, "{}", 400, "bad-request" },
     { NULL, "text/csv", "kind\nperson\n", 400, "bad-request" },
-    { "type=touchpoint", "text/csv", "kind\nperson\n", 400, "bad-request" },
+    { "type=household", "text/csv", "kind\nperson\n", 400, "bad-request" },
+    { "type=customer", "text/csv; charset=ebcdic", "kind\nperson\n", 415, "unsupported-media-type" },
+    { "type=customer", "text/csv; delimiter=pipe", "kind\nperson\n", 415, "unsupported-media-type" },
+    { NULL, "application/x-ndjson; charset=windows-1252", "{}\n", 415, "unsupported-media-type" },
     { "atomic=yes", NDJSON, "", 400, "bad-request" },
     { "report=some", NDJSON, "", 400, "bad-request" },
     { "dry_run=true", NDJSON, "", 400, "bad-request" },
@@ -671,6 +751,8 @@ import_suite(void)
     tcase_add_test(tc, links_update_move_and_ignore_retry_headers);
     tcase_add_test(tc, csv_customers_and_vehicles);
     tcase_add_test(tc, csv_unknown_column_is_400);
+    tcase_add_test(tc, csv_german_excel);
+    tcase_add_test(tc, csv_errors_name_row_and_column);
     tcase_add_loop_test(tc, bad_requests_are_refused, 0, (int)(sizeof refused / sizeof refused[0]));
     tcase_add_test(tc, oversized_import_is_413_and_writes_nothing);
     tcase_add_test(tc, empty_import_reports_zero_lines);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "import_parse.h"
+#include "import_text.h"
 #include "unit_suites.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -64,7 +65,7 @@ START_TEST(test_csv)
         const char *in = csv_cases[_i].in;
         size_t n = strlen(in), step = chunks[k] ? chunks[k] : (n ? n : 1);
 
-        import_csv_init(&c, 32);
+        import_csv_init(&c, 32, ',');
         buf_puts(&out, "");
         for (size_t o = 0; o < n; o += step)
             ck_assert_int_eq(import_csv_feed(&c, in + o, o + step > n ? n - o : step, render_record,
@@ -79,6 +80,23 @@ START_TEST(test_csv)
 }
 END_TEST
 
+/* A declared ';' (no sniffing): a comma is data, quoting works as with ','. */
+START_TEST(test_csv_semicolon_declared)
+{
+    static const char in[] = "a;b\r\n0,8;\"x;\"\"y\"\"\"\r\n";
+    struct import_csv c;
+    struct buf out = { 0 };
+
+    import_csv_init(&c, 64, ';');
+    buf_puts(&out, "");
+    ck_assert_int_eq(import_csv_feed(&c, in, sizeof in - 1, render_record, &out), 0);
+    ck_assert_int_eq(import_csv_finish(&c, render_record, &out), 0);
+    ck_assert_str_eq(out.data, "1:[a|b];2:[0,8|x;\"y\"];");
+    import_csv_release(&c);
+    buf_release(&out);
+}
+END_TEST
+
 START_TEST(test_csv_field_limit)
 {
     struct import_csv c;
@@ -87,7 +105,7 @@ START_TEST(test_csv_field_limit)
     for (int i = 0; i < IMPORT_CSV_MAX_FIELDS + 1; i++)
         buf_puts(&in, i ? ",x" : "x");
     buf_puts(&in, "\nok\n");
-    import_csv_init(&c, 4096);
+    import_csv_init(&c, 4096, ',');
     buf_puts(&out, "");
     import_csv_feed(&c, in.data, in.len, render_record, &out);
     import_csv_finish(&c, render_record, &out);
@@ -95,6 +113,136 @@ START_TEST(test_csv_field_limit)
     import_csv_release(&c);
     buf_release(&out);
     buf_release(&in);
+}
+END_TEST
+
+/* Column names of the sniffing tests: a, b, c, address.city. */
+static int
+known_name(void *ctx, const char *name)
+{
+    (void)ctx;
+    return !strcmp(name, "a") || !strcmp(name, "b") || !strcmp(name, "c") ||
+           !strcmp(name, "address.city");
+}
+
+static const struct {
+    const char *header;
+    char want;
+} sniff_cases[] = {
+    { "a,b,c\n", ',' },
+    { "a;b;c\r\n", ';' },
+    { "a\tb\tc", '\t' },
+    { "\"a\";\"b\";address.city\n", ';' },   /* quoted names */
+    { "a;b,c\n", ',' },   /* neither splits into known names: the most frequent, ',' on a tie */
+    { "a;x;c\n", ';' },   /* an unknown column: the most frequent, so the error names x */
+    { "a\n", ',' },       /* one column: any separator will do */
+    { "", ',' },
+};
+
+START_TEST(test_sniff)
+{
+    const char *h = sniff_cases[_i].header;
+    char got = import_csv_sniff(h, strlen(h), known_name, NULL);
+
+    ck_assert_msg(got == sniff_cases[_i].want, "case %d: got '%c' want '%c'", _i, got,
+                  sniff_cases[_i].want);
+}
+END_TEST
+
+/* Sniffing in the parser: the header decides, the records after it follow, in any chunks. */
+static const struct {
+    const char *in;
+    const char *want;
+} sniffed_cases[] = {
+    { "a;b\r\n1;\"x;y\"\r\n", "1:[a|b];2:[1|x;y];" },
+    { "a,b\n1;2,3\n", "1:[a|b];2:[1;2|3];" },
+    { "\xEF\xBB\xBF" "a\tb\n1\t2\n", "1:[a|b];2:[1|2];" },
+    { "a;c", "1:[a|c];" }, /* the body is the header, without a line break */
+};
+
+START_TEST(test_csv_sniffed)
+{
+    for (int k = 0; k < N(chunks); k++) {
+        struct import_csv c;
+        struct buf out = { 0 };
+        const char *in = sniffed_cases[_i].in;
+        size_t n = strlen(in), step = chunks[k] ? chunks[k] : (n ? n : 1);
+
+        import_csv_init(&c, 64, ',');
+        import_csv_sniff_header(&c, known_name, NULL);
+        buf_puts(&out, "");
+        for (size_t o = 0; o < n; o += step)
+            ck_assert_int_eq(import_csv_feed(&c, in + o, o + step > n ? n - o : step, render_record,
+                                             &out),
+                             0);
+        ck_assert_int_eq(import_csv_finish(&c, render_record, &out), 0);
+        ck_assert_msg(strcmp(out.data, sniffed_cases[_i].want) == 0,
+                      "case %d chunk %zu: got '%s' want '%s'", _i, chunks[k], out.data,
+                      sniffed_cases[_i].want);
+        import_csv_release(&c);
+        buf_release(&out);
+    }
+}
+END_TEST
+
+static int
+collect_text(void *ctx, const char *data, size_t n)
+{
+    buf_append(ctx, data, n);
+    return 0;
+}
+
+static const struct {
+    const char *charset; /* declared, NULL = sniffed */
+    const char *in;
+    const char *want;
+    const char *detected;
+} text_cases[] = {
+    { NULL, "M\xfcller;Stra\xdf" "e\n", "Müller;Straße\n", "windows-1252" },
+    { NULL, "Müller\n", "Müller\n", NULL },                   /* UTF-8 stays */
+    { NULL, "plain\n", "plain\n", NULL },
+    { NULL, "Müller;M\xfcller\n", "Müller;M\xfcller\n", NULL }, /* mixed: stays, cell refused */
+    { NULL, "\x80 5\n", "€ 5\n", "windows-1252" },             /* 0x80 is the euro sign */
+    { NULL, "ab\xc3", "ab\xc3\x83", "windows-1252" },         /* cut at the end: not UTF-8 */
+    { NULL, "\xed\xa0\x80", "\xc3\xad\xc2\xa0\xe2\x82\xac", "windows-1252" }, /* a surrogate */
+    { "windows-1252", "Gr\xfc\xdf" "e \x80", "Grüße €", NULL },
+    { "CP1252", "\x81x", "\x81x", NULL },                     /* undefined byte: passed on */
+    { "iso-8859-1", "\xe4\xf6\xfc", "äöü", NULL },
+    { "iso-8859-15", "\xa4", "€", NULL },
+    { "utf-8", "M\xfcller", "M\xfcller", NULL },              /* declared UTF-8: no guessing */
+};
+
+START_TEST(test_text)
+{
+    for (int k = 0; k < N(chunks); k++) {
+        struct import_text t;
+        struct buf out = { 0 };
+        const char *in = text_cases[_i].in;
+        size_t n = strlen(in), step = chunks[k] ? chunks[k] : (n ? n : 1);
+
+        ck_assert_int_eq(import_text_init(&t, text_cases[_i].charset), 0);
+        buf_puts(&out, "");
+        for (size_t o = 0; o < n; o += step)
+            ck_assert_int_eq(
+                import_text_feed(&t, in + o, o + step > n ? n - o : step, collect_text, &out), 0);
+        ck_assert_int_eq(import_text_finish(&t, collect_text, &out), 0);
+        ck_assert_msg(strcmp(out.data, text_cases[_i].want) == 0,
+                      "case %d chunk %zu: got '%s' want '%s'", _i, chunks[k], out.data,
+                      text_cases[_i].want);
+        ck_assert_msg((t.detected == NULL) == (text_cases[_i].detected == NULL), "case %d: detected",
+                      _i);
+        import_text_release(&t);
+        buf_release(&out);
+    }
+}
+END_TEST
+
+START_TEST(test_text_unknown_charset)
+{
+    struct import_text t;
+
+    ck_assert_int_eq(import_text_init(&t, "ebcdic"), -1);
+    import_text_release(&t);
 }
 END_TEST
 
@@ -172,6 +320,15 @@ import_parse_suite(void)
 
     tcase_add_loop_test(tc, test_csv, 0, N(csv_cases));
     tcase_add_test(tc, test_csv_field_limit);
+    tcase_add_test(tc, test_csv_semicolon_declared);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("csv_separator");
+    tcase_add_loop_test(tc, test_sniff, 0, N(sniff_cases));
+    tcase_add_loop_test(tc, test_csv_sniffed, 0, N(sniffed_cases));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("charset");
+    tcase_add_loop_test(tc, test_text, 0, N(text_cases));
+    tcase_add_test(tc, test_text_unknown_charset);
     suite_add_tcase(s, tc);
     tc = tcase_create("lines");
     tcase_add_loop_test(tc, test_lines, 0, N(line_cases));
