@@ -181,10 +181,11 @@ vehicle_brief(const json_t *v, enum lang lang)
     snprintf(line, sizeof line, "%s%s%s%s%s%s", str(v, "make") ? str(v, "make") : "",
              str(v, "model") ? " " : "", str(v, "model") ? str(v, "model") : "", here,
              gone ? ", " : "", gone ? msg_label(lang, MSG_VEHICLE_STATUSES, status) : "");
-    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "id", json_object_get(v, "id"), "plate",
-                     json_object_get(v, "plate"), "make", json_object_get(v, "make"), "model",
-                     json_object_get(v, "model"), "status", json_object_get(v, "status"), "relation",
-                     json_object_get(v, "relation"), "summary", line);
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "id", json_object_get(v, "id"),
+                     "plate", json_object_get(v, "plate"), "vin", json_object_get(v, "vin"), "make",
+                     json_object_get(v, "make"), "model", json_object_get(v, "model"), "status",
+                     json_object_get(v, "status"), "relation", json_object_get(v, "relation"),
+                     "summary", line);
 }
 
 /* Household members each with their vehicles (own/household ones they hold). */

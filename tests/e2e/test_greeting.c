@@ -514,6 +514,74 @@ START_TEST(unknown_vehicle_is_404)
 }
 END_TEST
 
+START_TEST(short_car_records_carry_the_vin)
+{
+    json_t *c = card("plate=M-HW%202022"), *m, *v, *f;
+    size_t i, j, n = 0;
+
+    json_array_foreach(json_object_get(json_object_get(c, "household"), "members"), i, m)
+        json_array_foreach(json_object_get(m, "vehicles"), j, v)
+        {
+            ck_assert_ptr_nonnull(json_object_get(v, "vin"));
+            n += sget(v, "vin") != NULL;
+        }
+    json_array_foreach(json_object_get(c, "fleets"), i, f)
+        json_array_foreach(json_object_get(f, "due"), j, v)
+        {
+            ck_assert_ptr_nonnull(json_object_get(v, "vin"));
+            n += sget(v, "vin") != NULL;
+        }
+    ck_assert_uint_gt(n, 5);
+    json_decref(c);
+}
+END_TEST
+
+static void
+member_of(const char *household, const char *customer, const char *role)
+{
+    struct reply r;
+
+    http_json("PUT", pathf("/v1/households/%s/members/%s", household, customer),
+              pathf("{\"role\":\"%s\"}", role), &r);
+    ck_assert_msg(r.status == 201 || r.status == 200, "PUT member: %ld %s", r.status, r.body);
+    reply_free(&r);
+}
+
+START_TEST(plateless_car_of_a_household_member_has_its_vin)
+{
+    char head[40], member[40], hh[40];
+    json_t *c, *m, *v;
+    size_t i;
+    int seen = 0;
+
+    snprintf(head, sizeof head, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Ohnekennzeichen\"}"));
+    snprintf(member, sizeof member, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"given_name\":\"Ida\","
+                                        "\"family_name\":\"Ohnekennzeichen\"}"));
+    snprintf(hh, sizeof hh, "%s", create_ok("/v1/households", "{\"name\":\"Familie Ohnekennzeichen\"}"));
+    member_of(hh, head, "head");
+    member_of(hh, member, "partner");
+    create_ok("/v1/vehicles", pathf("{\"make\":\"Tesla\",\"model\":\"Model Y\","
+                                    "\"vin\":\"5YJYGDEE0MF000042\",\"owner_id\":\"%s\"}", member));
+    c = card(pathf("customer_id=%s", head));
+    json_array_foreach(json_object_get(json_object_get(c, "household"), "members"), i, m)
+        if (!strcmp(sget(m, "customer_id"), member)) {
+            v = json_array_get(json_object_get(m, "vehicles"), 0);
+            ck_assert(json_is_null(json_object_get(v, "plate")));
+            ck_assert_str_eq(sget(v, "vin"), "5YJYGDEE0MF000042");
+            seen = 1;
+        }
+    ck_assert(seen);
+    json_decref(c);
+    /* and the VIN opens her card with that car */
+    c = card("vin=5YJYGDEE0MF000042");
+    ck_assert_str_eq(sget(json_object_get(c, "customer"), "id"), member);
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "make"), "Tesla");
+    json_decref(c);
+}
+END_TEST
+
 START_TEST(rules_in_force_are_listed)
 {
     json_t *r = fetch("/v1/rules");
@@ -612,6 +680,8 @@ greeting_suite(void)
     tcase_add_test(tc, vehicle_id_alone_opens_its_drivers_card);
     tcase_add_test(tc, someone_elses_car_is_422);
     tcase_add_test(tc, unknown_vehicle_is_404);
+    tcase_add_test(tc, short_car_records_carry_the_vin);
+    tcase_add_test(tc, plateless_car_of_a_household_member_has_its_vin);
     tcase_add_loop_test(tc, bad_query_is_400, 0, (int)(sizeof bad_queries / sizeof bad_queries[0]));
     suite_add_tcase(s, tc);
 
