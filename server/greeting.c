@@ -29,8 +29,8 @@
 #define GREETING_TOUCHPOINTS 10 /* shown on the card */
 #define GREETING_DUE_SHOWN 20    /* fleet vehicles listed per company (all are counted) */
 
-static const char *const lookups[] = { "plate", "vin", "phone", "email", "customer_id", "vehicle_id",
-                                       NULL };
+static const char *const lookups[] = { "plate", "vin", "phone", "email", "customer_id",
+                                       "vehicle_id", NULL };
 
 /*
  * Which lookup was given and its normalised key; exactly one is required,
@@ -54,7 +54,8 @@ lookup_key(const struct request *req, const char **by, char *key, size_t keysz,
         }
     if (given == 2 && request_query(req, "customer_id") && request_query(req, "vehicle_id")) {
         if (store_norm_id(request_query(req, "vehicle_id"), vehicle, UTIL_UUID_LEN + 1) != 0) {
-            problem_set(p, PROBLEM_BAD_REQUEST, "query parameter 'vehicle_id' is not a valid id (UUID)");
+            problem_set(p, PROBLEM_BAD_REQUEST,
+                        "query parameter 'vehicle_id' is not a valid id (UUID)");
             return -1;
         }
         *by = "customer_id";
@@ -517,7 +518,8 @@ HANDLER(greeting_get)
         lookup_key(req, &by, key, sizeof key, vehicle, p) != 0)
         return -1;
     /* One snapshot from the lookup to the card: the car found is still the person's. */
-    if (store_begin_read(req->db, p) != 0 || store_greeting_resolve(req->db, by, key, &pairs, p) != 0)
+    if (store_begin_read(req->db, p) != 0 ||
+        store_greeting_resolve(req->db, by, key, &pairs, p) != 0)
         return -1;
     n = distinct_customers(pairs);
     if (n != 1) {
