@@ -14,6 +14,9 @@
 #include "routes.h"
 #include "store_keys.h"
 
+_Static_assert(sizeof ((struct request *)0)->key_name == STORE_KEYS_NAME_MAX + 1,
+               "a key's name fits the request's slot");
+
 #define AUTH_CHALLENGE "Bearer realm=\"crmd\""
 #define AUTH_CHALLENGE_INVALID "Bearer realm=\"crmd\", error=\"invalid_token\""
 
@@ -61,6 +64,7 @@ auth_request(struct request *req, struct response *res, const char *authorizatio
 
     req->role = ROLE_UNSET;
     req->key_id[0] = '\0';
+    req->key_name[0] = '\0';
     if (route->role == ROLE_OPEN)
         return 0;
     if (!authorization)
@@ -74,6 +78,7 @@ auth_request(struct request *req, struct response *res, const char *authorizatio
         return unauthorized(req, res, 1);
     req->role = a.role;
     snprintf(req->key_id, sizeof req->key_id, "%s", a.id);
+    snprintf(req->key_name, sizeof req->key_name, "%s", a.name);
     store_keys_touch(req->db, &a, req->config->busy_timeout_ms);
     if (role_allows(a.role, route->role))
         return 0;

@@ -1,8 +1,10 @@
 /*
  * greeting: GET /v1/greeting — the card the desk reads when a customer
- * walks up. Resolves what was typed (plate, VIN, phone, e-mail or id) to
- * one person (404 with how to create them, 300 with candidates when
- * several match), then assembles the card from store_greeting_context,
+ * walks up. Resolves what was typed (plate, VIN, phone, e-mail, customer or
+ * vehicle id) to one person (404 with how to create them, 300 with
+ * candidates when several match), and a customer id with a vehicle id to
+ * that person with that car (422 when it is not theirs), then assembles
+ * the card from store_greeting_context,
  * the latest journey, the contact facts and the pure rules. The greeting
  * line speaks the customer's language; alerts, reasons and details the
  * staff's (Accept-Language, req->lang, msg.h).
@@ -28,24 +30,43 @@
 #define GREETING_TOUCHPOINTS 10 /* shown on the card */
 #define GREETING_DUE_SHOWN 20    /* fleet vehicles listed per company (all are counted) */
 
-static const char *const lookups[] = { "plate", "vin", "phone", "email", "customer_id", NULL };
+static const char *const lookups[] = { "plate", "vin", "phone", "email", "customer_id",
+                                       "vehicle_id", NULL };
 
-/* Which lookup was given and its normalised key; exactly one is required. */
+/*
+ * Which lookup was given and its normalised key; exactly one is required,
+ * except that vehicle_id may come with customer_id: that customer's card
+ * with that car (by is "customer_id", vehicle gets the car's id).
+ * Otherwise vehicle is "".
+ */
 static int
-lookup_key(const struct request *req, const char **by, char *key, size_t keysz, struct problem *p)
+lookup_key(const struct request *req, const char **by, char *key, size_t keysz,
+           char vehicle[UTIL_UUID_LEN + 1], struct problem *p)
 {
     const char *v = NULL;
     int given = 0, ok;
 
+    vehicle[0] = '\0';
     for (const char *const *l = lookups; *l; l++)
         if (request_query(req, *l)) {
             *by = *l;
             v = request_query(req, *l);
             given++;
         }
+    if (given == 2 && request_query(req, "customer_id") && request_query(req, "vehicle_id")) {
+        if (store_norm_id(request_query(req, "vehicle_id"), vehicle, UTIL_UUID_LEN + 1) != 0) {
+            problem_set(p, PROBLEM_BAD_REQUEST,
+                        "query parameter 'vehicle_id' is not a valid id (UUID)");
+            return -1;
+        }
+        *by = "customer_id";
+        v = request_query(req, "customer_id");
+        given = 1;
+    }
     if (given != 1) {
         problem_set(p, PROBLEM_BAD_REQUEST,
-                    "give exactly one of plate, vin, phone, email or customer_id (got %d)", given);
+                    "give exactly one of plate, vin, phone, email, customer_id or vehicle_id, or "
+                    "customer_id with vehicle_id (got %d)", given);
         return -1;
     }
     if (!strcmp(*by, "plate"))
@@ -61,7 +82,8 @@ lookup_key(const struct request *req, const char **by, char *key, size_t keysz, 
     if (!ok) {
         problem_set(p, PROBLEM_BAD_REQUEST, "query parameter '%s' is not a valid %s", *by,
                     !strcmp(*by, "vin") ? "VIN or VIN tail (6-17 characters)"
-                    : !strcmp(*by, "customer_id") ? "id (UUID)" : *by);
+                    : !strcmp(*by, "customer_id") || !strcmp(*by, "vehicle_id") ? "id (UUID)"
+                                                                                  : *by);
         return -1;
     }
     return 0;
@@ -74,6 +96,11 @@ not_found(struct problem *p, const char *by, const char *input, const char *key)
     char detail[PROBLEM_DETAIL_MAX];
     const char *then = "";
 
+    if (!strcmp(by, "vehicle_id")) { /* every car has an owner: it is the car that is missing */
+        msg_format(p->lang, MSG_GREETING_NO_VEHICLE, detail, sizeof detail, key);
+        problem_set_localized(p, PROBLEM_NOT_FOUND, detail);
+        return;
+    }
     if (!strcmp(by, "plate") || !strcmp(by, "vin"))
         then = msg_text(p->lang, MSG_GREETING_NOT_FOUND_CAR);
     else if (strcmp(by, "customer_id") != 0)
@@ -156,10 +183,11 @@ vehicle_brief(const json_t *v, enum lang lang)
     snprintf(line, sizeof line, "%s%s%s%s%s%s", str(v, "make") ? str(v, "make") : "",
              str(v, "model") ? " " : "", str(v, "model") ? str(v, "model") : "", here,
              gone ? ", " : "", gone ? msg_label(lang, MSG_VEHICLE_STATUSES, status) : "");
-    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "id", json_object_get(v, "id"), "plate",
-                     json_object_get(v, "plate"), "make", json_object_get(v, "make"), "model",
-                     json_object_get(v, "model"), "status", json_object_get(v, "status"), "relation",
-                     json_object_get(v, "relation"), "summary", line);
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "id", json_object_get(v, "id"),
+                     "plate", json_object_get(v, "plate"), "vin", json_object_get(v, "vin"), "make",
+                     json_object_get(v, "make"), "model", json_object_get(v, "model"), "status",
+                     json_object_get(v, "status"), "relation", json_object_get(v, "relation"),
+                     "summary", line);
 }
 
 /* Household members each with their vehicles (own/household ones they hold). */
@@ -308,21 +336,42 @@ alerts_section(const json_t *ctx, const json_t *birthday, const struct rules *r,
     return alerts;
 }
 
-/* The desk vehicle with days until service and lease end. */
+/*
+ * The desk vehicle with its relation to person id and days until service
+ * and lease end: from the card's circle, else read (a fleet car that is not
+ * due, a car given as vehicle_id). NULL with p set when there is no such
+ * car (404) or it is none of the person's (422).
+ */
 static json_t *
-desk_vehicle(struct request *req, const json_t *ctx, const char *vehicle_id, struct problem *p)
+desk_vehicle(struct request *req, const json_t *ctx, const char *id, const char *vehicle_id,
+             struct problem *p)
 {
     json_t *v = NULL, *it;
     long t = day_number(str(ctx, "today")), d;
+    char detail[PROBLEM_DETAIL_MAX];
     size_t i;
 
     if (!vehicle_id)
         return json_null();
     json_array_foreach(json_object_get(ctx, "vehicles"), i, it)
-        if (!strcmp(str(it, "id"), vehicle_id))
-            v = json_deep_copy(it);
-    if (!v && store_get(req->db, &model_vehicle, vehicle_id, &v, p) != 0)
+        if (!strcmp(str(it, "id"), vehicle_id)) {
+            v = json_deep_copy(it); /* the first: own and household come before fleet */
+            break;
+        }
+    if (!v && store_greeting_vehicle(req->db, id, vehicle_id, &v, p) != 0)
         return NULL;
+    if (!v) {
+        msg_format(req->lang, MSG_GREETING_NO_VEHICLE, detail, sizeof detail, vehicle_id);
+        problem_set_localized(p, PROBLEM_NOT_FOUND, detail);
+        return NULL;
+    }
+    if (!str(v, "relation")) {
+        msg_format(req->lang, MSG_GREETING_NOT_THEIR_CAR, detail, sizeof detail, vehicle_id, id,
+                   vehicle_id);
+        problem_set_localized(p, PROBLEM_UNPROCESSABLE, detail);
+        json_decref(v);
+        return NULL;
+    }
     json_object_del(v, "holder");
     d = day_number(str(v, "next_service_due"));
     json_object_set_new(v, "service_due_in_days", d == LONG_MIN ? json_null() : json_integer(d - t));
@@ -398,12 +447,8 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
     int hour;
 
     local_now(today, &hour);
-    if (store_begin_read(req->db, p) != 0) {
-        json_decref(recognized);
-        return -1;
-    }
     if (store_greeting_context(req->db, id, r, today, GREETING_TOUCHPOINTS, &ctx, p) != 0 ||
-        !(vehicle = desk_vehicle(req, ctx, vehicle_id, p)) ||
+        !(vehicle = desk_vehicle(req, ctx, id, vehicle_id, p)) ||
         store_journey_latest(req->db, id, &journey, p) != 0 ||
         store_contact_facts(req->db, id, r, &facts, p) != 0) {
         json_decref(ctx);
@@ -470,7 +515,11 @@ HANDLER(greeting_get)
     size_t n;
     int rc;
 
-    if (request_check_query(req, lookups, p) != 0 || lookup_key(req, &by, key, sizeof key, p) != 0 ||
+    if (request_check_query(req, lookups, p) != 0 ||
+        lookup_key(req, &by, key, sizeof key, vehicle, p) != 0)
+        return -1;
+    /* One snapshot from the lookup to the card: the car found is still the person's. */
+    if (store_begin_read(req->db, p) != 0 ||
         store_greeting_resolve(req->db, by, key, &pairs, p) != 0)
         return -1;
     n = distinct_customers(pairs);
@@ -480,6 +529,8 @@ HANDLER(greeting_get)
         return rc;
     }
     snprintf(id, sizeof id, "%s", str(json_array_get(pairs, 0), "customer_id"));
+    if (vehicle[0])
+        vid = vehicle; /* customer_id with vehicle_id */
     for (size_t i = 0; i < json_array_size(pairs) && !vid; i++) {
         if (str(json_array_get(pairs, i), "vehicle_id")) {
             snprintf(vehicle, sizeof vehicle, "%s", str(json_array_get(pairs, i), "vehicle_id"));

@@ -158,7 +158,8 @@ const struct msg_label MSG_VEHICLE_STATUSES[] = {
 const struct msg_label MSG_LOOKUPS[] = {
     { "plate", NULL, "Kennzeichen" },      { "vin", NULL, "FIN" },
     { "phone", NULL, "Telefonnummer" },    { "email", NULL, "E-Mail-Adresse" },
-    { "customer_id", NULL, "Kunden-ID" },  { NULL, NULL, NULL },
+    { "customer_id", NULL, "Kunden-ID" },  { "vehicle_id", NULL, "Fahrzeug-ID" },
+    { NULL, NULL, NULL },
 };
 
 const struct msg_label MSG_OWN_BY_SALUTATION[] = {

@@ -53,8 +53,18 @@
 #define MSG_GREETING_NOT_FOUND_CONTACT                                                             \
     " and add this contact to them", " und diese Kontaktangabe beim Kunden ergänzen"
 #define MSG_GREETING_CHOOSE                                                                        \
-    "several customers match; pick one and ask again with customer_id",                            \
-        "Mehrere Kunden passen; einen auswählen und erneut mit customer_id anfragen"
+    "several customers match; pick one and ask again with its customer_id (and vehicle_id, the "   \
+    "id of its vehicle, to keep the car)",                                                         \
+        "Mehrere Kunden passen; einen auswählen und erneut mit seiner customer_id anfragen "       \
+        "(und mit vehicle_id, der ID seines Fahrzeugs, um das Fahrzeug zu behalten)"
+#define MSG_GREETING_NO_VEHICLE "no vehicle with id %s", "Kein Fahrzeug mit der ID %s"
+#define MSG_GREETING_NOT_THEIR_CAR                                                                 \
+    "vehicle %s is not a car of customer %s: neither they nor their household own or mainly "      \
+    "drive it, and no company of their fleets owns it; ask with vehicle_id=%s alone for its "      \
+    "driver's card",                                                                               \
+        "Fahrzeug %s gehört nicht zum Kunden %s: weder der Kunde noch sein Haushalt besitzt "      \
+        "oder fährt es, und keinem Unternehmen seiner Flotten gehört es; mit vehicle_id=%s "       \
+        "allein anfragen, um die Karte seines Fahrers zu öffnen"
 
 /* ---- the greeting card: alerts[].message ---- */
 #define MSG_ALERT_DO_NOT_CONTACT                                                                   \
@@ -212,6 +222,8 @@
     X(MSG_GREETING_NOT_FOUND_CAR)                                                                  \
     X(MSG_GREETING_NOT_FOUND_CONTACT)                                                              \
     X(MSG_GREETING_CHOOSE)                                                                         \
+    X(MSG_GREETING_NO_VEHICLE)                                                                     \
+    X(MSG_GREETING_NOT_THEIR_CAR)                                                                  \
     X(MSG_ALERT_DO_NOT_CONTACT)                                                                    \
     X(MSG_ALERT_OPEN_COMPLAINT)                                                                    \
     X(MSG_ALERT_POOR_EXPERIENCE)                                                                   \

@@ -65,6 +65,7 @@ struct request {
     int stopping;             /* the server is stopping: answer now, don't park */
     enum role role;           /* role of the request's API key (ROLE_UNSET: none, open route) */
     char key_id[37];          /* id of the request's API key, "" when none */
+    char key_name[129];       /* and its name (STORE_KEYS_NAME_MAX), "" when none */
 };
 
 /* A header of a response (response.headers): both strings static. */

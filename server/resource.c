@@ -99,6 +99,8 @@ resource_create(struct request *req, struct response *res, const struct resource
         return -1;
     if (!(doc = request_json_object(req, 0, p)))
         return -1;
+    if (r->create_defaults)
+        r->create_defaults(req, doc);
     if (model_validate(r->model, doc, NULL, p) != 0)
         return -1;
     util_uuid(id);

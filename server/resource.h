@@ -22,6 +22,9 @@ struct resource {
     /* inside the write transaction, before/after the row is written; may be NULL */
     int (*before_write)(struct db *db, const json_t *doc, struct problem *p);
     int (*after_write)(struct db *db, const json_t *doc, struct problem *p);
+    /* fills members a new record takes from the request (not from the body) into doc before it
+     * is validated; NULL = none */
+    void (*create_defaults)(const struct request *req, json_t *doc);
     /* decides what happens to referring records; NULL = nothing refers */
     int (*before_delete)(struct db *db, const char *id, int cascade, struct problem *p);
 };

@@ -144,14 +144,24 @@ int store_company_people(struct db *db, const char *customer, int of_company, js
 
 /*
  * What was typed at the desk → [{customer_id, vehicle_id|null}]: by is
- * plate, vin (17 characters or a tail of 6+), phone, email or customer_id
- * and key its normalised value. Active vehicles win over sold ones.
+ * plate, vin (17 characters or a tail of 6+), phone, email, customer_id or
+ * vehicle_id (its main driver, else its owner) and key its normalised
+ * value. Active vehicles win over sold ones.
  */
 int store_greeting_resolve(struct db *db, const char *by, const char *key, json_t **out,
                            struct problem *p);
 
 /* Describe resolved pairs for a 300: [{customer_id, kind, name, city, birthday, household, vehicle}]. */
 int store_greeting_candidates(struct db *db, const json_t *pairs, json_t **out, struct problem *p);
+
+/*
+ * Vehicle vehicle_id as seen from person id: its representation plus
+ * "relation" as the card's circle names it (own, household, or fleet for
+ * a car of a company on the card's fleets), null when it is none of
+ * these. *out NULL (and 0 returned) when there is no such vehicle.
+ */
+int store_greeting_vehicle(struct db *db, const char *id, const char *vehicle_id, json_t **out,
+                           struct problem *p);
 
 /*
  * The context of person id for the card and potential_evaluate(): today,

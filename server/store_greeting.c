@@ -34,10 +34,12 @@ static const char SQL_BY_EMAIL[] =
     "SELECT k.customer_id, NULL, 1 FROM customer_keys k JOIN customers c ON c.id = k.customer_id"
     " WHERE k.kind = 'email' AND k.key = :key ORDER BY c.seq";
 static const char SQL_BY_ID[] = "SELECT id, NULL, 1 FROM customers WHERE id = :key";
+static const char SQL_BY_VEHICLE_ID[] =
+    "SELECT coalesce(main_driver_id, owner_id), id, 1 FROM vehicles WHERE id = :key";
 
 static const char SQL_CANDIDATES[] =
     "SELECT c.id, c.kind, " NAME_EXPR("c") ", json_extract(c.address, '$.city'), c.birthday, h.name,"
-    " v.id, v.plate, v.make, v.model, v.status"
+    " v.id, v.plate, v.make, v.model, v.status, v.vin"
     " FROM json_each(:pairs) j"
     " JOIN customers c ON c.id = json_extract(j.value, '$.customer_id')"
     " LEFT JOIN vehicles v ON v.id = json_extract(j.value, '$.vehicle_id')"
@@ -63,6 +65,18 @@ static const char SQL_FLEETS[] =
     " FROM customers c WHERE c.kind = 'company' AND c.id IN " COMPANIES_OF_PERSON
     " ORDER BY c.company_name";
 
+/*
+ * How one car relates to the person, named as the card's circle names it:
+ * own (they own or mainly drive it), household (a household member does),
+ * fleet (a company of their card's fleets owns it); NULL: none of these.
+ */
+static const char SQL_VEHICLE_RELATION[] =
+    "WITH hh(id) AS (SELECT customer_id FROM household_members WHERE household_id ="
+    " (SELECT household_id FROM household_members WHERE customer_id = :id))"
+    " SELECT CASE WHEN v.owner_id = :id OR v.main_driver_id = :id THEN 'own'"
+    " WHEN v.owner_id IN (SELECT id FROM hh) OR v.main_driver_id IN (SELECT id FROM hh)"
+    " THEN 'household' WHEN v.owner_id IN " COMPANIES_OF_PERSON " THEN 'fleet' END"
+    " FROM vehicles v WHERE v.id = :vid";
 
 static const char SQL_RELATIONSHIP[] =
     "SELECT c.created_at,"
@@ -92,7 +106,8 @@ store_greeting_resolve(struct db *db, const char *by, const char *key, json_t **
                       : !strcmp(by, "vin")   ? (strlen(key) == 17 ? SQL_BY_VIN : SQL_BY_VIN_TAIL)
                       : !strcmp(by, "phone") ? SQL_BY_PHONE
                       : !strcmp(by, "email") ? SQL_BY_EMAIL
-                                             : SQL_BY_ID;
+                      : !strcmp(by, "vehicle_id") ? SQL_BY_VEHICLE_ID
+                                                  : SQL_BY_ID;
     sqlite3_stmt *st = db_stmt(db, sql, p);
     json_t *all, *active;
     int rc;
@@ -149,8 +164,9 @@ store_greeting_candidates(struct db *db, const json_t *pairs, json_t **out, stru
         json_object_set_new(c, "vehicle",
                             sqlite3_column_type(st, 6) == SQLITE_NULL
                                 ? json_null()
-                                : json_pack("{s:s, s:o, s:o, s:o, s:o}", "id", col_text(st, 6), "plate",
-                                            store_col_text(st, 7), "make", store_col_text(st, 8),
+                                : json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "id", col_text(st, 6),
+                                            "plate", store_col_text(st, 7), "vin",
+                                            store_col_text(st, 11), "make", store_col_text(st, 8),
                                             "model", store_col_text(st, 9), "status",
                                             store_col_text(st, 10)));
         json_array_append_new(*out, c);
@@ -161,6 +177,33 @@ store_greeting_candidates(struct db *db, const json_t *pairs, json_t **out, stru
         *out = NULL;
         return db_fail(db, rc, "candidates", NULL, p);
     }
+    return 0;
+}
+
+int
+store_greeting_vehicle(struct db *db, const char *id, const char *vehicle_id, json_t **out,
+                       struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_VEHICLE_RELATION, p);
+    json_t *relation = NULL;
+    int rc;
+
+    *out = NULL;
+    if (!st)
+        return -1;
+    db_bind_text(st, ":id", id);
+    db_bind_text(st, ":vid", vehicle_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        relation = store_col_text(st, 0);
+    db_done(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "vehicle relation", NULL, p);
+    if (store_get(db, &model_vehicle, vehicle_id, out, p) != 0) {
+        json_decref(relation);
+        return -1;
+    }
+    json_object_set_new(*out, "relation", relation);
     return 0;
 }
 

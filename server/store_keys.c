@@ -27,7 +27,7 @@ static const char SQL_FIND[] =
 static const char SQL_REVOKE[] =
     "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL";
 static const char SQL_BY_PREFIX[] =
-    "SELECT id, role, hash, coalesce(last_used_at, '') FROM api_keys"
+    "SELECT id, role, hash, coalesce(last_used_at, ''), name FROM api_keys"
     " WHERE prefix = :prefix AND revoked_at IS NULL";
 static const char SQL_ANY[] = "SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)";
 static const char SQL_TOUCH[] =
@@ -227,6 +227,7 @@ store_keys_authenticate(struct db *db, const char *key, struct store_key_auth *a
         a->role = role_parse((const char *)sqlite3_column_text(st, 1));
         snprintf(a->last_used_at, sizeof a->last_used_at, "%s",
                  (const char *)sqlite3_column_text(st, 3));
+        snprintf(a->name, sizeof a->name, "%s", (const char *)sqlite3_column_text(st, 4));
     }
     db_done(st);
     if (found)

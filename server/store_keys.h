@@ -23,6 +23,7 @@ struct store_key_auth {
     char id[UTIL_UUID_LEN + 1];
     enum role role;
     char last_used_at[UTIL_TIME_LEN + 1]; /* "" = never */
+    char name[STORE_KEYS_NAME_MAX + 1];   /* who the key is for ("Anna Berger", "DMS sync") */
 };
 
 /*

@@ -85,7 +85,7 @@ static const char SQL_DETAILS[] =
     " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:want))"
     " SELECT c.id, c.kind, c.title, c.given_name, c.family_name, c.preferred_name,"
     " c.company_name, c.legal_form, json_extract(c.address, '$.city'),"
-    " v.id, v.plate, v.make, v.model"
+    " v.id, v.plate, v.make, v.model, v.vin"
     " FROM want w JOIN customers c ON c.id = w.cid"
     " LEFT JOIN vehicles v ON v.id = coalesce(w.vid,"
     "  (SELECT x.id FROM vehicles x WHERE x.main_driver_id = c.id AND x.status = 'active'"
@@ -95,7 +95,7 @@ static const char SQL_DETAILS[] =
 
 enum { DETAIL_ID, DETAIL_KIND, DETAIL_TITLE, DETAIL_GIVEN, DETAIL_FAMILY, DETAIL_PREFERRED,
        DETAIL_COMPANY, DETAIL_LEGAL, DETAIL_CITY, DETAIL_VID, DETAIL_PLATE, DETAIL_MAKE,
-       DETAIL_MODEL };
+       DETAIL_MODEL, DETAIL_VIN };
 
 /* ---- the index ---- */
 
@@ -541,9 +541,9 @@ fill_hit(struct hit *h, const struct store_search_terms *t, sqlite3_stmt *st)
             h->score = SCORE_EXACT_LOOSE;
     }
     if (col_text(st, DETAIL_VID))
-        vehicle = json_pack("{s:s, s:o, s:o, s:o}", "id", col_text(st, DETAIL_VID), "plate",
-                            col_json(st, DETAIL_PLATE), "make", col_json(st, DETAIL_MAKE), "model",
-                            col_json(st, DETAIL_MODEL));
+        vehicle = json_pack("{s:s, s:o, s:o, s:o, s:o}", "id", col_text(st, DETAIL_VID), "plate",
+                            col_json(st, DETAIL_PLATE), "vin", col_json(st, DETAIL_VIN), "make",
+                            col_json(st, DETAIL_MAKE), "model", col_json(st, DETAIL_MODEL));
     h->item = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:i, s:o, s:o}", "customer_id", h->customer,
                         "kind", col_text(st, DETAIL_KIND), "name", h->name, "match", "kind",
                         h->kind, "value", h->value[0] ? h->value : h->name, "score", h->score,

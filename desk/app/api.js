@@ -20,7 +20,10 @@ import { lang } from './i18n.js';
 /** @typedef {S['CustomerList']} CustomerList */
 /** @typedef {S['Me']} Me */
 /** @typedef {Me['role']} Role */
-/** @typedef {{plate?: string, vin?: string, phone?: string, email?: string, customer_id?: string}} Lookup */
+/**
+ * One lookup of GET /v1/greeting, or customer_id with vehicle_id (that customer's card with that car).
+ * @typedef {{plate?: string, vin?: string, phone?: string, email?: string, customer_id?: string, vehicle_id?: string}} Lookup
+ */
 /** @typedef {{kind: 'card', card: Greeting} | {kind: 'choose', choice: GreetingCandidates}} GreetingAnswer */
 
 /** One error shape for every failure: HTTP problems, and status 0 when the server is unreachable. */
@@ -163,7 +166,7 @@ export async function search(q, o = {}) {
 
 /**
  * The greeting card, or the candidates to choose from (300).
- * @param {Lookup} lookup  exactly one member
+ * @param {Lookup} lookup  exactly one member, or customer_id and vehicle_id
  * @param {{signal?: AbortSignal}} [o]
  * @returns {Promise<GreetingAnswer>}
  */

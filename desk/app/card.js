@@ -14,7 +14,7 @@ import { href } from './route.js';
 /** @typedef {import('./api.js').S['ContactPolicy']} ContactPolicy */
 /** @typedef {Greeting['household']} Household */
 /** @typedef {Greeting['fleets'][number]} Fleet */
-/** @typedef {{id: string, plate: string | null, make: string, model: string | null, status: string, summary?: string, why?: string}} CarBrief */
+/** @typedef {{id: string, plate: string | null, vin: string | null, make: string, model: string | null, status: string, summary?: string, why?: string}} CarBrief */
 
 const DUE_SHOWN = 5;
 
@@ -188,9 +188,11 @@ function dl(/** @type {[string, any][]} */ rows) {
         .map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
 }
 
-/** A link to a car's card (by plate), or its plate as text when it has none. */
+/** A link to a car's card: by its plate, or by its VIN when it has no plate. */
 function carLink(/** @type {CarBrief} */ v) {
-    return v.plate ? h('a', { class: 'plate', href: href({ plate: v.plate }) }, v.plate) : null;
+    if (v.plate)
+        return h('a', { class: 'plate', href: href({ plate: v.plate }) }, v.plate);
+    return v.vin ? h('a', { class: 'vin', href: href({ vin: v.vin }), 'aria-label': t('veh.vin') + ' ' + v.vin }, v.vin) : null;
 }
 
 /** @param {string} [code] */
@@ -389,7 +391,8 @@ function policy(cp) {
 }
 
 /**
- * The 300 answer: the candidates, each a link to their card; nothing is picked for staff.
+ * The 300 answer: the candidates, each a link to their card with the car that matched; nothing is
+ * picked for staff.
  * @param {GreetingCandidates} choice
  */
 export function renderChoice(choice) {
@@ -397,11 +400,12 @@ export function renderChoice(choice) {
         h('h2', { id: 'choose-title', class: 'greeting-sm', tabIndex: -1 }, t('choose.title')),
         h('ul', { class: 'candidates' }, choice.candidates.map((c) => {
             const v = c.vehicle;
-            return h('li', null, h('a', { href: href({ customer_id: c.customer_id }), class: 'candidate' },
+            return h('li', null, h('a', { href: href({ customer_id: c.customer_id, vehicle_id: v?.id }), class: 'candidate' },
                 h('strong', null, c.name || c.customer_id),
                 h('span', { class: 'muted' }, [c.city, c.birthday ? t('choose.born', { date: formatDate(c.birthday) }) : '',
                     c.household ? t('choose.household', { name: c.household }) : ''].filter(Boolean).join(' · ')),
-                v ? h('span', null, v.plate ? h('span', { class: 'plate' }, v.plate) : null, ' ' + [v.make, v.model].filter(Boolean).join(' '),
+                v ? h('span', null, v.plate ? h('span', { class: 'plate' }, v.plate) : v.vin ? h('span', { class: 'vin' }, v.vin) : null,
+                    ' ' + [v.make, v.model].filter(Boolean).join(' '),
                     v.status !== 'active' ? ' (' + t('status.' + v.status) + ')' : '') : null));
         })));
 }

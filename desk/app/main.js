@@ -245,7 +245,7 @@ function show(lookup, answer, o = {}) {
         from: o.fresh ? null : before,
         customerId: g.customer.id,
         vehicleId: v ? v.id : null,
-        car: v ? [v.plate, v.make, v.model].filter(Boolean).join(' ') : null,
+        car: v ? [v.plate || v.vin, v.make, v.model].filter(Boolean).join(' ') : null,
         staff: me.name,
         onSaved: (tp) => reload({ fresh: tp.id }),
     }) : null;
@@ -271,6 +271,23 @@ function focusCard(what) {
 }
 
 /**
+ * The card of a customer with a car; when the car is no longer theirs (422) or gone (404), their
+ * card without it. Other lookups as they are.
+ * @param {Lookup} lookup
+ * @returns {Promise<{lookup: Lookup, answer: GreetingAnswer}>}
+ */
+async function fetchCardOrPerson(lookup) {
+    try {
+        return { lookup, answer: await fetchCard(lookup) };
+    } catch (err) {
+        if (!lookup.customer_id || !lookup.vehicle_id || !(err instanceof api.ApiError) || (err.status !== 404 && err.status !== 422))
+            throw err;
+        const person = { customer_id: lookup.customer_id };
+        return { lookup: person, answer: await fetchCard(person) };
+    }
+}
+
+/**
  * Open the card of a lookup (a pick, a link, Back): fetch, show, and remember it in the history.
  * @param {Lookup} lookup
  * @param {{push?: boolean, want?: string, focus?: 'card' | 'box'}} [o]
@@ -279,8 +296,10 @@ function focusCard(what) {
 async function openCard(lookup, o = {}) {
     const my = ++cardSeq;
     try {
-        let answer = await fetchCard(lookup);
-        // The plate of a picked result may lead elsewhere (shared, or of a sold car): open theirs.
+        const asked = href(lookup);
+        let answer;
+        ({ lookup, answer } = await fetchCardOrPerson(lookup));
+        // A plate may lead elsewhere (shared, or of a sold car): open the card of the one wanted.
         const other = answer.kind === 'choose' || answer.card.customer.id !== o.want;
         if (o.want && other) {
             lookup = { customer_id: o.want };
@@ -290,6 +309,8 @@ async function openCard(lookup, o = {}) {
             return;
         if (o.push)
             navigate(href(lookup));
+        else if (href(lookup) !== asked && location.hash === asked)
+            history.replaceState(null, '', href(lookup));  // the address says what is shown
         search.settle();
         show(lookup, answer, { focus: o.focus });
     } catch (err) {
@@ -306,12 +327,12 @@ async function openCard(lookup, o = {}) {
 }
 
 /**
- * A search result: by its plate or VIN when that matched (so the card shows the car), else by id.
+ * A search result: the customer, with the car when a plate or VIN matched (so the card shows it).
  * @param {import('./search.js').Item} item
  */
 function openItem(item) {
-    const m = item.match;
-    const lookup = m.kind === 'plate' ? { plate: m.value } : m.kind === 'vin' ? { vin: m.value } : { customer_id: item.customer_id };
+    const byCar = (item.match.kind === 'plate' || item.match.kind === 'vin') && item.vehicle;
+    const lookup = byCar ? { customer_id: item.customer_id, vehicle_id: item.vehicle.id } : { customer_id: item.customer_id };
     openCard(lookup, { push: true, want: item.customer_id, focus: 'box' });
 }
 

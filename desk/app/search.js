@@ -183,6 +183,8 @@ export function mount(host, cb) {
         if (v) {
             if (v.plate)
                 car.append(el('span', 'plate', v.plate), ' ');
+            else if (v.vin)
+                car.append(el('span', 'vin', v.vin), ' ');
             car.append([v.make, v.model].filter(Boolean).join(' '));
         } else {
             car.textContent = t('search.nocar');

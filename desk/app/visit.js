@@ -125,7 +125,9 @@ function takeOver(from, to) {
  * The form for the card of customerId.
  * @param {{customerId: string, vehicleId: string | null, car: string | null, staff: string,
  *          onSaved: (tp: Touchpoint) => void, from?: HTMLFormElement | null}} o
- *   from: an earlier form for the same person whose entries are taken over
+ *   staff: the signed-in key's name, shown as who logs it (the body leaves staff out: crmd
+ *   records the name of the key that sends it); from: an earlier form for the same person whose
+ *   entries are taken over
  * @returns {HTMLElement}
  */
 export function visitForm(o) {
@@ -204,7 +206,6 @@ export function visitForm(o) {
             channel: /** @type {TouchpointCreate['channel']} */ (v('channel')),
             direction: /** @type {TouchpointCreate['direction']} */ (v('direction')),
             department: /** @type {TouchpointCreate['department']} */ (v('department')),
-            staff: o.staff,
         };
         if (o.vehicleId)
             b.vehicle_id = o.vehicleId;

@@ -166,11 +166,15 @@ deskTest('a phone number in another format: "+49 171 4432022" finds "0171 443202
     assert.match(await text(greeting(page)), /Herr Dr\. Wessling/);
 });
 
-deskTest('a plate on two cars of different people: the page asks which one, and opens the one chosen', async (page) => {
+deskTest('a plate on two cars of different people: the page asks which one, and opens the one chosen with that car', async (page) => {
     const a = await srv.api('POST', '/v1/customers', { kind: 'person', salutation: 'Frau', given_name: 'Anna', family_name: 'Albrecht', address: { city: 'Dachau', country: 'DE' } });
     const b = await srv.api('POST', '/v1/customers', { kind: 'person', salutation: 'Herr', given_name: 'Bernd', family_name: 'Bauer', birthday: '1980-03-04' });
     assert.equal((await srv.api('POST', '/v1/vehicles', { plate: 'M-AB 123', make: 'Audi', model: 'A3', owner_id: a.json.id })).status, 201);
-    assert.equal((await srv.api('POST', '/v1/vehicles', { plate: 'MA-B 123', make: 'Opel', model: 'Astra', owner_id: b.json.id })).status, 201);
+    const opel = await srv.api('POST', '/v1/vehicles', { plate: 'MA-B 123', make: 'Opel', model: 'Astra', owner_id: b.json.id });
+    assert.equal(opel.status, 201);
+    /** @type {any[]} */
+    const posted = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/v1/touchpoints')) posted.push(r.postDataJSON()); });
     await signIn(page, keys.desk);
     await box(page).pressSequentially('M-AB 123', { delay: 20 });
     await box(page).press('Enter');
@@ -181,6 +185,64 @@ deskTest('a plate on two cars of different people: the page asks which one, and 
     assert.match(await text(choice), /Bernd Bauer.*04\.03\.1980.*MA-B 123 Opel Astra/);
     await choice.getByRole('link', { name: /Bernd Bauer/ }).click();
     await page.waitForFunction(() => /Herr Bauer/.test(document.querySelector('#card-greeting')?.textContent || ''));
+    // His card keeps the car he came with, and the address names it (never the key).
+    const card = page.getByTestId('card');
+    assert.match(await text(card.getByRole('region', { name: 'Fahrzeug' })), /MA-B 123 Opel Astra/);
+    assert.equal(new URL(page.url()).hash, `#/c/${b.json.id}/v/${opel.json.id}`);
+    // A visit logged there carries that car; the page leaves staff to the server, which names the key.
+    const form = page.getByRole('form', { name: 'Besuch erfassen' });
+    assert.match(await text(form), /Erfasst von Anna Berger, jetzt, für MA-B 123 Opel Astra/);
+    await form.getByLabel('Notiz', { exact: true }).fill('Kennzeichen verwechselt, richtig zugeordnet.');
+    await form.getByRole('button', { name: 'Besuch speichern' }).click();
+    await page.locator('tr.fresh').waitFor();
+    assert.match(await text(page.locator('tr.fresh')), /Anna Berger/);
+    const logged = (await srv.api('GET', `/v1/touchpoints?customer_id=${b.json.id}`)).json.items;
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0].vehicle_id, opel.json.id);
+    assert.equal(logged[0].staff, 'Anna Berger');
+    assert.equal(posted.length, 1);
+    assert.equal(posted[0].vehicle_id, opel.json.id);
+    assert.equal('staff' in posted[0], false);
+    // The address opens the same card again, car included.
+    await page.reload();
+    await page.waitForFunction(() => /Herr Bauer/.test(document.querySelector('#card-greeting')?.textContent || ''));
+    assert.match(await text(page.getByTestId('card').getByRole('region', { name: 'Fahrzeug' })), /MA-B 123 Opel Astra/);
+    // An address with a car that is not hers (an old link) opens her card without it.
+    await page.evaluate((hash) => { location.hash = hash; }, `#/c/${a.json.id}/v/${opel.json.id}`);
+    await page.waitForFunction((hash) => location.hash === hash, `#/c/${a.json.id}`);
+    assert.match(await text(greeting(page)), /Frau Albrecht/);
+    assert.match(await text(page.getByTestId('card').getByRole('region', { name: 'Fahrzeug' })), /nicht über ein Fahrzeug/);
+});
+
+deskTest('a car without a plate: its VIN links it on the card, and a VIN found in the box opens the card with it', async (page) => {
+    const hanna = await srv.api('POST', '/v1/customers', { kind: 'person', salutation: 'Frau', given_name: 'Hanna', family_name: 'Hofer' });
+    const paul = await srv.api('POST', '/v1/customers', { kind: 'person', salutation: 'Herr', given_name: 'Paul', family_name: 'Hofer' });
+    const hh = await srv.api('POST', '/v1/households', { name: 'Familie Hofer' });
+    assert.equal((await srv.api('PUT', `/v1/households/${hh.json.id}/members/${hanna.json.id}`, { role: 'head' })).status, 201);
+    assert.equal((await srv.api('PUT', `/v1/households/${hh.json.id}/members/${paul.json.id}`, { role: 'partner' })).status, 201);
+    assert.equal((await srv.api('POST', '/v1/vehicles', { plate: 'DAH-HH 7', make: 'VW', model: 'Golf', owner_id: hanna.json.id })).status, 201);
+    const tesla = await srv.api('POST', '/v1/vehicles', { vin: '5YJYGDEE8MF731946', make: 'Tesla', model: 'Model Y', owner_id: paul.json.id });
+    assert.equal(tesla.status, 201);
+    await signIn(page, keys.desk);
+    await typeAndEnter(page, 'DAH-HH 7');
+    assert.match(await text(greeting(page)), /Frau Hofer/);
+    // Paul's car has no plate: the household lists it by its VIN, and the VIN opens his card with it.
+    const household = page.getByTestId('card').getByRole('region', { name: /Haushalt/ });
+    assert.match(await text(household), /5YJYGDEE8MF731946 Tesla Model Y/);
+    await household.getByRole('link', { name: /5YJYGDEE8MF731946/ }).click();
+    await page.waitForFunction(() => /Herr Hofer/.test(document.querySelector('#card-greeting')?.textContent || ''));
+    assert.equal(new URL(page.url()).hash, '#/vin/5YJYGDEE8MF731946');
+    assert.match(await text(page.getByTestId('card').getByRole('region', { name: 'Fahrzeug' })), /Tesla Model Y.*FIN 5YJYGDEE8MF731946/);
+    // Found by the end of its VIN in the box: the search result opens his card with the car.
+    await box(page).fill('');
+    await box(page).pressSequentially('731946', { delay: 20 });
+    const listbox = page.getByRole('listbox');
+    await listbox.getByRole('option', { name: /Paul Hofer/ }).waitFor();
+    assert.match(await text(listbox.getByRole('option', { name: /Paul Hofer/ })), /5YJYGDEE8MF731946 Tesla Model Y/);
+    await box(page).press('Enter');
+    await page.waitForFunction((hash) => location.hash === hash, `#/c/${paul.json.id}/v/${tesla.json.id}`);
+    assert.match(await text(greeting(page)), /Herr Hofer/);
+    assert.match(await text(page.getByTestId('card').getByRole('region', { name: 'Fahrzeug' })), /Tesla Model Y/);
 });
 
 deskTest('nobody has the plate: the page says so; only a manager is offered to create the customer', async (page) => {

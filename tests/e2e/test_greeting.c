@@ -2,7 +2,8 @@
  * test_greeting: the greeting card over HTTP on the demo data set with a
  * fixed clock (CRMD_FAKE_NOW) in Europe/Berlin: every section for Dr.
  * Wessling, English and neutral greetings, alerts for a poor experience,
- * 404 with how to create, 300 with candidates, and refused queries.
+ * 404 with how to create, 300 with candidates, a customer with a chosen
+ * car (vehicle_id), and refused queries.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,6 +321,267 @@ START_TEST(leap_day_birthday_in_a_common_year)
 }
 END_TEST
 
+/*
+ * Two cars whose plates differ only by separators ("M-AB 123", "MA-B 123"),
+ * of two people: the 300 the desk met. Each call's cars have plates and a
+ * VIN of their own (7 digits); A's car has a VIN, B's none.
+ */
+static json_t *
+two_people_one_plate(char a[40], char b[40])
+{
+    char n[8];
+    struct reply r;
+    json_t *cands;
+
+    snprintf(n, sizeof n, "%s", uniq_digits());
+    snprintf(a, 40, "%s", create_ok("/v1/customers", "{\"kind\":\"person\",\"salutation\":\"Frau\","
+                                                      "\"family_name\":\"Albrecht\"}"));
+    snprintf(b, 40, "%s", create_ok("/v1/customers", "{\"kind\":\"person\",\"salutation\":\"Herr\","
+                                                      "\"family_name\":\"Bauer\"}"));
+    create_ok("/v1/vehicles", pathf("{\"make\":\"Audi\",\"model\":\"A3\",\"plate\":\"M-AB %s\","
+                                    "\"vin\":\"WAUZZZ8V5K%s\",\"owner_id\":\"%s\"}", n, n, a));
+    create_ok("/v1/vehicles", pathf("{\"make\":\"Opel\",\"model\":\"Astra\",\"plate\":\"MA-B %s\","
+                                    "\"owner_id\":\"%s\"}", n, b));
+    http_get(pathf("/v1/greeting?plate=mab%s", n), &r);
+    ck_assert_int_eq(r.status, 300);
+    cands = json_incref(json_object_get(r.json, "candidates"));
+    reply_free(&r);
+    ck_assert_int_eq(json_array_size(cands), 2);
+    return cands;
+}
+
+/* The candidate of customer id in cands. */
+static json_t *
+candidate(json_t *cands, const char *id)
+{
+    json_t *c;
+    size_t i;
+
+    json_array_foreach(cands, i, c)
+        if (!strcmp(sget(c, "customer_id"), id))
+            return c;
+    ck_abort_msg("no candidate %s", id);
+    return NULL;
+}
+
+START_TEST(candidates_carry_what_asks_again)
+{
+    char a[40], b[40];
+    json_t *cands = two_people_one_plate(a, b);
+    json_t *va = json_object_get(candidate(cands, a), "vehicle");
+    json_t *vb = json_object_get(candidate(cands, b), "vehicle");
+
+    ck_assert_ptr_nonnull(sget(va, "id"));
+    ck_assert_ptr_nonnull(strstr(sget(va, "plate"), "M-AB "));
+    ck_assert_ptr_nonnull(strstr(sget(va, "vin"), "WAUZZZ8V5K"));
+    ck_assert_ptr_nonnull(strstr(sget(vb, "plate"), "MA-B "));
+    ck_assert(json_is_null(json_object_get(vb, "vin")));
+    json_decref(cands);
+}
+END_TEST
+
+START_TEST(customer_with_the_chosen_car)
+{
+    char a[40], b[40], vid[40];
+    json_t *cands = two_people_one_plate(a, b), *with, *without, *v;
+
+    snprintf(vid, sizeof vid, "%s", sget(json_object_get(candidate(cands, b), "vehicle"), "id"));
+    with = card(pathf("customer_id=%s&vehicle_id=%s", b, vid));
+    without = card(pathf("customer_id=%s", b));
+    v = json_object_get(with, "vehicle");
+    ck_assert_str_eq(sget(v, "id"), vid);
+    ck_assert_ptr_nonnull(strstr(sget(v, "plate"), "MA-B "));
+    ck_assert_str_eq(sget(v, "relation"), "own");
+    ck_assert(json_is_null(json_object_get(v, "service_due_in_days")));
+    ck_assert_str_eq(sget(json_object_get(with, "recognized_by"), "by"), "customer_id");
+    ck_assert_str_eq(sget(json_object_get(with, "customer"), "id"), b);
+    /* the car is all the vehicle_id changes */
+    ck_assert(json_is_null(json_object_get(without, "vehicle")));
+    json_object_del(with, "vehicle");
+    json_object_del(without, "vehicle");
+    ck_assert_msg(json_equal(with, without), "the card differs beyond its vehicle");
+    json_decref(with);
+    json_decref(without);
+    json_decref(cands);
+}
+END_TEST
+
+START_TEST(household_and_fleet_cars_keep_their_relation)
+{
+    json_t *harry = card("plate=M-HW%202022"), *petra = card("plate=M-PW%2024"), *c;
+    const char *h = sget(json_object_get(harry, "customer"), "id");
+    char company[40], person[40], driven[40], pool[40];
+
+    /* his wife's car on his card: a household car, as the household section names it */
+    c = card(pathf("customer_id=%s&vehicle_id=%s", h, sget(json_object_get(petra, "vehicle"), "id")));
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "plate"), "M-PW 24");
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "relation"), "household");
+    ck_assert_str_eq(sget(json_object_get(c, "customer"), "id"), h);
+    json_decref(c);
+    /* a pool car of the company whose car she drives: not due, so read beside the card */
+    snprintf(company, sizeof company, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"company\",\"company_name\":\"Pflegedienst Mond\"}"));
+    snprintf(person, sizeof person, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"salutation\":\"Frau\",\"family_name\":\"Pool\"}"));
+    snprintf(driven, sizeof driven, "%s",
+             create_ok("/v1/vehicles", pathf("{\"make\":\"VW\",\"plate\":\"M-PM 1\",\"owner_id\":\"%s\","
+                                             "\"main_driver_id\":\"%s\"}", company, person)));
+    snprintf(pool, sizeof pool, "%s",
+             create_ok("/v1/vehicles", pathf("{\"make\":\"VW\",\"vin\":\"WVWZZZ1KZAW000777\","
+                                             "\"owner_id\":\"%s\"}", company)));
+    c = card(pathf("customer_id=%s&vehicle_id=%s", person, pool));
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "vin"), "WVWZZZ1KZAW000777");
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "relation"), "fleet");
+    ck_assert_ptr_null(json_object_get(json_object_get(c, "vehicle"), "holder"));
+    json_decref(c);
+    c = card(pathf("customer_id=%s&vehicle_id=%s", person, driven));
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "relation"), "own");
+    json_decref(c);
+    json_decref(harry);
+    json_decref(petra);
+}
+END_TEST
+
+START_TEST(vehicle_id_alone_opens_its_drivers_card)
+{
+    json_t *by_plate = card("plate=M-AK%204711"), *c;
+    const char *vid = sget(json_object_get(by_plate, "vehicle"), "id");
+    json_t *rec;
+
+    c = card(pathf("vehicle_id=%s", vid));
+    rec = json_object_get(c, "recognized_by");
+    ck_assert_str_eq(sget(c, "greeting"), "Guten Morgen, Herr Kaya");
+    ck_assert_str_eq(sget(rec, "by"), "vehicle_id");
+    ck_assert_str_eq(sget(rec, "how"), "exact");
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "id"), vid);
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "relation"), "own");
+    /* the same card as by its plate, but for how it was found */
+    json_object_del(c, "recognized_by");
+    json_object_del(by_plate, "recognized_by");
+    ck_assert(json_equal(c, by_plate));
+    json_decref(c);
+    json_decref(by_plate);
+}
+END_TEST
+
+START_TEST(someone_elses_car_is_422)
+{
+    char a[40], b[40], vid[40];
+    json_t *cands = two_people_one_plate(a, b);
+    struct reply r;
+
+    snprintf(vid, sizeof vid, "%s", sget(json_object_get(candidate(cands, b), "vehicle"), "id"));
+    http_get(pathf("/v1/greeting?customer_id=%s&vehicle_id=%s", a, vid), &r);
+    assert_problem(&r, 422, "unprocessable");
+    ck_assert_str_eq(jstr(&r, "detail"),
+                     pathf("vehicle %s is not a car of customer %s: neither they nor their household "
+                           "own or mainly drive it, and no company of their fleets owns it; ask with "
+                           "vehicle_id=%s alone for its driver's card", vid, a, vid));
+    ck_assert_str_eq(reply_header(&r, "Content-Language"), "en");
+    reply_free(&r);
+    http("GET", pathf("/v1/greeting?customer_id=%s&vehicle_id=%s", a, vid), NULL, NULL,
+         (const char *const[]){ "Accept-Language: de", NULL }, &r);
+    assert_problem(&r, 422, "unprocessable");
+    ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), "gehört nicht zum Kunden"));
+    ck_assert_str_eq(reply_header(&r, "Content-Language"), "de");
+    reply_free(&r);
+    json_decref(cands);
+}
+END_TEST
+
+START_TEST(unknown_vehicle_is_404)
+{
+    static const char nobody[] = "00000000-0000-4000-8000-0000000000aa";
+    json_t *kaya = card("plate=M-AK%204711");
+    struct reply r;
+
+    http_get(pathf("/v1/greeting?customer_id=%s&vehicle_id=%s",
+                   sget(json_object_get(kaya, "customer"), "id"), nobody), &r);
+    assert_problem(&r, 404, "not-found");
+    ck_assert_str_eq(jstr(&r, "detail"), pathf("no vehicle with id %s", nobody));
+    reply_free(&r);
+    http_get(pathf("/v1/greeting?vehicle_id=%s", "00000000-0000-4000-8000-0000000000AA"), &r);
+    assert_problem(&r, 404, "not-found");
+    ck_assert_str_eq(jstr(&r, "detail"), pathf("no vehicle with id %s", nobody));
+    reply_free(&r);
+    /* an unknown customer stays the lookup's own 404, also with a car */
+    http_get(pathf("/v1/greeting?customer_id=%s&vehicle_id=%s", nobody,
+                   sget(json_object_get(kaya, "vehicle"), "id")), &r);
+    assert_problem(&r, 404, "not-found");
+    ck_assert_ptr_nonnull(strstr(jstr(&r, "detail"), "no customer matches customer_id"));
+    reply_free(&r);
+    json_decref(kaya);
+}
+END_TEST
+
+START_TEST(short_car_records_carry_the_vin)
+{
+    json_t *c = card("plate=M-HW%202022"), *m, *v, *f;
+    size_t i, j, n = 0;
+
+    json_array_foreach(json_object_get(json_object_get(c, "household"), "members"), i, m)
+        json_array_foreach(json_object_get(m, "vehicles"), j, v)
+        {
+            ck_assert_ptr_nonnull(json_object_get(v, "vin"));
+            n += sget(v, "vin") != NULL;
+        }
+    json_array_foreach(json_object_get(c, "fleets"), i, f)
+        json_array_foreach(json_object_get(f, "due"), j, v)
+        {
+            ck_assert_ptr_nonnull(json_object_get(v, "vin"));
+            n += sget(v, "vin") != NULL;
+        }
+    ck_assert_uint_gt(n, 5);
+    json_decref(c);
+}
+END_TEST
+
+static void
+member_of(const char *household, const char *customer, const char *role)
+{
+    struct reply r;
+
+    http_json("PUT", pathf("/v1/households/%s/members/%s", household, customer),
+              pathf("{\"role\":\"%s\"}", role), &r);
+    ck_assert_msg(r.status == 201 || r.status == 200, "PUT member: %ld %s", r.status, r.body);
+    reply_free(&r);
+}
+
+START_TEST(plateless_car_of_a_household_member_has_its_vin)
+{
+    char head[40], member[40], hh[40];
+    json_t *c, *m, *v;
+    size_t i;
+    int seen = 0;
+
+    snprintf(head, sizeof head, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"family_name\":\"Ohnekennzeichen\"}"));
+    snprintf(member, sizeof member, "%s",
+             create_ok("/v1/customers", "{\"kind\":\"person\",\"given_name\":\"Ida\","
+                                        "\"family_name\":\"Ohnekennzeichen\"}"));
+    snprintf(hh, sizeof hh, "%s", create_ok("/v1/households", "{\"name\":\"Familie Ohnekennzeichen\"}"));
+    member_of(hh, head, "head");
+    member_of(hh, member, "partner");
+    create_ok("/v1/vehicles", pathf("{\"make\":\"Tesla\",\"model\":\"Model Y\","
+                                    "\"vin\":\"5YJYGDEE0MF000042\",\"owner_id\":\"%s\"}", member));
+    c = card(pathf("customer_id=%s", head));
+    json_array_foreach(json_object_get(json_object_get(c, "household"), "members"), i, m)
+        if (!strcmp(sget(m, "customer_id"), member)) {
+            v = json_array_get(json_object_get(m, "vehicles"), 0);
+            ck_assert(json_is_null(json_object_get(v, "plate")));
+            ck_assert_str_eq(sget(v, "vin"), "5YJYGDEE0MF000042");
+            seen = 1;
+        }
+    ck_assert(seen);
+    json_decref(c);
+    /* and the VIN opens her card with that car */
+    c = card("vin=5YJYGDEE0MF000042");
+    ck_assert_str_eq(sget(json_object_get(c, "customer"), "id"), member);
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "make"), "Tesla");
+    json_decref(c);
+}
+END_TEST
+
 START_TEST(rules_in_force_are_listed)
 {
     json_t *r = fetch("/v1/rules");
@@ -344,6 +606,11 @@ static const char *const bad_queries[] = {
     "/v1/greeting?email=nobody",
     "/v1/greeting?customer_id=42",
     "/v1/greeting?name=Wessling",
+    "/v1/greeting?vehicle_id=42",
+    "/v1/greeting?customer_id=00000000-0000-4000-8000-0000000000aa&vehicle_id=42",
+    "/v1/greeting?plate=M-HW%202022&vehicle_id=00000000-0000-4000-8000-0000000000aa",
+    "/v1/greeting?customer_id=00000000-0000-4000-8000-0000000000aa&vehicle_id="
+    "00000000-0000-4000-8000-0000000000aa&phone=0171%204432022",
 };
 
 START_TEST(bad_query_is_400)
@@ -407,6 +674,14 @@ greeting_suite(void)
     tcase_add_test(tc, rules_in_force_are_listed);
     tcase_add_test(tc, complaint_without_follow_up_alerts);
     tcase_add_test(tc, leap_day_birthday_in_a_common_year);
+    tcase_add_test(tc, candidates_carry_what_asks_again);
+    tcase_add_test(tc, customer_with_the_chosen_car);
+    tcase_add_test(tc, household_and_fleet_cars_keep_their_relation);
+    tcase_add_test(tc, vehicle_id_alone_opens_its_drivers_card);
+    tcase_add_test(tc, someone_elses_car_is_422);
+    tcase_add_test(tc, unknown_vehicle_is_404);
+    tcase_add_test(tc, short_car_records_carry_the_vin);
+    tcase_add_test(tc, plateless_car_of_a_household_member_has_its_vin);
     tcase_add_loop_test(tc, bad_query_is_400, 0, (int)(sizeof bad_queries / sizeof bad_queries[0]));
     suite_add_tcase(s, tc);
 

@@ -253,7 +253,9 @@ START_TEST(choices_in_german)
     ck_assert_int_eq(r.status, 300);
     ck_assert_str_eq(reply_header(&r, "Content-Language"), "de");
     ck_assert_str_eq(jstr(&r, "detail"),
-                     "Mehrere Kunden passen; einen auswählen und erneut mit customer_id anfragen");
+                     "Mehrere Kunden passen; einen auswählen und erneut mit seiner customer_id "
+                     "anfragen (und mit vehicle_id, der ID seines Fahrzeugs, um das Fahrzeug zu "
+                     "behalten)");
     ck_assert_int_eq(json_array_size(json_object_get(r.json, "candidates")), 2);
     reply_free(&r);
 }

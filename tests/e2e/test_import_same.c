@@ -154,13 +154,17 @@ static const char HOUSEHOLD[] = "\"name\":\"Familie Müller\"";
 static const char VEHICLE[] =
     "\"make\":\"BMW\",\"model\":\"3er\",\"vin\":\"WBA8E9C50GK123456\",\"plate\":\"M-JM 1971\","
     "\"model_year\":2019,\"mileage_km\":48211,\"bought_from_us\":true";
+/*
+ * staff is given (a name, null): without it POST records the name of its API key, which an
+ * import, bringing contacts that already happened, does not.
+ */
 static const char TOUCH_1[] =
     "\"kind\":\"service_visit\",\"channel\":\"in_person\",\"department\":\"service\","
     "\"occurred_at\":\"2026-01-12T09:30:00+01:00\",\"summary\":\"Inspektion\",\"satisfaction\":0.8,"
-    "\"nps\":9";
+    "\"nps\":9,\"staff\":\"M. Becker\"";
 static const char TOUCH_2[] =
     "\"kind\":\"phone_call\",\"channel\":\"phone\",\"direction\":\"inbound\","
-    "\"occurred_at\":\"2026-02-01T10:00:00Z\",\"satisfaction\":1";
+    "\"occurred_at\":\"2026-02-01T10:00:00Z\",\"satisfaction\":1,\"staff\":null";
 
 static const char *
 post_ok(const char *path, const char *fields, const char *ref)

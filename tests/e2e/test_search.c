@@ -438,6 +438,10 @@ START_TEST(vin_full_and_tail)
                       json_array_size(items));
         assert_hit(items, owner, "vin", 100, vin);
         ck_assert_str_eq(sget(json_object_get(json_array_get(items, 0), "vehicle"), "id"), v);
+        /* a car without a plate: its VIN is what opens its card */
+        ck_assert(json_is_null(json_object_get(json_object_get(json_array_get(items, 0), "vehicle"),
+                                               "plate")));
+        ck_assert_str_eq(sget(json_object_get(json_array_get(items, 0), "vehicle"), "vin"), vin);
         json_decref(items);
     }
     snprintf(q, sizeof q, " %.3s %s ", vin + 8, vin + 11);
@@ -724,10 +728,11 @@ START_TEST(result_shape)
     ck_assert_str_eq(sget(it, "name"), pathf("Dr. Heinrich Kessler%s", t));
     ck_assert_str_eq(sget(it, "city"), "Köln");
     veh = json_object_get(it, "vehicle");
-    ck_assert_int_eq(json_object_size(veh), 4);
+    ck_assert_int_eq(json_object_size(veh), 5);
     /* not the sold one, not the one the partner drives: the one he drives himself */
     ck_assert_str_eq(sget(veh, "id"), driven);
     ck_assert_str_eq(sget(veh, "plate"), plate);
+    ck_assert(json_is_null(json_object_get(veh, "vin")));
     ck_assert_str_eq(sget(veh, "make"), "BMW");
     ck_assert_str_eq(sget(veh, "model"), "320d");
     json_decref(items);

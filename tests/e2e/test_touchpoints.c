@@ -1,8 +1,9 @@
 /*
  * test_touchpoints: contacts over HTTP: every field, defaults, the
  * inbound/outbound rules, score limits, references, list filters with
- * time ranges, follow-ups. Each test makes its own customer, so lists
- * are narrowed by customer_id and never see other tests' data.
+ * time ranges, follow-ups, staff in the key's name. Each test makes its
+ * own customer, so lists are narrowed by customer_id and never see other
+ * tests' data.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -162,7 +163,8 @@ START_TEST(defaults_inbound_and_now)
     const char *at;
 
     new_customer(cust);
-    snprintf(body, sizeof body, "{\"customer_id\":\"%s\",\"kind\":\"email\",\"channel\":\"email\"}", cust);
+    snprintf(body, sizeof body, "{\"customer_id\":\"%s\",\"kind\":\"email\",\"channel\":\"email\"}",
+             cust);
     t = time(NULL);
     strftime(before, sizeof before, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
     http_json("POST", "/v1/touchpoints", body, &r);
@@ -179,6 +181,85 @@ START_TEST(defaults_inbound_and_now)
     ck_assert(json_is_null(json_object_get(r.json, "follow_up")));
     ck_assert(json_is_null(json_object_get(r.json, "satisfaction")));
     reply_free(&r);
+}
+END_TEST
+
+/* The name of key (GET /v1/me with it), into out. */
+static void
+key_name(const char *key, char out[160])
+{
+    char auth[96];
+    struct reply r;
+
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+    http("GET", "/v1/me", NULL, NULL, (const char *const[]){ auth, NULL }, &r);
+    assert_json(&r, 200);
+    snprintf(out, 160, "%s", jstr(&r, "name"));
+    reply_free(&r);
+}
+
+/* POST body as key; the staff of the new touchpoint into staff ("(null)" for null). */
+static void
+post_as(const char *key, const char *body, char staff[160], char id[ID_LEN])
+{
+    char auth[96];
+    struct reply r;
+
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
+    http("POST", "/v1/touchpoints", NULL, body, (const char *const[]){ auth, NULL }, &r);
+    assert_json(&r, 201);
+    snprintf(staff, 160, "%s", jstr(&r, "staff") ? jstr(&r, "staff") : "(null)");
+    snprintf(id, ID_LEN, "%s", jstr(&r, "id"));
+    reply_free(&r);
+}
+
+START_TEST(staff_defaults_to_the_name_of_the_key)
+{
+    const char *desk = harness_create_key(srv.db, "desk");
+    char cust[ID_LEN], id[ID_LEN], name[160], staff[160], body[256];
+    struct reply r;
+
+    new_customer(cust);
+    key_name(desk, name);
+    ck_assert_ptr_nonnull(strstr(name, "desk-"));
+    /* absent: the key's name; given: kept (a DMS names the person); null: nobody named */
+    snprintf(body, sizeof body,
+             "{\"customer_id\":\"%s\",\"kind\":\"service_visit\",\"channel\":\"in_person\"}", cust);
+    post_as(desk, body, staff, id);
+    ck_assert_str_eq(staff, name);
+    http_get(pathf("/v1/touchpoints/%s", id), &r);
+    assert_json(&r, 200);
+    ck_assert_str_eq(jstr(&r, "staff"), name);
+    reply_free(&r);
+    snprintf(body, sizeof body, "{\"customer_id\":\"%s\",\"kind\":\"email\",\"channel\":\"email\","
+             "\"staff\":\"M. Gruber\"}", cust);
+    post_as(desk, body, staff, id);
+    ck_assert_str_eq(staff, "M. Gruber");
+    snprintf(body, sizeof body, "{\"customer_id\":\"%s\",\"kind\":\"email\",\"channel\":\"email\","
+             "\"staff\":null}", cust);
+    post_as(desk, body, staff, id);
+    ck_assert_str_eq(staff, "(null)");
+    /* another key, another name */
+    key_name(srv.key, name);
+    snprintf(body, sizeof body, "{\"customer_id\":\"%s\",\"kind\":\"email\",\"channel\":\"email\"}",
+             cust);
+    post_as(srv.key, body, staff, id);
+    ck_assert_str_eq(staff, name);
+    /* only a new contact is filled: a patch removing staff removes it */
+    http("PATCH", pathf("/v1/touchpoints/%s", id), "application/merge-patch+json",
+         "{\"staff\":null}", NULL, &r);
+    assert_json(&r, 200);
+    ck_assert(json_is_null(json_object_get(r.json, "staff")));
+    reply_free(&r);
+    /* a field error is still the client's, with staff filled or not */
+    snprintf(body, sizeof body, "{\"customer_id\":\"%s\",\"kind\":\"email\",\"channel\":\"fax\"}",
+             cust);
+    http_json("POST", "/v1/touchpoints", body, &r);
+    assert_problem(&r, 400, "validation");
+    assert_field_error(&r, "channel");
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "errors")), 1);
+    reply_free(&r);
+    ck_assert_uint_eq(count_for(cust), 4);
 }
 END_TEST
 
@@ -551,6 +632,7 @@ touchpoints_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, create_with_every_field);
     tcase_add_test(tc, defaults_inbound_and_now);
+    tcase_add_test(tc, staff_defaults_to_the_name_of_the_key);
     tcase_add_test(tc, outbound_needs_purpose);
     tcase_add_test(tc, inbound_has_no_outcome);
     tcase_add_loop_test(tc, invalid_touchpoint_is_refused, 0, (int)(sizeof invalid / sizeof invalid[0]));
