@@ -429,11 +429,21 @@ int store_merge_move(struct db *db, const char *into, const char *from, json_t *
                      struct problem *p);
 
 /*
- * Delete customer from (whose references were moved) and note in the
- * change feed that it was merged into `into`: its delete change carries
- * data {"id", "merged_into"}.
+ * Delete customer from (whose references were moved), note in the change
+ * feed that it was merged into `into` (its delete change carries data
+ * {"id", "merged_into"}) and record the merge in customer_merges.
  */
 int store_merge_delete(struct db *db, const char *into, const char *from, struct problem *p);
+
+#define STORE_MERGE_HOPS 16 /* merges followed from a merged-away id */
+#define STORE_MERGE_HOPS_STR "16"
+/*
+ * The customer that merged-away customer id lives on in: customer_merges
+ * followed over at most STORE_MERGE_HOPS merges to the first customer that
+ * exists. Fills out (37 bytes) and returns 1; 0 (out "") when id was not
+ * merged or its chain ends at no customer (deleted, erased); -1 on error.
+ */
+int store_merge_survivor(struct db *db, const char *id, char *out, struct problem *p);
 
 /* 1 if the database answers. */
 int store_ping(struct db *db);

@@ -2,7 +2,8 @@
  * store_merge: the SQL of merging one customer into another: re-point
  * vehicles, touchpoints, household membership, company roles and
  * external reference rows, then delete the merged customer with a note
- * for the change feed. The merged fields of the survivor are
+ * for the change feed and a row in customer_merges, which a later 404 of
+ * the merged id follows to the survivor. The merged fields of the survivor are
  * merge_rules.c's; the transaction and order are merge.c's.
  */
 #include <stdio.h>
@@ -41,6 +42,19 @@ static const char SQL_ROLES_DROP[] =
     "DELETE FROM company_people WHERE person_id = :from OR company_id = :from";
 static const char SQL_REFS[] =
     "UPDATE external_refs SET res_id = :into WHERE resource = 'customer' AND res_id = :from";
+static const char SQL_MERGES_ADD[] =
+    "INSERT OR REPLACE INTO customer_merges (id, into_id, merged_at) VALUES (:from, :into, :now)";
+/*
+ * The first existing customer on the chain of merges from :id (not :id
+ * itself). The hop bound ends a cycle, which merges cannot make (a merged
+ * id is gone) but hand-edited rows could.
+ */
+static const char SQL_SURVIVOR[] =
+    "WITH RECURSIVE chain(id, n) AS (SELECT :id, 0"
+    " UNION ALL SELECT m.into_id, chain.n + 1 FROM customer_merges m, chain"
+    " WHERE m.id = chain.id AND chain.n < " STORE_MERGE_HOPS_STR ")"
+    " SELECT chain.id FROM chain, customers c WHERE c.id = chain.id AND chain.n > 0"
+    " ORDER BY chain.n LIMIT 1";
 
 /* Run sql binding those of :into, :from, :now it names (:id = into); returns rows changed or -1. */
 static int
@@ -156,8 +170,31 @@ store_merge_move(struct db *db, const char *into, const char *from, json_t *summ
 int
 store_merge_delete(struct db *db, const char *into, const char *from, struct problem *p)
 {
+    char now[UTIL_TIME_LEN + 1];
+
+    util_format_time(util_now(), now);
     if (store_changes_note_merge(db, from, into, p) != 0 ||
+        exec(db, SQL_MERGES_ADD, into, from, now, p) < 0 ||
         store_customer_before_delete(db, from, 0, p) != 0)
         return -1;
     return store_delete(db, &model_customer, from, p);
+}
+
+int
+store_merge_survivor(struct db *db, const char *id, char *out, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, SQL_SURVIVOR, p);
+    int rc;
+
+    out[0] = '\0';
+    if (!st)
+        return -1;
+    db_bind_text(st, ":id", id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(out, UTIL_UUID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "merge survivor", NULL, p);
 }

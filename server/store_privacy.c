@@ -3,7 +3,8 @@
  * record about a customer; the erasure removes them, keeps their
  * touchpoints as anonymised statistics (touchpoints_anon, schema/010),
  * scrubs earlier change-feed representations and stored idempotent
- * answers that name them, and writes the erasure log.
+ * answers that name them, forgets the merges that lead to them and writes
+ * the erasure log.
  */
 #include <string.h>
 
@@ -51,16 +52,24 @@ static const char SQL_SCRUB_IDEMPOTENCY[] =
     " OR EXISTS (SELECT 1 FROM vehicles v WHERE v.owner_id = :id"
     " AND (instr(idempotency_keys.location, v.id) > 0))";
 /*
- * The customers merged into :id, and those merged into them, ...: the
- * change feed's delete items are the only record of a merge
- * ({"id", "merged_into"}); once pruned, so are the merged record's
- * earlier versions.
+ * The customers merged into :id, and those merged into them, ...: from
+ * customer_merges (schema/013) and the change feed's delete items
+ * ({"id", "merged_into"}), which may hold merges older than the table.
  */
 static const char SQL_MERGED_INTO[] =
     "WITH RECURSIVE gone(id) AS (SELECT :id UNION SELECT c.res_id FROM changes c, gone"
     " WHERE c.type = 'customer' AND c.op = 'delete' AND c.data IS NOT NULL"
-    " AND json_extract(c.data, '$.merged_into') = gone.id)"
+    " AND json_extract(c.data, '$.merged_into') = gone.id"
+    " UNION SELECT m.id FROM customer_merges m, gone WHERE m.into_id = gone.id)"
     " SELECT id FROM gone WHERE id <> :id";
+/*
+ * No 404 points at an erased customer: the merges into :id (and into
+ * those) and :id's own go. UNION ends a cycle.
+ */
+static const char SQL_FORGET_MERGES[] =
+    "DELETE FROM customer_merges WHERE id IN (WITH RECURSIVE gone(id) AS (SELECT :id"
+    " UNION SELECT m.id FROM customer_merges m, gone WHERE m.into_id = gone.id)"
+    " SELECT id FROM gone)";
 static const char SQL_LOG_ERASURE[] =
     "INSERT INTO erasures (customer_id, erased_at, key_id) VALUES (:id, :now, :key)";
 
@@ -201,6 +210,7 @@ store_privacy_erase(struct db *db, const char *id, const char *key_id, struct pr
     int rc;
 
     if (store_exec_id(db, SQL_ANONYMISE, id, p) != 0 || scrub_merged(db, id, p) != 0 ||
+        store_exec_id(db, SQL_FORGET_MERGES, id, p) != 0 ||
         store_exec_id(db, SQL_SCRUB_CHANGES, id, p) != 0 ||
         store_exec_id(db, SQL_SCRUB_IDEMPOTENCY, id, p) != 0 ||
         store_customer_before_delete(db, id, 1, p) != 0 ||
