@@ -14,6 +14,7 @@
 #include "defer.h"
 #include "jsonx.h"
 #include "lang.h"
+#include "resource.h"
 #include "util.h"
 
 /* Copy of n bytes; an escaped NUL ("%00") becomes 0x01 so check_query_text refuses it. */
@@ -186,6 +187,8 @@ exchange_run(struct request *req, struct response *res, char *body, size_t len)
     rc = req->match.route->handler(req, res);
     req->runs++;
     db_rollback(req->db); /* no-op after a commit; undoes a half-done write after -1 */
+    if (rc != 0)
+        resource_merged_hint(req, &res->problem); /* one place for every route's 404 */
     return rc;
 }
 

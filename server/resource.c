@@ -339,3 +339,43 @@ out:
     json_decref(doc);
     return rc;
 }
+
+/* Is capture i of pattern a customer id? */
+static int
+customer_capture(const char *pattern, size_t i)
+{
+    static const char prefix[] = "/v1/customers/{";
+    const char *c = pattern;
+
+    if (!strncmp(pattern, prefix, sizeof prefix - 1))
+        return 1;
+    for (size_t k = 0; (c = strchr(c, '{')); c++, k++)
+        if (k == i)
+            return !strncmp(c, "{customer_id}", 13);
+    return 0;
+}
+
+void
+resource_merged_hint(struct request *req, struct problem *p)
+{
+    const struct router_match *m = &req->match;
+    struct problem ignored = { 0 };
+    char id[UTIL_UUID_LEN + 1], into[UTIL_UUID_LEN + 1];
+
+    if (p->code != PROBLEM_NOT_FOUND || !req->db || !m->route)
+        return;
+    for (size_t i = 0; i < m->ncaptures; i++) {
+        if (!customer_capture(m->route->pattern, i) ||
+            resource_id(req, i, "customer", id, &ignored) != 0)
+            continue;
+        /* the customer exists: the 404 is about something else */
+        if (store_exists(req->db, &model_customer, id, &ignored) != 0)
+            continue;
+        if (store_merge_survivor(req->db, id, into, &ignored) != 1)
+            continue;
+        problem_set(p, PROBLEM_NOT_FOUND, "customer %s was merged into %s; use that id", id, into);
+        problem_set_extra(p, "merged_into", json_string(into));
+        break;
+    }
+    problem_release(&ignored);
+}

@@ -73,4 +73,13 @@ int resource_if_match(const struct request *req, const struct model *m, const js
 int resource_id(const struct request *req, size_t i, const char *what, char *out,
                 struct problem *p);
 
+/*
+ * After a handler answered 404 (p): when a customer id of the path
+ * (every capture of /v1/customers/..., {customer_id} elsewhere) names a
+ * customer merged into another (store_merge_survivor), add "merged_into"
+ * with the surviving id and say so in the detail. Any other problem, or
+ * a failed lookup, leaves p as it is. Outside a transaction.
+ */
+void resource_merged_hint(struct request *req, struct problem *p);
+
 #endif

@@ -4,12 +4,15 @@
  * (vehicles, touchpoints, household, company roles, external references,
  * greeting by phone and plate, the change feed); refusals (400, 404,
  * 409, 412, 422) and a merge that fails half-way leave both untouched.
+ * A merged-away id answers 404 with "merged_into", never to an erased one.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "harness.h"
 #include "suites.h"
@@ -462,6 +465,180 @@ START_TEST(a_retry_with_the_same_key_gets_the_first_answer)
 }
 END_TEST
 
+static void
+sql(const char *db, const char *stmt)
+{
+    sqlite3 *h;
+    char *err = NULL;
+
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_msg(sqlite3_exec(h, stmt, NULL, NULL, &err) == SQLITE_OK, "%s", err ? err : "?");
+    sqlite3_close(h);
+}
+
+/* The rows of customer_merges that name any of a, b, c (read beside the running server). */
+static int
+merge_rows(const char *db, const char *a, const char *b, const char *c)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    int n = -1;
+
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, pathf("SELECT count(*) FROM customer_merges WHERE"
+                                                 " id IN ('%s','%s','%s') OR into_id IN"
+                                                 " ('%s','%s','%s')", a, b, c, a, b, c),
+                                        -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+/* The "merged_into" member of a 404 (NULL when absent); r->body parsed. */
+static char *
+merged_into_of(const struct reply *r)
+{
+    json_t *j = json_loads(r->body, 0, NULL);
+    const char *m;
+    char *out;
+
+    ck_assert_ptr_nonnull(j);
+    m = json_string_value(json_object_get(j, "merged_into"));
+    out = m ? strdup(m) : NULL;
+    json_decref(j);
+    return out;
+}
+
+/* method path answers 404 pointing at into (NULL: a plain 404 without the member). */
+static void
+assert_points_at(const char *method, const char *path, const char *body, const char *into)
+{
+    struct reply r;
+    char *m;
+
+    http(method, path, body ? "application/json" : NULL, body, NULL, &r);
+    assert_problem(&r, 404, "not-found");
+    m = merged_into_of(&r);
+    if (into) {
+        ck_assert_msg(m && !strcmp(m, into), "%s %s: merged_into %s, want %s", method, path,
+                      m ? m : "(none)", into);
+        ck_assert_msg(strstr(jstr(&r, "detail"), pathf("was merged into %s; use that id", into)),
+                      "detail: %s", jstr(&r, "detail"));
+    } else {
+        ck_assert_msg(!m, "%s %s: merged_into %s, want none", method, path, m);
+    }
+    free(m);
+    reply_free(&r);
+}
+
+static void
+merge_ok(const char *into, const char *from)
+{
+    struct reply r;
+
+    merge(into, from, NULL, &r);
+    assert_json(&r, 200);
+    reply_free(&r);
+}
+
+START_TEST(a_merged_away_id_points_at_the_survivor)
+{
+    char a[40], b[40];
+
+    snprintf(a, sizeof a, "%s", new_person_named("Weg"));
+    snprintf(b, sizeof b, "%s", new_person_named("Bleibt"));
+    merge_ok(b, a);
+    assert_points_at("GET", pathf("/v1/customers/%s", a), NULL, b);
+    assert_points_at("PATCH", pathf("/v1/customers/%s", a), "{\"notes\":\"x\"}", b);
+    assert_points_at("GET", pathf("/v1/customers/%s/journeys", a), NULL, b);
+    assert_points_at("GET", pathf("/v1/customers/%s/contact-policy?channel=email", a), NULL, b);
+    assert_points_at("DELETE", pathf("/v1/customers/%s", a), NULL, b);
+    /* upper case is the same id */
+    for (char *c = a; *c; c++)
+        *c = (char)(*c >= 'a' && *c <= 'f' ? *c - 32 : *c);
+    assert_points_at("GET", pathf("/v1/customers/%s", a), NULL, b);
+}
+END_TEST
+
+START_TEST(a_chain_of_merges_points_at_the_last_survivor)
+{
+    char a[40], b[40], c[40];
+
+    snprintf(a, sizeof a, "%s", new_person_named("Erst"));
+    snprintf(b, sizeof b, "%s", new_person_named("Dann"));
+    snprintf(c, sizeof c, "%s", new_person_named("Zuletzt"));
+    merge_ok(b, a);
+    merge_ok(c, b);
+    assert_points_at("GET", pathf("/v1/customers/%s", a), NULL, c);
+    assert_points_at("GET", pathf("/v1/customers/%s", b), NULL, c);
+}
+END_TEST
+
+START_TEST(no_pointer_to_an_erased_customer)
+{
+    char a[40], b[40], c[40];
+    struct reply r;
+
+    snprintf(a, sizeof a, "%s", new_person_named("Erst"));
+    snprintf(b, sizeof b, "%s", new_person_named("Dann"));
+    snprintf(c, sizeof c, "%s", new_person_named("Zuletzt"));
+    merge_ok(b, a);
+    merge_ok(c, b);
+    ck_assert_int_eq(merge_rows(srv.db, a, b, c), 2);
+    http("DELETE", pathf("/v1/customers/%s?erase=true", c), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    ck_assert_int_eq(merge_rows(srv.db, a, b, c), 0);
+    assert_points_at("GET", pathf("/v1/customers/%s", a), NULL, NULL);
+    assert_points_at("GET", pathf("/v1/customers/%s", b), NULL, NULL);
+    assert_points_at("GET", pathf("/v1/customers/%s", c), NULL, NULL);
+}
+END_TEST
+
+START_TEST(an_unknown_id_is_a_plain_404)
+{
+    assert_points_at("GET", "/v1/customers/00000000-0000-4000-8000-00000000abcd", NULL, NULL);
+    assert_points_at("GET", "/v1/customers/not-a-uuid", NULL, NULL);
+}
+END_TEST
+
+/*
+ * A database of a crmd before customer_merges (schema/013): the merges the
+ * change feed still holds are copied at start, but none into an erased
+ * customer.
+ */
+START_TEST(merges_before_the_table_are_found_in_the_feed)
+{
+    struct server own = { 0 }, shared = srv;
+    char a[40], b[40], d[40], e[40];
+    struct reply r;
+
+    server_start(&own, NULL, NULL);
+    snprintf(a, sizeof a, "%s", new_person_named("Alt"));
+    snprintf(b, sizeof b, "%s", new_person_named("Neu"));
+    snprintf(d, sizeof d, "%s", new_person_named("Weg"));
+    snprintf(e, sizeof e, "%s", new_person_named("Geloescht"));
+    merge_ok(b, a);
+    merge_ok(e, d);
+    http("DELETE", pathf("/v1/customers/%s?erase=true", e), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    ck_assert_int_eq(server_stop(&own), 0);
+    sql(own.db, "DROP TABLE customer_merges; DELETE FROM schema_migrations WHERE version = 13");
+    server_start(&own, NULL, NULL); /* the same database file: 013 runs again */
+    assert_points_at("GET", pathf("/v1/customers/%s", a), NULL, b);
+    assert_points_at("GET", pathf("/v1/customers/%s", d), NULL, NULL);
+    ck_assert_int_eq(server_stop(&own), 0);
+    ck_assert_int_eq(merge_rows(own.db, a, b, b), 1);
+    ck_assert_int_eq(merge_rows(own.db, d, e, e), 0);
+    srv = shared;
+    if (system(pathf("rm -rf %s", own.dir)) != 0)
+        fprintf(stderr, "could not remove %s\n", own.dir);
+}
+END_TEST
+
 Suite *
 merge_suite(void)
 {
@@ -478,6 +655,11 @@ merge_suite(void)
     tcase_add_test(tc, the_change_feed_shows_the_merge);
     tcase_add_test(tc, duplicates_follow_the_merge);
     tcase_add_test(tc, a_retry_with_the_same_key_gets_the_first_answer);
+    tcase_add_test(tc, a_merged_away_id_points_at_the_survivor);
+    tcase_add_test(tc, a_chain_of_merges_points_at_the_last_survivor);
+    tcase_add_test(tc, no_pointer_to_an_erased_customer);
+    tcase_add_test(tc, an_unknown_id_is_a_plain_404);
+    tcase_add_test(tc, merges_before_the_table_are_found_in_the_feed);
     suite_add_tcase(s, tc);
     return s;
 }
