@@ -546,6 +546,7 @@ merge_ok(const char *into, const char *from)
 START_TEST(a_merged_away_id_points_at_the_survivor)
 {
     char a[40], b[40];
+    const char *h;
 
     snprintf(a, sizeof a, "%s", new_person_named("Weg"));
     snprintf(b, sizeof b, "%s", new_person_named("Bleibt"));
@@ -555,6 +556,9 @@ START_TEST(a_merged_away_id_points_at_the_survivor)
     assert_points_at("GET", pathf("/v1/customers/%s/journeys", a), NULL, b);
     assert_points_at("GET", pathf("/v1/customers/%s/contact-policy?channel=email", a), NULL, b);
     assert_points_at("DELETE", pathf("/v1/customers/%s", a), NULL, b);
+    h = create_ok("/v1/households", pathf("{\"name\":\"Familie %s\"}", uniq_letters()));
+    assert_points_at("PUT", pathf("/v1/households/%s/members/%s", h, a), "{\"role\":\"partner\"}",
+                     b);
     /* upper case is the same id */
     for (char *c = a; *c; c++)
         *c = (char)(*c >= 'a' && *c <= 'f' ? *c - 32 : *c);
