@@ -491,8 +491,9 @@ int store_audit_list(struct db *db, const struct store_audit_query *q, json_t **
 int store_privacy_export(struct db *db, const char *id, json_t **out, struct problem *p);
 /*
  * Erase customer id inside the caller's write transaction: touchpoints
- * anonymised, change feed and idempotent answers scrubbed, the customer,
- * their cars and links deleted, the erasure logged with key_id ("" = none).
+ * anonymised, change feed and idempotent answers scrubbed, the merges that
+ * lead to them forgotten (customer_merges), the customer, their cars and
+ * links deleted, the erasure logged with key_id ("" = none).
  */
 int store_privacy_erase(struct db *db, const char *id, const char *key_id, struct problem *p);
 
