@@ -389,16 +389,16 @@ desk_vehicle(struct request *req, const json_t *ctx, const char *id, const char 
     return v;
 }
 
-/* Outbound contact right now, per consent channel, for sales. */
+/* Outbound contact right now, per consent channel, for purpose (pure: the facts are loaded). */
 static json_t *
-contact_section(const json_t *facts, const struct rules *r, enum lang lang)
+contact_section(const json_t *facts, const char *purpose, const struct rules *r, enum lang lang)
 {
     static const char *const channels[] = { "phone", "email", "sms", "post" };
     json_t *out = json_object();
 
     for (size_t i = 0; i < 4; i++)
         json_object_set_new(out, channels[i],
-                            contact_policy_evaluate(facts, channels[i], "sales", r, lang));
+                            contact_policy_evaluate(facts, channels[i], purpose, r, lang));
     return out;
 }
 
@@ -465,6 +465,7 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
     const struct rules *r = rules_current();
     struct problem *p = &res->problem;
     json_t *ctx = NULL, *person, *bday, *vehicle = NULL, *journey = NULL, *facts = NULL, *eval, *out;
+    json_t *sales;
     char today[11], line[512];
     int hour;
 
@@ -484,8 +485,11 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
     bday = birthday_hint(str(person, "birthday"), today);
     eval = evaluation_context(ctx, facts);
     salutation_greeting(person, hour, line, sizeof line);
+    /* the purposes a desk meets; contact_policy stays the sales verdicts for older clients */
+    sales = contact_section(facts, "sales", r, req->lang);
     /* the greeting speaks the customer's language; everything else the staff's (req->lang) */
-    out = json_pack("{s:s, s:O, s:o, s:O, s:o, s:o, s:o, s:o, s:o, s:O, s:o, s:o, s:o, s:o}",
+    out = json_pack("{s:s, s:O, s:o, s:O, s:o, s:o, s:o, s:o, s:o, s:O, s:o, s:o, s:o, s:O,"
+                    " s:{s:o, s:o}}",
                     "greeting", line, "language", json_object_get(person, "language"),
                     "recognized_by", recognized, "customer", person, "birthday", bday, "vehicle", vehicle,
                     "relationship", relationship_section(ctx, today), "household",
@@ -493,8 +497,9 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
                     fleets_section(ctx, today, r, req->lang), "touchpoints",
                     json_object_get(ctx, "touchpoints"), "journey", journey, "alerts",
                     alerts_section(eval, bday, r, req->lang), "potential",
-                    potential_section(eval, r, req->lang), "contact_policy",
-                    contact_section(facts, r, req->lang));
+                    potential_section(eval, r, req->lang), "contact_policy", sales,
+                    "contact_policy_by_purpose", "sales", sales, "service",
+                    contact_section(facts, "service", r, req->lang));
     json_decref(eval);
     json_decref(facts);
     json_decref(ctx);

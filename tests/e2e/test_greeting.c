@@ -375,6 +375,35 @@ START_TEST(cards_stay_bounded_on_a_2000_car_fleet)
 }
 END_TEST
 
+static int
+has_reason(const json_t *policy, const char *code)
+{
+    json_t *r;
+    size_t i;
+    json_array_foreach(json_object_get(policy, "reasons"), i, r)
+        if (!strcmp(sget(r, "code"), code))
+            return 1;
+    return 0;
+}
+
+/* Becker's poor visit and open complaint quiet sales, not the service reminder. */
+START_TEST(contact_policy_per_purpose_quiets_sales_only)
+{
+    json_t *c = card("plate=M-JB%201187"), *by = json_object_get(c, "contact_policy_by_purpose");
+    json_t *sales = json_object_get(json_object_get(by, "sales"), "phone");
+    json_t *service = json_object_get(json_object_get(by, "service"), "phone");
+
+    ck_assert(json_equal(json_object_get(c, "contact_policy"), json_object_get(by, "sales")));
+    ck_assert_str_eq(sget(sales, "purpose"), "sales");
+    ck_assert(!json_is_true(json_object_get(sales, "allowed")));
+    ck_assert(has_reason(sales, "quiet_period"));
+    ck_assert_str_eq(sget(service, "purpose"), "service");
+    ck_assert(!has_reason(service, "quiet_period"));
+    ck_assert(json_is_true(json_object_get(service, "allowed")));
+    json_decref(c);
+}
+END_TEST
+
 START_TEST(poor_visit_behind_many_newer_touchpoints_still_alerts)
 {
     char id[40];
@@ -776,6 +805,7 @@ greeting_suite(void)
     tcase_add_test(tc, driver_of_a_company_car_sees_the_fleet);
     tcase_add_test(tc, poor_visit_behind_many_newer_touchpoints_still_alerts);
     tcase_add_test(tc, cards_stay_bounded_on_a_2000_car_fleet);
+    tcase_add_test(tc, contact_policy_per_purpose_quiets_sales_only);
     tcase_add_test(tc, rules_in_force_are_listed);
     tcase_add_test(tc, complaint_without_follow_up_alerts);
     tcase_add_test(tc, leap_day_birthday_in_a_common_year);
