@@ -28,7 +28,12 @@
 #include "salutation.h"
 
 #define GREETING_TOUCHPOINTS 10 /* shown on the card */
-#define GREETING_DUE_SHOWN 20    /* fleet vehicles listed per company (all are counted) */
+/*
+ * Lists of the card that grow with a fleet or a collector's garage show at
+ * most this many (all are counted): a member's vehicles, a fleet's due
+ * vehicles, the opportunities. A 2,000-car fleet stays a few KB.
+ */
+#define GREETING_LISTED 20
 
 static const char *const lookups[] = { "plate", "vin", "phone", "email", "customer_id",
                                        "vehicle_id", NULL };
@@ -190,7 +195,8 @@ vehicle_brief(const json_t *v, enum lang lang)
                      "summary", line);
 }
 
-/* Household members each with their vehicles (own/household ones they hold). */
+/* Household members each with their vehicles (own/household ones they hold; the first
+ * GREETING_LISTED, all counted in vehicles_count). */
 static json_t *
 household_section(const json_t *ctx, enum lang lang)
 {
@@ -204,13 +210,16 @@ household_section(const json_t *ctx, enum lang lang)
     json_array_foreach(members, i, m)
     {
         json_t *list = json_array();
+        json_int_t count = 0;
         json_array_foreach(json_object_get(ctx, "vehicles"), j, v)
         {
             const char *holder = str(json_object_get(v, "holder"), "customer_id");
-            if (strcmp(str(v, "relation"), "fleet") && holder && !strcmp(holder, str(m, "customer_id")))
+            if (strcmp(str(v, "relation"), "fleet") && holder && !strcmp(holder, str(m, "customer_id")) &&
+                ++count <= GREETING_LISTED)
                 json_array_append_new(list, vehicle_brief(v, lang));
         }
         json_object_set_new(m, "vehicles", list);
+        json_object_set_new(m, "vehicles_count", json_integer(count));
     }
     return out;
 }
@@ -243,7 +252,7 @@ fleets_section(const json_t *ctx, const char *today, const struct rules *r, enum
             } else {
                 msg_format(lang, MSG_DUE_REPLACEMENT, why, sizeof why);
             }
-            if (++count > GREETING_DUE_SHOWN)
+            if (++count > GREETING_LISTED)
                 continue; /* counted, not listed: a 2,000-car fleet stays readable */
             json_t *b = vehicle_brief(v, lang);
             json_object_set_new(b, "why", json_string(why));
@@ -380,16 +389,16 @@ desk_vehicle(struct request *req, const json_t *ctx, const char *id, const char 
     return v;
 }
 
-/* Outbound contact right now, per consent channel, for sales. */
+/* Outbound contact right now, per consent channel, for purpose (pure: the facts are loaded). */
 static json_t *
-contact_section(const json_t *facts, const struct rules *r, enum lang lang)
+contact_section(const json_t *facts, const char *purpose, const struct rules *r, enum lang lang)
 {
     static const char *const channels[] = { "phone", "email", "sms", "post" };
     json_t *out = json_object();
 
     for (size_t i = 0; i < 4; i++)
         json_object_set_new(out, channels[i],
-                            contact_policy_evaluate(facts, channels[i], "sales", r, lang));
+                            contact_policy_evaluate(facts, channels[i], purpose, r, lang));
     return out;
 }
 
@@ -424,6 +433,19 @@ evaluation_context(const json_t *ctx, const json_t *facts)
     return eval;
 }
 
+/* The potential with its best GREETING_LISTED opportunities, all counted in opportunity_count. */
+static json_t *
+potential_section(const json_t *eval, const struct rules *r, enum lang lang)
+{
+    json_t *pot = potential_evaluate(eval, r, lang), *opps = json_object_get(pot, "opportunities");
+    size_t n = json_array_size(opps);
+
+    while (json_array_size(opps) > GREETING_LISTED) /* sorted best first */
+        json_array_remove(opps, json_array_size(opps) - 1);
+    json_object_set_new(pot, "opportunity_count", json_integer((json_int_t)n));
+    return pot;
+}
+
 /* Local date and hour of the desk (TZ is set at start from --timezone). */
 static void
 local_now(char today[11], int *hour)
@@ -443,6 +465,7 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
     const struct rules *r = rules_current();
     struct problem *p = &res->problem;
     json_t *ctx = NULL, *person, *bday, *vehicle = NULL, *journey = NULL, *facts = NULL, *eval, *out;
+    json_t *sales;
     char today[11], line[512];
     int hour;
 
@@ -462,8 +485,11 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
     bday = birthday_hint(str(person, "birthday"), today);
     eval = evaluation_context(ctx, facts);
     salutation_greeting(person, hour, line, sizeof line);
+    /* the purposes a desk meets; contact_policy stays the sales verdicts for older clients */
+    sales = contact_section(facts, "sales", r, req->lang);
     /* the greeting speaks the customer's language; everything else the staff's (req->lang) */
-    out = json_pack("{s:s, s:O, s:o, s:O, s:o, s:o, s:o, s:o, s:o, s:O, s:o, s:o, s:o, s:o}",
+    out = json_pack("{s:s, s:O, s:o, s:O, s:o, s:o, s:o, s:o, s:o, s:O, s:o, s:o, s:o, s:O,"
+                    " s:{s:o, s:o}}",
                     "greeting", line, "language", json_object_get(person, "language"),
                     "recognized_by", recognized, "customer", person, "birthday", bday, "vehicle", vehicle,
                     "relationship", relationship_section(ctx, today), "household",
@@ -471,8 +497,9 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
                     fleets_section(ctx, today, r, req->lang), "touchpoints",
                     json_object_get(ctx, "touchpoints"), "journey", journey, "alerts",
                     alerts_section(eval, bday, r, req->lang), "potential",
-                    potential_evaluate(eval, r, req->lang), "contact_policy",
-                    contact_section(facts, r, req->lang));
+                    potential_section(eval, r, req->lang), "contact_policy", sales,
+                    "contact_policy_by_purpose", "sales", sales, "service",
+                    contact_section(facts, "service", r, req->lang));
     json_decref(eval);
     json_decref(facts);
     json_decref(ctx);

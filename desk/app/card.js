@@ -66,8 +66,8 @@ register({
         'pot.risk': 'Risiko',
         'opp.replacement': 'Ersatz', 'opp.lease_end': 'Leasingende', 'opp.household': 'Haushalt', 'opp.fleet': 'Flotte',
         'opp.electric_switch': 'Elektro', 'opp.service': 'Service', 'opp.retention_risk': 'Abwanderungsrisiko',
-        'card.policy': 'Kontaktregeln für Verkauf', 'pol.channel': 'Kanal', 'pol.allowed': 'Erlaubt',
-        'pol.reasons': 'Gründe', 'pol.next': 'Wieder ab', 'pol.yes': 'Ja', 'pol.no': 'Nein',
+        'card.policy': 'Kontaktregeln', 'pol.channel': 'Kanal', 'pol.sales': 'Verkauf',
+        'pol.next': 'Wieder ab {date}', 'pol.yes': 'Ja', 'pol.no': 'Nein',
         'ch.phone': 'Telefon', 'ch.email': 'E-Mail', 'ch.sms': 'SMS', 'ch.post': 'Post',
         'choose.title': 'Mehrere Kunden passen – wer steht vor Ihnen?',
         'choose.born': 'geb. {date}', 'choose.household': 'Haushalt {name}',
@@ -123,8 +123,8 @@ register({
         'pot.risk': 'Risk',
         'opp.replacement': 'Replacement', 'opp.lease_end': 'Lease end', 'opp.household': 'Household', 'opp.fleet': 'Fleet',
         'opp.electric_switch': 'Electric', 'opp.service': 'Service', 'opp.retention_risk': 'Retention risk',
-        'card.policy': 'Contact policy for sales', 'pol.channel': 'Channel', 'pol.allowed': 'Allowed',
-        'pol.reasons': 'Reasons', 'pol.next': 'Again from', 'pol.yes': 'Yes', 'pol.no': 'No',
+        'card.policy': 'Contact policy', 'pol.channel': 'Channel', 'pol.sales': 'Sales',
+        'pol.next': 'Again from {date}', 'pol.yes': 'Yes', 'pol.no': 'No',
         'ch.phone': 'Phone', 'ch.email': 'E-mail', 'ch.sms': 'SMS', 'ch.post': 'Post',
         'choose.title': 'Several customers match – who is in front of you?',
         'choose.born': 'born {date}', 'choose.household': 'household {name}',
@@ -211,7 +211,7 @@ export function renderCard(g, o) {
     const contact = [c.address?.city, c.phones?.[0]?.number, c.emails?.[0]?.address].filter(Boolean).join(' · ');
     const name = c.kind === 'company' ? c.company_name : [c.title, c.given_name, c.family_name].filter(Boolean).join(' ');
     const left = h('div', { class: 'col' }, vehicle(g), household(g), fleets(g.fleets));
-    const right = h('div', { class: 'col' }, relationship(g), potential(g.potential), journey(g.journey), policy(g.contact_policy));
+    const right = h('div', { class: 'col' }, relationship(g), potential(g.potential), journey(g.journey), policy(g.contact_policy_by_purpose));
     return h('article', { class: 'card', 'aria-labelledby': 'card-greeting', 'data-testid': 'card', 'data-customer-id': c.id },
         h('header', { class: 'card-head' },
             g.recognized_by.by === 'customer_id' ? null
@@ -375,18 +375,20 @@ function potential(p) {
             : h('p', { class: 'muted' }, t('pot.none')));
 }
 
-/** @param {Greeting['contact_policy']} cp */
-function policy(cp) {
-    const rows = /** @type {const} */ (['phone', 'email', 'sms', 'post']).map((ch) => {
-        const p = cp[ch];
-        return h('tr', { class: p.allowed ? 'ok' : 'no' },
-            h('th', { scope: 'row' }, t('ch.' + ch)),
-            h('td', null, icon(p.allowed ? 'ok' : 'no'), t(p.allowed ? 'pol.yes' : 'pol.no')),
-            h('td', null, p.reasons.length ? h('ul', { class: 'plain' }, p.reasons.map((r) => h('li', null, r.detail))) : ''),
-            h('td', null, p.next_allowed_at ? formatDate(p.next_allowed_at, { time: true }) : ''));
-    });
+/** A column per purpose the desk meets. @param {Greeting['contact_policy_by_purpose']} by */
+function policy(by) {
+    const purposes = /** @type {const} */ (['sales', 'service']);
+    const rows = /** @type {const} */ (['phone', 'email', 'sms', 'post']).map((ch) => h('tr', null,
+        h('th', { scope: 'row' }, t('ch.' + ch)),
+        purposes.map((pu) => {
+            const p = by[pu][ch];
+            return h('td', { class: p.allowed ? 'ok' : 'no' },
+                h('b', null, icon(p.allowed ? 'ok' : 'no'), t(p.allowed ? 'pol.yes' : 'pol.no')),
+                p.reasons.length ? h('ul', { class: 'plain' }, p.reasons.map((r) => h('li', null, r.detail))) : '',
+                p.next_allowed_at ? h('p', { class: 'muted' }, t('pol.next', { date: formatDate(p.next_allowed_at, { time: true }) })) : '');
+        })));
     return panel(t('card.policy'), h('table', { class: 'policy' },
-        h('thead', null, h('tr', null, ['pol.channel', 'pol.allowed', 'pol.reasons', 'pol.next'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('thead', null, h('tr', null, ['pol.channel', 'pol.sales', 'opp.service'].map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', null, rows)));
 }
 

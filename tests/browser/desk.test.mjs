@@ -270,6 +270,11 @@ deskTest('nobody has the plate: the page says so; only a manager is offered to c
 deskTest('log a visit on Jonas Becker\'s card: it shows on the card at once, without a reload', async (page) => {
     await signIn(page, keys.desk);
     await typeAndEnter(page, 'M-JB 1187');
+    // his complaint quiets sales, not service: a column per purpose
+    const phone = page.locator('table.policy tbody tr').first().locator('td');
+    assert.match(await text(phone.nth(0)), /Nein.*Ruhezeit|Nein/s);
+    assert.match(await text(phone.nth(1)), /\bJa\b/);
+    assert.doesNotMatch(await text(phone.nth(1)), /Nein/);
     const form = page.getByRole('form', { name: 'Besuch erfassen' });
     assert.match(await text(form), /Erfasst von Anna Berger/);
     await form.getByLabel('Art', { exact: true }).selectOption('service_visit');

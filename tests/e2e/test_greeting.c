@@ -271,6 +271,139 @@ START_TEST(driver_of_a_company_car_sees_the_fleet)
 }
 END_TEST
 
+/* Bytes of the card's body as served, and the card. */
+static json_t *
+card_sized(const char *query, size_t *bytes)
+{
+    struct reply r;
+    json_t *j;
+
+    http_get(pathf("/v1/greeting?%s", query), &r);
+    assert_json(&r, 200);
+    *bytes = r.body_len;
+    j = json_incref(r.json);
+    reply_free(&r);
+    return j;
+}
+
+/* No list of the card grows with a fleet: a few listed, all counted. */
+static void
+assert_bounded(const json_t *c, size_t bytes)
+{
+    json_t *pot = json_object_get(c, "potential"), *f, *m;
+    size_t i;
+
+    ck_assert_msg(bytes < 64 * 1024, "card of %zu bytes", bytes);
+    ck_assert_int_le(json_array_size(json_object_get(pot, "opportunities")), 20);
+    ck_assert_int_ge(json_integer_value(json_object_get(pot, "opportunity_count")),
+                     (json_int_t)json_array_size(json_object_get(pot, "opportunities")));
+    json_array_foreach(json_object_get(c, "fleets"), i, f)
+        ck_assert_int_le(json_array_size(json_object_get(f, "due")), 20);
+    json_array_foreach(json_object_get(json_object_get(c, "household"), "members"), i, m)
+        ck_assert_int_le(json_array_size(json_object_get(m, "vehicles")), 20);
+    ck_assert_int_le(json_array_size(json_object_get(c, "touchpoints")), 10);
+}
+
+/* One import: a company with 2,000 old pool cars, a fleet manager, and a household member owning 50. */
+START_TEST(cards_stay_bounded_on_a_2000_car_fleet)
+{
+    char t[32], pl[3];
+    size_t cap = 2200 * 200, len = 0, bytes;
+    char *body = malloc(cap), company[40], manager[40];
+    json_t *c, *fleet, *m;
+    struct reply r;
+    size_t i;
+
+    snprintf(t, sizeof t, "%s", uniq("F"));
+    snprintf(pl, sizeof pl, "%.2s", uniq_letters()); /* "HB-" is not in the demo data */
+#define LINE(...) len += (size_t)snprintf(body + len, cap - len, __VA_ARGS__)
+    LINE("{\"type\":\"customer\",\"external_ref\":{\"system\":\"b\",\"id\":\"%s-C\"},"
+         "\"kind\":\"company\",\"company_name\":\"Flotte %s\"}\n", t, t);
+    LINE("{\"type\":\"customer\",\"external_ref\":{\"system\":\"b\",\"id\":\"%s-M\"},"
+         "\"kind\":\"person\",\"family_name\":\"Flottner\"}\n", t);
+    LINE("{\"type\":\"customer\",\"external_ref\":{\"system\":\"b\",\"id\":\"%s-P\"},"
+         "\"kind\":\"person\",\"family_name\":\"Sammler\"}\n", t);
+    LINE("{\"type\":\"household\",\"external_ref\":{\"system\":\"b\",\"id\":\"%s-H\"},\"name\":\"H\"}\n", t);
+    LINE("{\"type\":\"membership\",\"household\":{\"system\":\"b\",\"id\":\"%s-H\"},"
+         "\"customer\":{\"system\":\"b\",\"id\":\"%s-M\"},\"role\":\"head\"}\n", t, t);
+    LINE("{\"type\":\"membership\",\"household\":{\"system\":\"b\",\"id\":\"%s-H\"},"
+         "\"customer\":{\"system\":\"b\",\"id\":\"%s-P\"},\"role\":\"partner\"}\n", t, t);
+    LINE("{\"type\":\"company_person\",\"company\":{\"system\":\"b\",\"id\":\"%s-C\"},"
+         "\"person\":{\"system\":\"b\",\"id\":\"%s-M\"},\"roles\":[\"fleet_manager\"]}\n", t, t);
+    for (i = 0; i < 2050; i++)
+        LINE("{\"type\":\"vehicle\",\"external_ref\":{\"system\":\"b\",\"id\":\"%s-V%zu\"},"
+             "\"make\":\"VW\",\"model\":\"Caddy\",\"model_year\":2015,\"plate\":\"HB-%s %zu\","
+             "\"owner\":{\"system\":\"b\",\"id\":\"%s-%s\"}}\n",
+             t, i, pl, i + 1, t, i < 2000 ? "C" : "P");
+#undef LINE
+    http("POST", "/v1/import", "application/x-ndjson", body, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
+    free(body);
+
+    /* a pool car: owned by the company, driven by nobody, so its card is the company's */
+    c = card_sized(pathf("plate=HB-%s%%207", pl), &bytes);
+    ck_assert_str_eq(sget(json_object_get(c, "customer"), "kind"), "company");
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "plate"), pathf("HB-%s 7", pl));
+    assert_bounded(c, bytes);
+    ck_assert_int_ge(json_integer_value(json_object_get(json_object_get(c, "potential"),
+                                                        "opportunity_count")), 2000);
+    snprintf(company, sizeof company, "%s", sget(json_object_get(c, "customer"), "id"));
+    json_decref(c);
+
+    c = card_sized(pathf("customer_id=%s", company), &bytes);
+    assert_bounded(c, bytes);
+    ck_assert_int_ge(json_integer_value(json_object_get(json_object_get(c, "potential"),
+                                                        "opportunity_count")), 2000);
+    json_decref(c);
+
+    /* the fleet manager: the fleet's due cars, and the partner's 50 cars in the household */
+    c = card_sized(pathf("plate=HB-%s%%202001", pl), &bytes); /* the partner's */
+    snprintf(manager, sizeof manager, "%s", sget(json_array_get(json_object_get(
+        json_object_get(c, "household"), "members"), 0), "customer_id"));
+    assert_bounded(c, bytes);
+    json_decref(c);
+    c = card_sized(pathf("customer_id=%s", manager), &bytes);
+    assert_bounded(c, bytes);
+    fleet = json_array_get(json_object_get(c, "fleets"), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(fleet, "fleet_size")), 2000);
+    ck_assert_int_eq(json_integer_value(json_object_get(fleet, "due_count")), 2000);
+    m = json_array_get(json_object_get(json_object_get(c, "household"), "members"), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(m, "vehicle_count")), 50);
+    ck_assert_int_eq(json_array_size(json_object_get(m, "vehicles")), 20);
+    json_decref(c);
+}
+END_TEST
+
+static int
+has_reason(const json_t *policy, const char *code)
+{
+    json_t *r;
+    size_t i;
+    json_array_foreach(json_object_get(policy, "reasons"), i, r)
+        if (!strcmp(sget(r, "code"), code))
+            return 1;
+    return 0;
+}
+
+/* Becker's poor visit and open complaint quiet sales, not the service reminder. */
+START_TEST(contact_policy_per_purpose_quiets_sales_only)
+{
+    json_t *c = card("plate=M-JB%201187"), *by = json_object_get(c, "contact_policy_by_purpose");
+    json_t *sales = json_object_get(json_object_get(by, "sales"), "phone");
+    json_t *service = json_object_get(json_object_get(by, "service"), "phone");
+
+    ck_assert(json_equal(json_object_get(c, "contact_policy"), json_object_get(by, "sales")));
+    ck_assert_str_eq(sget(sales, "purpose"), "sales");
+    ck_assert(!json_is_true(json_object_get(sales, "allowed")));
+    ck_assert(has_reason(sales, "quiet_period"));
+    ck_assert_str_eq(sget(service, "purpose"), "service");
+    ck_assert(!has_reason(service, "quiet_period"));
+    ck_assert(json_is_true(json_object_get(service, "allowed")));
+    json_decref(c);
+}
+END_TEST
+
 START_TEST(poor_visit_behind_many_newer_touchpoints_still_alerts)
 {
     char id[40];
@@ -671,6 +804,8 @@ greeting_suite(void)
     tcase_add_test(tc, two_active_cars_with_one_plate_are_300);
     tcase_add_test(tc, driver_of_a_company_car_sees_the_fleet);
     tcase_add_test(tc, poor_visit_behind_many_newer_touchpoints_still_alerts);
+    tcase_add_test(tc, cards_stay_bounded_on_a_2000_car_fleet);
+    tcase_add_test(tc, contact_policy_per_purpose_quiets_sales_only);
     tcase_add_test(tc, rules_in_force_are_listed);
     tcase_add_test(tc, complaint_without_follow_up_alerts);
     tcase_add_test(tc, leap_day_birthday_in_a_common_year);
