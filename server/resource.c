@@ -344,10 +344,11 @@ out:
 static int
 customer_capture(const char *pattern, size_t i)
 {
-    static const char prefix[] = "/v1/customers/{";
+    static const char prefix[] = "/v1/customers"; /* then "/{": a customer's own route */
     const char *c = pattern;
 
-    if (!strncmp(pattern, prefix, sizeof prefix - 1))
+    if (!strncmp(pattern, prefix, sizeof prefix - 1) &&
+        !strncmp(pattern + sizeof prefix - 1, "/{", 2))
         return 1;
     for (size_t k = 0; (c = strchr(c, '{')); c++, k++)
         if (k == i)
