@@ -146,7 +146,7 @@ check_when(const struct field *f, int datetime, long day, time_t t, struct probl
     char at[UTIL_TIME_LEN + 1], plus[48];
 
     if (f->min > 0 && (datetime ? t < (time_t)floor_day * 86400 : day < floor_day)) {
-        problem_add_field(p, f->name, "is too early: must be %04d-01-01 or later", (int)f->min);
+        problem_add_implausible(p, f->name, "is too early: must be %04d-01-01 or later", (int)f->min);
         return;
     }
     if (!(f->flags & FIELD_PAST))
@@ -154,13 +154,13 @@ check_when(const struct field *f, int datetime, long day, time_t t, struct probl
     allowance_text((long)f->max, plus, sizeof plus);
     if (datetime && t > limit) {
         util_format_time(limit, at);
-        problem_add_field(p, f->name,
-                          "is in the future: must be %s or earlier (the server's clock%s)", at,
-                          plus);
+        problem_add_implausible(p, f->name,
+                                "is in the future: must be %s or earlier (the server's clock%s)",
+                                at, plus);
     } else if (!datetime && day > (long)(limit / 86400)) {
         datetime_format_date((long)(limit / 86400), at);
-        problem_add_field(p, f->name, "is in the future: must be %s or earlier (today%s, UTC)", at,
-                          plus);
+        problem_add_implausible(p, f->name,
+                                "is in the future: must be %s or earlier (today%s, UTC)", at, plus);
     }
 }
 
@@ -300,6 +300,11 @@ jsonx_fail_fields(struct problem *p, size_t before)
 
     if (k <= before)
         return 0;
+    if (p->implausible == k) {
+        problem_set(p, PROBLEM_IMPLAUSIBLE, "%zu value%s cannot be true: see errors", k,
+                    k == 1 ? "" : "s");
+        return -1;
+    }
     problem_set(p, PROBLEM_VALIDATION, "%zu field%s invalid: see errors", k, k == 1 ? " is" : "s are");
     return -1;
 }

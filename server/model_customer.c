@@ -66,12 +66,17 @@ check_number(const char *s, int in_object, const char *fname, char *out, size_t 
 {
     const char *why = "not a number";
     char field[80];
+    const char *bad = jsonx_text_error(s, 254, 0);
 
-    if (!jsonx_text_error(s, 254, 0) && phone_parse_default(s, out, outsz, &why) == 0)
-        return 0;
     snprintf(field, sizeof field, "%s%s", fname, in_object ? ".number" : "");
-    problem_add_field(p, field, "is not a valid phone number for region %s (%s)", phone_region(),
-                      why);
+    if (bad) {
+        problem_add_field(p, field, "%s", bad);
+        return -1;
+    }
+    if (phone_parse_default(s, out, outsz, &why) == 0)
+        return 0;
+    problem_add_implausible(p, field, "is not a valid phone number for region %s (%s)",
+                            phone_region(), why);
     return -1;
 }
 

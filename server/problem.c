@@ -33,6 +33,7 @@ static const struct {
     [PROBLEM_TOO_LARGE] = { 413, "payload-too-large", "The body is too large" },
     [PROBLEM_UNSUPPORTED_MEDIA] = { 415, "unsupported-media-type", "Unsupported content type" },
     [PROBLEM_UNPROCESSABLE] = { 422, "unprocessable", "A reference cannot be resolved" },
+    [PROBLEM_IMPLAUSIBLE] = { 422, "implausible", "Some values cannot be true" },
     [PROBLEM_KEY_REUSED] = { 422, "idempotency-key-reused",
                              "The Idempotency-Key belongs to another request" },
     [PROBLEM_IMPORT_REJECTED] = { 422, "import-rejected",
@@ -108,21 +109,43 @@ problem_set_localized(struct problem *p, enum problem_code code, const char *det
     p->localized = 1;
 }
 
-void
-problem_add_field(struct problem *p, const char *field, const char *fmt, ...)
+static void
+add_field(struct problem *p, const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void
+add_field(struct problem *p, const char *field, const char *fmt, va_list ap)
 {
     char msg[256], name[256];
-    va_list ap;
 
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     snprintf(name, sizeof name, "%s", field);
     utf8_clean(msg);
     utf8_clean(name);
     if (!p->errors)
         p->errors = json_array();
     json_array_append_new(p->errors, json_pack("{s:s, s:s}", "field", name, "message", msg));
+}
+
+void
+problem_add_field(struct problem *p, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    add_field(p, field, fmt, ap);
+    va_end(ap);
+}
+
+void
+problem_add_implausible(struct problem *p, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    add_field(p, field, fmt, ap);
+    va_end(ap);
+    p->implausible++;
 }
 
 size_t
@@ -195,6 +218,7 @@ problem_release(struct problem *p)
     json_decref(p->errors);
     json_decref(p->extra);
     p->errors = p->extra = NULL;
+    p->implausible = 0;
     p->code = PROBLEM_NONE;
     p->localized = 0;
     p->detail[0] = '\0';

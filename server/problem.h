@@ -27,6 +27,7 @@ enum problem_code {
     PROBLEM_TOO_LARGE,          /* 413 */
     PROBLEM_UNSUPPORTED_MEDIA,  /* 415 */
     PROBLEM_UNPROCESSABLE,      /* 422: a reference points nowhere or to the wrong kind */
+    PROBLEM_IMPLAUSIBLE,        /* 422: well-formed values that cannot be true; errors[] says which */
     PROBLEM_KEY_REUSED,         /* 422: Idempotency-Key already used for another request */
     PROBLEM_IMPORT_REJECTED,    /* 422: an atomic import had line errors; nothing was written */
     PROBLEM_RATE_LIMITED,       /* 429 + Retry-After: the key's --rate-limit is used up */
@@ -42,6 +43,7 @@ struct problem {
     enum problem_code code;
     char detail[PROBLEM_DETAIL_MAX];
     json_t *errors;         /* array of {field, message}, or NULL */
+    size_t implausible;     /* how many of errors[] are values that cannot be true */
     json_t *extra;          /* object of extension members, or NULL */
     const char *request_id; /* borrowed; for internal errors */
     enum lang lang;         /* the staff's language (Accept-Language), for localized details */
@@ -61,6 +63,15 @@ void problem_set_localized(struct problem *p, enum problem_code code, const char
 
 /* Append {field, message} to errors[]. */
 void problem_add_field(struct problem *p, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Append {field, message} for a value that is well-formed but cannot be
+ * true (a date ten years ahead, a phone number its numbering plan does not
+ * have). When every field error is of this kind, the answer is 422
+ * implausible rather than 400 validation (jsonx_fail_fields).
+ */
+void problem_add_implausible(struct problem *p, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Number of field errors collected so far. */

@@ -387,16 +387,16 @@ START_TEST(implausible_dates_are_error_lines)
     ck_assert_int_eq(total(rep, "errors"), 3);
     assert_outcome(rep, 2, "created");
     assert_outcome(rep, 5, "created");
-    assert_line_problem(rep, 1, 400, "validation");
+    assert_line_problem(rep, 1, 422, "implausible");
     pr = json_object_get(item(rep, 1), "problem");
     ck_assert_str_eq(sget(json_array_get(json_object_get(pr, "errors"), 0), "field"), "birthday");
     ck_assert_str_eq(sget(json_array_get(json_object_get(pr, "errors"), 0), "message"),
                      "is too early: must be 1900-01-01 or later");
-    assert_line_problem(rep, 3, 400, "validation");
+    assert_line_problem(rep, 3, 422, "implausible");
     pr = json_object_get(item(rep, 3), "problem");
     ck_assert_str_eq(sget(json_array_get(json_object_get(pr, "errors"), 0), "field"),
                      "first_registration");
-    assert_line_problem(rep, 4, 400, "validation");
+    assert_line_problem(rep, 4, 422, "implausible");
     pr = json_object_get(item(rep, 4), "problem");
     ck_assert_str_eq(sget(json_array_get(json_object_get(pr, "errors"), 0), "field"), "occurred_at");
     assert_no_ref("customers", pathf("D-%s", t));

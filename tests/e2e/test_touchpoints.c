@@ -310,37 +310,38 @@ END_TEST
 static const struct {
     const char *body;
     const char *field;
+    int implausible; /* 422 implausible, not 400 validation */
 } invalid[] = {
 #define TP "\"customer_id\":\"CUST\",\"kind\":\"survey\",\"channel\":\"app\""
-    { "{" TP ",\"satisfaction\":1.5}", "satisfaction" },
-    { "{" TP ",\"satisfaction\":-0.1}", "satisfaction" },
-    { "{" TP ",\"satisfaction\":\"high\"}", "satisfaction" },
-    { "{" TP ",\"nps\":11}", "nps" },
-    { "{" TP ",\"nps\":3.5}", "nps" },
-    { "{" TP ",\"nps\":-1}", "nps" },
-    { "{" TP ",\"nps\":\"9\"}", "nps" },
-    { "{" TP ",\"direction\":\"sideways\"}", "direction" },
-    { "{" TP ",\"purpose\":\"gossip\"}", "purpose" },
-    { "{" TP ",\"department\":\"hr\"}", "department" },
-    { "{" TP ",\"occurred_at\":\"yesterday\"}", "occurred_at" },
-    { "{" TP ",\"occurred_at\":\"2026-03-10 14:30:00\"}", "occurred_at" },
-    { "{" TP ",\"occurred_at\":\"2026-02-30T10:00:00Z\"}", "occurred_at" },
-    { "{" TP ",\"occurred_at\":\"2036-03-10T10:00:00Z\"}", "occurred_at" },
-    { "{" TP ",\"occurred_at\":\"1899-12-31T10:00:00Z\"}", "occurred_at" },
-    { "{" TP ",\"occurred_at\":\"1990-01-01T00:59:59+01:00\"}", "occurred_at" },
-    { "{" TP ",\"journey_id\":\"journey-1\"}", "journey_id" },
-    { "{" TP ",\"vehicle_id\":\"car-1\"}", "vehicle_id" },
-    { "{" TP ",\"follow_up\":\"call back\"}", "follow_up" },
-    { "{" TP ",\"follow_up\":{}}", "follow_up" },
-    { "{" TP ",\"follow_up\":{\"text\":\"x\",\"done\":\"yes\"}}", "follow_up" },
-    { "{" TP ",\"follow_up\":{\"text\":\"x\",\"due\":\"2026-01-01\"}}", "follow_up" },
-    { "{" TP ",\"follow_up\":{\"text\":\"\"}}", "follow_up" },
-    { "{" TP ",\"staff\":\"\"}", "staff" },
-    { "{" TP ",\"created_at\":\"2026-01-01T00:00:00Z\"}", "created_at" },
-    { "{\"customer_id\":\"CUST\",\"kind\":\"fax\",\"channel\":\"app\"}", "kind" },
-    { "{\"customer_id\":\"CUST\",\"kind\":\"survey\",\"channel\":\"pigeon\"}", "channel" },
-    { "{\"customer_id\":\"CUST\",\"channel\":\"app\"}", "kind" },
-    { "{\"customer_id\":\"CUST\",\"kind\":\"survey\"}", "channel" },
+    { "{" TP ",\"satisfaction\":1.5}", "satisfaction", 0 },
+    { "{" TP ",\"satisfaction\":-0.1}", "satisfaction", 0 },
+    { "{" TP ",\"satisfaction\":\"high\"}", "satisfaction", 0 },
+    { "{" TP ",\"nps\":11}", "nps", 0 },
+    { "{" TP ",\"nps\":3.5}", "nps", 0 },
+    { "{" TP ",\"nps\":-1}", "nps", 0 },
+    { "{" TP ",\"nps\":\"9\"}", "nps", 0 },
+    { "{" TP ",\"direction\":\"sideways\"}", "direction", 0 },
+    { "{" TP ",\"purpose\":\"gossip\"}", "purpose", 0 },
+    { "{" TP ",\"department\":\"hr\"}", "department", 0 },
+    { "{" TP ",\"occurred_at\":\"yesterday\"}", "occurred_at", 0 },
+    { "{" TP ",\"occurred_at\":\"2026-03-10 14:30:00\"}", "occurred_at", 0 },
+    { "{" TP ",\"occurred_at\":\"2026-02-30T10:00:00Z\"}", "occurred_at", 0 },
+    { "{" TP ",\"occurred_at\":\"2036-03-10T10:00:00Z\"}", "occurred_at", 1 },
+    { "{" TP ",\"occurred_at\":\"1899-12-31T10:00:00Z\"}", "occurred_at", 1 },
+    { "{" TP ",\"occurred_at\":\"1990-01-01T00:59:59+01:00\"}", "occurred_at", 1 },
+    { "{" TP ",\"journey_id\":\"journey-1\"}", "journey_id", 0 },
+    { "{" TP ",\"vehicle_id\":\"car-1\"}", "vehicle_id", 0 },
+    { "{" TP ",\"follow_up\":\"call back\"}", "follow_up", 0 },
+    { "{" TP ",\"follow_up\":{}}", "follow_up", 0 },
+    { "{" TP ",\"follow_up\":{\"text\":\"x\",\"done\":\"yes\"}}", "follow_up", 0 },
+    { "{" TP ",\"follow_up\":{\"text\":\"x\",\"due\":\"2026-01-01\"}}", "follow_up", 0 },
+    { "{" TP ",\"follow_up\":{\"text\":\"\"}}", "follow_up", 0 },
+    { "{" TP ",\"staff\":\"\"}", "staff", 0 },
+    { "{" TP ",\"created_at\":\"2026-01-01T00:00:00Z\"}", "created_at", 0 },
+    { "{\"customer_id\":\"CUST\",\"kind\":\"fax\",\"channel\":\"app\"}", "kind", 0 },
+    { "{\"customer_id\":\"CUST\",\"kind\":\"survey\",\"channel\":\"pigeon\"}", "channel", 0 },
+    { "{\"customer_id\":\"CUST\",\"channel\":\"app\"}", "kind", 0 },
+    { "{\"customer_id\":\"CUST\",\"kind\":\"survey\"}", "channel", 0 },
 #undef TP
 };
 
@@ -352,7 +353,10 @@ START_TEST(invalid_touchpoint_is_refused)
     new_customer(cust);
     with_customer(body, sizeof body, invalid[_i].body, cust);
     http_json("POST", "/v1/touchpoints", body, &r);
-    assert_problem(&r, 400, "validation");
+    if (invalid[_i].implausible)
+        assert_problem(&r, 422, "implausible");
+    else
+        assert_problem(&r, 400, "validation");
     assert_field_error(&r, invalid[_i].field);
     ck_assert_ptr_null(r.location);
     reply_free(&r);
@@ -381,7 +385,7 @@ START_TEST(occurred_at_must_have_happened)
     http_json("POST", "/v1/touchpoints",
               pathf("{\"customer_id\":\"%s\",\"kind\":\"showroom_visit\",\"channel\":\"in_person\","
                     "\"occurred_at\":\"%s\"}", cust, late), &r);
-    assert_problem(&r, 400, "validation");
+    assert_problem(&r, 422, "implausible");
     assert_field_error(&r, "occurred_at");
     ck_assert_msg(strstr(r.body, "is in the future: must be ") &&
                       strstr(r.body, "or earlier (the server's clock plus 5 minutes)"),
@@ -390,7 +394,7 @@ START_TEST(occurred_at_must_have_happened)
     http_json("POST", "/v1/touchpoints",
               pathf("{\"customer_id\":\"%s\",\"kind\":\"showroom_visit\",\"channel\":\"in_person\","
                     "\"occurred_at\":\"1899-06-01T10:00:00Z\"}", cust), &r);
-    assert_problem(&r, 400, "validation");
+    assert_problem(&r, 422, "implausible");
     ck_assert_msg(strstr(r.body, "is too early: must be 1990-01-01 or later"), "%s", r.body);
     reply_free(&r);
     ck_assert_int_eq(count_for(cust), 2);

@@ -301,43 +301,44 @@ END_TEST
 static const struct {
     const char *body;
     const char *field;
+    int implausible; /* 422 implausible, not 400 validation */
 } invalid[] = {
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W38652I\"}", "vin" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W38652O\"}", "vin" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W38652Q\"}", "vin" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W38652\"}", "vin" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W3865200\"}", "vin" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":12345678901234567}", "vin" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\"}", "plate" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":null,\"vin\":null}", "plate" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"!!\"}", "plate" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"powertrain\":\"steam\"}", "powertrain" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"acquisition\":\"stolen\"}", "acquisition" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"status\":\"lost\"}", "status" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"model_year\":1800}", "model_year" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"model_year\":\"2020\"}", "model_year" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"mileage_km\":-1}", "mileage_km" },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W38652I\"}", "vin", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W38652O\"}", "vin", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W38652Q\"}", "vin", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W38652\"}", "vin", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":\"WVWZZZ1JZ3W3865200\"}", "vin", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"vin\":12345678901234567}", "vin", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\"}", "plate", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":null,\"vin\":null}", "plate", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"!!\"}", "plate", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"powertrain\":\"steam\"}", "powertrain", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"acquisition\":\"stolen\"}", "acquisition", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"status\":\"lost\"}", "status", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"model_year\":1800}", "model_year", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"model_year\":\"2020\"}", "model_year", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"mileage_km\":-1}", "mileage_km", 0 },
     { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"mileage_at\":\"2026-01-01\"}",
-      "mileage_at" },
+      "mileage_at", 0 },
     { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"first_registration\":\"2020-13-01\"}",
-      "first_registration" },
+      "first_registration", 0 },
     /* dates that cannot be true */
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"first_registration\":\"2099-05-01\"}", "first_registration" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"first_registration\":\"1899-12-31\"}", "first_registration" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"mileage_km\":5000,\"mileage_at\":\"2099-01-01\"}", "mileage_at" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"last_service_at\":\"2099-01-01\"}", "last_service_at" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"lease_end\":\"1899-12-31\"}", "lease_end" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"next_service_due\":\"1066-10-14\"}", "next_service_due" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"acquired_at\":\"1899-01-01\"}", "acquired_at" },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"first_registration\":\"2099-05-01\"}", "first_registration", 1 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"first_registration\":\"1899-12-31\"}", "first_registration", 1 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"mileage_km\":5000,\"mileage_at\":\"2099-01-01\"}", "mileage_at", 1 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"last_service_at\":\"2099-01-01\"}", "last_service_at", 1 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"lease_end\":\"1899-12-31\"}", "lease_end", 1 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"next_service_due\":\"1066-10-14\"}", "next_service_due", 1 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"acquired_at\":\"1899-01-01\"}", "acquired_at", 1 },
     { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"main_driver_id\":\"driver-7\"}",
-      "main_driver_id" },
+      "main_driver_id", 0 },
     { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"plate_normalized\":\"BX1\"}",
-      "plate_normalized" },
-    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"colour\":\"red\"}", "colour" },
-    { "{\"owner_id\":\"OWNER\",\"plate\":\"B X 1\"}", "make" },
+      "plate_normalized", 0 },
+    { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"colour\":\"red\"}", "colour", 0 },
+    { "{\"owner_id\":\"OWNER\",\"plate\":\"B X 1\"}", "make", 0 },
     { "{\"make\":\"VW\",\"owner_id\":\"OWNER\",\"plate\":\"B X 1\",\"external_refs\":[{\"system\":\"DMS\","
       "\"id\":\"1\"}]}",
-      "external_refs[0]" },
+      "external_refs[0]", 0 },
 };
 
 START_TEST(invalid_vehicle_is_refused)
@@ -348,7 +349,10 @@ START_TEST(invalid_vehicle_is_refused)
     new_person(owner);
     subst(body, sizeof body, invalid[_i].body, "OWNER", owner);
     http_json("POST", "/v1/vehicles", body, &r);
-    assert_problem(&r, 400, "validation");
+    if (invalid[_i].implausible)
+        assert_problem(&r, 422, "implausible");
+    else
+        assert_problem(&r, 400, "validation");
     assert_field_error(&r, invalid[_i].field);
     ck_assert_ptr_null(r.location);
     reply_free(&r);
@@ -379,7 +383,7 @@ START_TEST(future_dates_that_may_be_true)
              "\"first_registration\":\"2036-05-01\"}",
              owner);
     http_json("POST", "/v1/vehicles", body, &r);
-    assert_problem(&r, 400, "validation");
+    assert_problem(&r, 422, "implausible");
     ck_assert_str_eq(sget(json_array_get(json_object_get(r.json, "errors"), 0), "field"),
                      "first_registration");
     ck_assert_msg(strstr(sget(json_array_get(json_object_get(r.json, "errors"), 0), "message"),

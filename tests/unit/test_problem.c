@@ -3,10 +3,13 @@
  * invalid UTF-8 byte (a path segment) or a character cut by the detail's
  * length limit becomes '?', and problem_to_json always has type, title,
  * status and detail (tests/fuzz found a 404 rendered without a body).
+ * Field errors are 400 validation, unless every one is a value that
+ * cannot be true: then 422 implausible.
  */
 #include <check.h>
 #include <string.h>
 
+#include "jsonx.h"
 #include "problem.h"
 #include "unit_suites.h"
 
@@ -22,6 +25,31 @@ assert_renders(const struct problem *p)
     ck_assert_str_eq(json_string_value(json_object_get(o, "detail")), p->detail);
     json_decref(o);
 }
+
+/* Only implausible values: 422; any other field error among them: 400 with every error. */
+START_TEST(implausible_alone_is_422_mixed_is_400)
+{
+    struct problem p = { 0 };
+
+    ck_assert_int_eq(jsonx_fail_fields(&p, 0), 0);
+    problem_add_implausible(&p, "birthday", "is too early: must be %d-01-01 or later", 1900);
+    ck_assert_int_eq(jsonx_fail_fields(&p, 0), -1);
+    ck_assert_int_eq(problem_status(p.code), 422);
+    ck_assert_str_eq(problem_slug(p.code), "implausible");
+    ck_assert_str_eq(p.detail, "1 value cannot be true: see errors");
+    problem_add_field(&p, "kind", "is required");
+    ck_assert_int_eq(jsonx_fail_fields(&p, 0), -1);
+    ck_assert_int_eq(problem_status(p.code), 400);
+    ck_assert_str_eq(problem_slug(p.code), "validation");
+    ck_assert_int_eq(problem_field_count(&p), 2);
+    problem_release(&p);
+    ck_assert_uint_eq(p.implausible, 0);
+    problem_add_field(&p, "kind", "is required");
+    ck_assert_int_eq(jsonx_fail_fields(&p, 0), -1);
+    ck_assert_int_eq(problem_status(p.code), 400);
+    problem_release(&p);
+}
+END_TEST
 
 START_TEST(invalid_bytes_become_question_marks)
 {
@@ -88,6 +116,7 @@ problem_suite(void)
     tcase_add_test(tc, invalid_bytes_become_question_marks);
     tcase_add_test(tc, a_character_cut_at_the_limit_is_replaced);
     tcase_add_test(tc, field_errors_keep_invalid_names);
+    tcase_add_test(tc, implausible_alone_is_422_mixed_is_400);
     suite_add_tcase(s, tc);
     return s;
 }
