@@ -45,7 +45,9 @@ void harness_teardown(void);
 
 /*
  * Start s; db NULL = fresh temp file; extra_env "NAME=value" entries or
- * NULL. 2 worker threads, or N with "CRMD_THREADS=N" in extra_env. Unless
+ * NULL. 2 worker threads, or N with "CRMD_THREADS=N" in extra_env;
+ * "JOURNAL_STREAM=stderr" sets JOURNAL_STREAM to the device and inode of
+ * the server's stderr (its log), as systemd does for the journal. Unless
  * s->key is set, first creates an admin API key in the database with
  * `crmd keys create` (s->key, s->auth), which http() then sends.
  */
@@ -142,6 +144,10 @@ const char *new_person_named(const char *family);
  * last (lastsz bytes) unless last is NULL.
  */
 int harness_log_count(const struct server *s, const char *needle, char *last, size_t lastsz);
+/* Lines of the file at path holding needle (0 when it does not exist), the last into last. */
+int harness_file_count(const char *path, const char *needle, char *last, size_t lastsz);
+/* Wait until the file at path has a line holding needle; fails the test after ms milliseconds. */
+void harness_await_file(const char *path, const char *needle, int ms);
 /* Wait until s's log has a line holding needle; fails the test after ms milliseconds. */
 void harness_await_log(const struct server *s, const char *needle, int ms);
 
