@@ -21,8 +21,8 @@
 
 struct server srv;
 
-static double
-now_s(void)
+double
+harness_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -146,11 +146,11 @@ server_start(struct server *s, const char *db, const char *const *extra_env)
         execl(bin, bin, "--port", "0", "--db", s->db, "--threads", threads, (char *)NULL);
         _exit(127);
     }
-    deadline = now_s() + 20;
+    deadline = harness_now() + 20;
     while (!(s->port = read_port(s->log))) {
         int st;
         ck_assert_msg(waitpid(s->pid, &st, WNOHANG) == 0, "crmd exited during start; see %s", s->log);
-        ck_assert_msg(now_s() < deadline, "crmd did not log its port in time");
+        ck_assert_msg(harness_now() < deadline, "crmd did not log its port in time");
         pause_ms(10);
     }
     srv = *s;
@@ -161,7 +161,7 @@ server_start(struct server *s, const char *db, const char *const *extra_env)
         reply_free(&r);
         if (status == 200)
             break;
-        ck_assert_msg(now_s() < deadline, "crmd not ready in time");
+        ck_assert_msg(harness_now() < deadline, "crmd not ready in time");
         pause_ms(10);
     }
 }

@@ -62,6 +62,9 @@ const char *harness_create_key(const char *db, const char *role);
 /* Make key (NULL: a new admin key in s->db) the one s's requests send (s->key, s->auth). */
 void harness_use_key(struct server *s, const char *key);
 
+/* Seconds on the monotonic clock (deadlines, durations). */
+double harness_now(void);
+
 /* SIGTERM, wait; returns the exit status (0 = clean, leak-free under ASan). */
 int server_stop(struct server *s);
 

@@ -25,15 +25,6 @@
 
 #define DRAIN_S 2 /* --drain-seconds of the drain test: long enough to look under load */
 
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Each test starts its own server in a directory made here (harness_teardown removes it). */
 static void
 service_setup(void)
@@ -63,12 +54,12 @@ get_with_id(const char *path, const char *rid)
 static int
 await_exit(double seconds)
 {
-    double deadline = now_s() + seconds;
+    double deadline = harness_now() + seconds;
     int st;
     pid_t w;
 
     while ((w = waitpid(srv.pid, &st, WNOHANG)) == 0 || (w < 0 && errno == EINTR)) {
-        ck_assert_msg(now_s() < deadline, "crmd did not exit within %.0f s", seconds);
+        ck_assert_msg(harness_now() < deadline, "crmd did not exit within %.0f s", seconds);
         struct timespec pause = { 0, 10 * 1000 * 1000 };
         nanosleep(&pause, NULL);
     }
@@ -226,10 +217,10 @@ START_TEST(notify_ready_then_drain_then_stopping)
     long status;
 
     ck_assert_int_eq(kill(srv.pid, SIGTERM), 0);
-    begun = now_s();
+    begun = harness_now();
     deadline = begun + DRAIN_S;
     do { /* the signal is handled at once: the drain begins */
-        ck_assert_msg(now_s() < deadline, "/readyz never answered 503 during the drain");
+        ck_assert_msg(harness_now() < deadline, "/readyz never answered 503 during the drain");
         http_get("/readyz", &r);
         status = r.status;
         if (status != 503)
@@ -240,12 +231,12 @@ START_TEST(notify_ready_then_drain_then_stopping)
     reply_free(&r);
     ck_assert_int_eq(get_with_id("/healthz", "svc-live-in-drain"), 200); /* liveness */
     ck_assert_int_eq(get_with_id("/v1/customers?limit=1", "svc-api-in-drain"), 200);
-    ck_assert_msg(now_s() < deadline, "the checks took longer than the drain; retry");
+    ck_assert_msg(harness_now() < deadline, "the checks took longer than the drain; retry");
     ck_assert_msg(strstr(notify_next(fd), "STOPPING=1\n") != NULL, "no STOPPING=1");
 
     ck_assert_int_eq(await_exit(DRAIN_S + 20), 0);
-    ck_assert_msg(now_s() - begun >= DRAIN_S - 0.1, "stopped after %.2f s, before the drain ended",
-                  now_s() - begun);
+    ck_assert_msg(harness_now() - begun >= DRAIN_S - 0.1, "stopped after %.2f s, before the drain ended",
+                  harness_now() - begun);
     ck_assert_int_eq(harness_log_count(&srv, pathf("draining for %d s", DRAIN_S), NULL, 0), 1);
     close(fd);
 }
@@ -258,10 +249,10 @@ START_TEST(systemd_drains_5_s_by_default_and_a_second_sigterm_cuts_it_short)
 
     ck_assert_int_eq(kill(srv.pid, SIGTERM), 0);
     harness_await_log(&srv, "draining for 5 s (--drain-seconds)", 5000);
-    begun = now_s();
+    begun = harness_now();
     ck_assert_int_eq(kill(srv.pid, SIGTERM), 0);
     ck_assert_int_eq(await_exit(20), 0);
-    ck_assert_msg(now_s() - begun < 4, "the second SIGTERM did not cut the drain short");
+    ck_assert_msg(harness_now() - begun < 4, "the second SIGTERM did not cut the drain short");
     ck_assert_int_eq(harness_log_count(&srv, "during the drain: stopping now", NULL, 0), 1);
     close(fd);
 }
