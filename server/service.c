@@ -15,6 +15,7 @@
 #include "telemetry.h"
 
 static atomic_int draining;
+static atomic_int warned; /* a failed sd_notify was logged */
 
 int
 service_managed(void)
@@ -24,7 +25,7 @@ service_managed(void)
     return s && *s;
 }
 
-/* Send state (newline-separated assignments); a failure is logged, never fatal. */
+/* Send state (newline-separated assignments); a failure is logged once, never fatal. */
 static void notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
@@ -38,7 +39,7 @@ notify(const char *fmt, ...)
     vsnprintf(state, sizeof state, fmt, ap);
     va_end(ap);
     rc = sd_notify(0, state);
-    if (rc < 0)
+    if (rc < 0 && !atomic_exchange(&warned, 1)) /* once: STATUS= comes every few seconds */
         log_warn("sd_notify to NOTIFY_SOCKET failed: %s", strerror(-rc));
 }
 
