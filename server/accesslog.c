@@ -3,6 +3,7 @@
  * accesslog.h). Every string is escaped although http.c checks request
  * ids and methods come from the route table or MHD's parser.
  */
+#define _GNU_SOURCE /* dup3 */
 #include "accesslog.h"
 
 #include <errno.h>
@@ -16,6 +17,10 @@
 
 #define ACCESSLOG_LINE_MAX 768
 
+#define ACCESSLOG_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC)
+#define ACCESSLOG_MODE 0600 /* requests' key ids and addresses: for crmd's user only */
+
+static const char *log_path; /* the file's name (reopened by name), NULL = off or stderr */
 static int log_fd = -1; /* -1 = off */
 static int log_owned;   /* log_fd is our file (not stderr) */
 static int min_status;  /* lines only for statuses from this one on (0 = all) */
@@ -30,12 +35,35 @@ accesslog_open(const char *spec, int from_status)
         log_fd = STDERR_FILENO;
         return 0;
     }
-    log_fd = open(spec, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    log_fd = open(spec, ACCESSLOG_FLAGS, ACCESSLOG_MODE);
     if (log_fd < 0) {
         log_error("--access-log %s cannot be opened: %s", spec, strerror(errno));
         return -1;
     }
     log_owned = 1;
+    log_path = spec;
+    return 0;
+}
+
+int
+accesslog_reopen(void)
+{
+    int fd;
+
+    if (!log_owned) {
+        log_info("SIGHUP: no access log file to reopen (--access-log %s)", log_fd < 0 ? "off" : "-");
+        return 0;
+    }
+    fd = open(log_path, ACCESSLOG_FLAGS, ACCESSLOG_MODE);
+    if (fd < 0 || dup3(fd, log_fd, O_CLOEXEC) < 0) {
+        log_error("--access-log %s cannot be reopened: %s; lines go on to the old file", log_path,
+                  strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    log_info("access log reopened: %s", log_path);
     return 0;
 }
 
@@ -120,4 +148,5 @@ accesslog_close(void)
         close(log_fd);
     log_fd = -1;
     log_owned = 0;
+    log_path = NULL;
 }

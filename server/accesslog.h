@@ -5,6 +5,7 @@
  * status, duration, bytes, API key id, remote address. Never a body or
  * the Authorization header. Each line is formatted into a stack buffer
  * and written with one write() (O_APPEND), so threads never interleave.
+ * A file is created with mode 0600 and reopened on SIGHUP (logrotate).
  */
 #ifndef CRMD_ACCESSLOG_H
 #define CRMD_ACCESSLOG_H
@@ -37,6 +38,14 @@ size_t accesslog_format(const struct accesslog_entry *e, long long unix_ms, char
 
 /* Write the line of e (no-op when off). */
 void accesslog_write(const struct accesslog_entry *e);
+
+/*
+ * Reopen the file by its name after it was renamed (logrotate): the
+ * descriptor is swapped with dup3, so a line being written lands whole in
+ * the old or the new file. No-op with "off" or "-". Logs what it did;
+ * on failure lines keep going to the old file. 0, or -1.
+ */
+int accesslog_reopen(void);
 
 /* Close the file (at the stop). */
 void accesslog_close(void);

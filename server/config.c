@@ -15,6 +15,9 @@
 #include "phone.h"
 #include "ratelimit.h"
 #include "log.h"
+#include "service.h"
+
+#define CONFIG_DRAIN_MANAGED_S 5 /* --drain-seconds under systemd */
 
 #ifndef CRMD_VERSION
 #define CRMD_VERSION "0.1.0"
@@ -105,6 +108,9 @@ static const struct option_def options[] = {
       "access-log only answers with this status or above, 400 = errors (default 0: all)" },
     { "--shutdown-timeout", "CRMD_SHUTDOWN_TIMEOUT", OPT_INT, OFF(shutdown_timeout), 0, 3600,
       "seconds requests under way get to finish at SIGTERM/SIGINT (default 10)" },
+    { "--drain-seconds", "CRMD_DRAIN_SECONDS", OPT_INT, OFF(drain_seconds), 0, 3600,
+      "seconds /readyz answers 503 at SIGTERM/SIGINT before the listener closes (default 5 "
+      "under systemd, NOTIFY_SOCKET set; else 0)" },
     { "--backup-dir", "CRMD_BACKUP_DIR", OPT_STR, OFF(backup_dir), 0, 0,
       "directory POST /v1/backup writes backups to (default none: endpoint off)" },
     { "--audit-retention-days", "CRMD_AUDIT_RETENTION_DAYS", OPT_INT, OFF(audit_retention_days), 0,
@@ -216,6 +222,9 @@ validate(struct config *cfg)
     }
     if (cfg->max_waiting < 0)
         cfg->max_waiting = cfg->max_connections > 1 ? cfg->max_connections / 2 : 1;
+    /* a load balancer's health checks need the drain; `make run` and the tests do not */
+    if (cfg->drain_seconds < 0)
+        cfg->drain_seconds = service_managed() ? CONFIG_DRAIN_MANAGED_S : 0;
 }
 
 void
@@ -252,6 +261,7 @@ config_load(struct config *cfg, int argc, char **argv)
         .webhook_backoff_max_ms = 3600000,
         .access_log = "off",
         .shutdown_timeout = 10,
+        .drain_seconds = -1, /* set in validate(): 5 under systemd, else 0 */
         .audit_retention_days = 365,
         .changes_retention_days = 90,
     };

@@ -45,6 +45,7 @@ struct config {
     const char *access_log;   /* access log: FILE, "-" = stderr, "off" (accesslog.h) */
     int access_log_status;    /* log only requests answered with this status or above (0 = all) */
     int shutdown_timeout;     /* seconds in-flight requests get to finish at SIGTERM */
+    int drain_seconds;        /* seconds /readyz answers 503 at SIGTERM before the listener closes */
     const char *backup_dir;   /* directory of POST /v1/backup files; NULL = endpoint off */
     int audit_retention_days; /* audit rows older than this are pruned; 0 = kept for ever */
     int changes_retention_days; /* change-feed rows older than this are pruned; 0 = for ever */

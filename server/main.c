@@ -1,6 +1,7 @@
 /*
  * main: flags → config, open and migrate the database, load demo data
- * when asked, start HTTP, wait for SIGINT/SIGTERM, shut down cleanly.
+ * when asked, start HTTP and tell systemd it is ready, reopen the access
+ * log on SIGHUP, and on SIGINT/SIGTERM drain, then shut down cleanly.
  */
 #include <curl/curl.h>
 #include <malloc.h>
@@ -25,18 +26,20 @@
 #include "probe.h"
 #include "routes.h"
 #include "rules.h"
+#include "service.h"
 #include "store.h"
 #include "store_ops.h"
 #include "telemetry.h"
 #include "webhooks_worker.h"
 
-/* Block the stop signals in every thread; the main thread waits for them. */
+/* Block the stop signals and SIGHUP in every thread; the main thread waits for them. */
 static void
 block_signals(sigset_t *set)
 {
     sigemptyset(set);
     sigaddset(set, SIGINT);
     sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, set, NULL);
     signal(SIGPIPE, SIG_IGN);
     /* a file size limit (ulimit -f, LimitFSIZE=) must fail the write (EFBIG: 507), not kill us */
@@ -121,6 +124,67 @@ base_url(const struct config *cfg, int port, char *out, size_t size)
 }
 
 /*
+ * Serve until a stop signal (returned): SIGHUP reopens the access log
+ * (logrotate), and systemd's STATUS= line is refreshed meanwhile.
+ */
+static int
+serve(const sigset_t *set, int port)
+{
+    const struct timespec every = { SERVICE_STATUS_EVERY_S, 0 };
+
+    for (;;) {
+        int sig = sigtimedwait(set, NULL, &every);
+        if (sig == SIGHUP)
+            accesslog_reopen();
+        else if (sig < 0) /* the time passed (or EINTR) */
+            service_status(port);
+        else
+            return sig;
+    }
+}
+
+/*
+ * The start of a graceful stop: STOPPING=1, then for seconds /readyz
+ * answers 503 while every request is still served, so that a load
+ * balancer stops sending new ones before the listener closes. A second
+ * SIGINT/SIGTERM ends the drain early; SIGHUP still reopens the log.
+ */
+static void
+drain(const sigset_t *set, int seconds)
+{
+    struct timespec end, now;
+
+    service_stopping(seconds);
+    if (seconds == 0)
+        return;
+    log_info("draining for %d s (--drain-seconds): /readyz answers 503, requests are served",
+             seconds);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += seconds;
+    for (;;) {
+        struct timespec left;
+        int sig;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        left.tv_sec = end.tv_sec - now.tv_sec;
+        left.tv_nsec = end.tv_nsec - now.tv_nsec;
+        if (left.tv_nsec < 0) {
+            left.tv_sec--;
+            left.tv_nsec += 1000000000L;
+        }
+        if (left.tv_sec < 0)
+            return;
+        sig = sigtimedwait(set, NULL, &left);
+        if (sig == SIGHUP) {
+            accesslog_reopen();
+        } else if (sig > 0) {
+            log_info("received signal %d during the drain: stopping now", sig);
+            return;
+        }
+    }
+}
+
+/*
  * Commands other than serving, chosen by the first argument (crmd --probe ...);
  * each gets argv from its own name on and returns the exit code.
  */
@@ -200,8 +264,10 @@ main(int argc, char **argv)
     log_info("try: curl -s -H \"$AUTH\" %s/v1/customers?limit=5 (AUTH=\"Authorization: "
              "Bearer <key>\": crmd keys create, or the demo key above); the desk: %s/desk/",
              base, base);
-    sigwait(&set, &sig);
+    service_ready(port);
+    sig = serve(&set, port);
     log_info("received signal %d: finishing requests and stopping", sig);
+    drain(&set, cfg.drain_seconds);
     http_stop(server);      /* requests under way finish (--shutdown-timeout), long-polls answer */
     webhooks_worker_stop(); /* deliveries under way are abandoned, sent again after a restart */
     audit_stop();           /* writes the audit records still queued */

@@ -76,6 +76,17 @@ telemetry_end(const struct route *route, int status, long long duration_us)
 }
 
 long long
+telemetry_answered(void)
+{
+    unsigned long long n = 0;
+
+    for (size_t i = 0; i <= ntable; i++)
+        for (size_t s = 0; s <= NSTATUS; s++)
+            n += atomic_load_explicit(&stats[i].status[s], memory_order_relaxed);
+    return (long long)n;
+}
+
+long long
 telemetry_in_flight(void)
 {
     return atomic_load_explicit(&in_flight, memory_order_relaxed);

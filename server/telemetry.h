@@ -33,6 +33,9 @@ void telemetry_begin(void);
  */
 void telemetry_end(const struct route *route, int status, long long duration_us);
 
+/* Requests answered since the start (every route and status). */
+long long telemetry_answered(void);
+
 /* Requests begun and not ended. */
 long long telemetry_in_flight(void);
 

@@ -2,7 +2,7 @@
 # make install-test: install into a temporary DESTDIR and check what landed:
 # the exact file list, the binary runs and reports the version, the man page
 # lints clean and names every option and variable of `crmd --help`, the
-# systemd unit verifies (systemd-analyze, when there) and scores as
+# systemd unit is Type=notify and verifies (systemd-analyze, when there) and scores as
 # sandboxed; then make uninstall leaves nothing behind.
 # Usage: tools/install-test.sh FLAVOR VERSION (from the Makefile).
 set -eu
@@ -68,6 +68,9 @@ grep -q '^ExecStart=/usr/local/sbin/crmd$' "$tmp/root/usr/local/lib/systemd/syst
     ok "unit: ExecStart=/usr/local/sbin/crmd" || fail "unit ExecStart not filled in"
 grep -q '^EnvironmentFile=-/etc/crmd/crmd.env$' "$tmp/root/usr/local/lib/systemd/system/crmd.service" &&
     ok "unit: EnvironmentFile=-/etc/crmd/crmd.env" || fail "unit EnvironmentFile not filled in"
+grep -q '^Type=notify$' "$tmp/root/usr/local/lib/systemd/system/crmd.service" &&
+    grep -q '^NotifyAccess=main$' "$tmp/root/usr/local/lib/systemd/system/crmd.service" &&
+    ok "unit: Type=notify, NotifyAccess=main (sd_notify)" || fail "unit is not Type=notify"
 
 # 4. the unit: systemd-analyze verify (against the binary in DESTDIR) and its exposure score
 if command -v systemd-analyze >/dev/null 2>&1; then

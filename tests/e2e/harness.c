@@ -10,17 +10,19 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 struct server srv;
 
-static double
-now_s(void)
+double
+harness_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -82,6 +84,19 @@ harness_use_key(struct server *s, const char *key)
     snprintf(s->auth, sizeof s->auth, "Authorization: Bearer %s", s->key);
 }
 
+/* In the child: JOURNAL_STREAM names its stderr, as systemd's does when stderr is the journal. */
+static void
+journal_stream_of_stderr(void)
+{
+    struct stat st;
+    char v[64];
+
+    if (fstat(2, &st) != 0)
+        _exit(127);
+    snprintf(v, sizeof v, "%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+    setenv("JOURNAL_STREAM", v, 1);
+}
+
 void
 server_start(struct server *s, const char *db, const char *const *extra_env)
 {
@@ -118,7 +133,12 @@ server_start(struct server *s, const char *db, const char *const *extra_env)
             _exit(127);
         /* the change feed compares every representation a writer hands it with a read */
         putenv((char *)"CRMD_CHANGES_VERIFY=1");
+        unsetenv("NOTIFY_SOCKET"); /* a test under systemd: our servers talk to no manager */
         for (const char *const *e = extra_env; e && *e; e++) {
+            if (strcmp(*e, "JOURNAL_STREAM=stderr") == 0) {
+                journal_stream_of_stderr();
+                continue;
+            }
             putenv((char *)*e);
             if (strncmp(*e, "CRMD_THREADS=", 13) == 0)
                 threads = *e + 13; /* the flag would win over the variable */
@@ -126,11 +146,11 @@ server_start(struct server *s, const char *db, const char *const *extra_env)
         execl(bin, bin, "--port", "0", "--db", s->db, "--threads", threads, (char *)NULL);
         _exit(127);
     }
-    deadline = now_s() + 20;
+    deadline = harness_now() + 20;
     while (!(s->port = read_port(s->log))) {
         int st;
         ck_assert_msg(waitpid(s->pid, &st, WNOHANG) == 0, "crmd exited during start; see %s", s->log);
-        ck_assert_msg(now_s() < deadline, "crmd did not log its port in time");
+        ck_assert_msg(harness_now() < deadline, "crmd did not log its port in time");
         pause_ms(10);
     }
     srv = *s;
@@ -141,7 +161,7 @@ server_start(struct server *s, const char *db, const char *const *extra_env)
         reply_free(&r);
         if (status == 200)
             break;
-        ck_assert_msg(now_s() < deadline, "crmd not ready in time");
+        ck_assert_msg(harness_now() < deadline, "crmd not ready in time");
         pause_ms(10);
     }
 }
@@ -581,13 +601,14 @@ new_person_named(const char *family)
 }
 
 int
-harness_log_count(const struct server *s, const char *needle, char *last, size_t lastsz)
+harness_file_count(const char *path, const char *needle, char *last, size_t lastsz)
 {
-    FILE *f = fopen(s->log, "r");
+    FILE *f = fopen(path, "r");
     char line[4096];
     int n = 0;
 
-    ck_assert_msg(f != NULL, "cannot read the server's log %s", s->log);
+    if (!f)
+        return 0;
     while (fgets(line, sizeof line, f))
         if (strstr(line, needle)) {
             n++;
@@ -598,13 +619,26 @@ harness_log_count(const struct server *s, const char *needle, char *last, size_t
     return n;
 }
 
+int
+harness_log_count(const struct server *s, const char *needle, char *last, size_t lastsz)
+{
+    ck_assert_msg(access(s->log, R_OK) == 0, "cannot read the server's log %s", s->log);
+    return harness_file_count(s->log, needle, last, lastsz);
+}
+
 void
-harness_await_log(const struct server *s, const char *needle, int ms)
+harness_await_file(const char *path, const char *needle, int ms)
 {
     struct timespec pause = { 0, 2000000 };
 
-    for (int waited = 0; !harness_log_count(s, needle, NULL, 0); waited += 2) {
-        ck_assert_msg(waited < ms, "the server never logged '%s' (%s)", needle, s->log);
+    for (int waited = 0; !harness_file_count(path, needle, NULL, 0); waited += 2) {
+        ck_assert_msg(waited < ms, "no line with '%s' in %s", needle, path);
         nanosleep(&pause, NULL);
     }
+}
+
+void
+harness_await_log(const struct server *s, const char *needle, int ms)
+{
+    harness_await_file(s->log, needle, ms);
 }

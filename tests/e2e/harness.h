@@ -45,7 +45,9 @@ void harness_teardown(void);
 
 /*
  * Start s; db NULL = fresh temp file; extra_env "NAME=value" entries or
- * NULL. 2 worker threads, or N with "CRMD_THREADS=N" in extra_env. Unless
+ * NULL. 2 worker threads, or N with "CRMD_THREADS=N" in extra_env;
+ * "JOURNAL_STREAM=stderr" sets JOURNAL_STREAM to the device and inode of
+ * the server's stderr (its log), as systemd does for the journal. Unless
  * s->key is set, first creates an admin API key in the database with
  * `crmd keys create` (s->key, s->auth), which http() then sends.
  */
@@ -59,6 +61,9 @@ const char *harness_create_key(const char *db, const char *role);
 
 /* Make key (NULL: a new admin key in s->db) the one s's requests send (s->key, s->auth). */
 void harness_use_key(struct server *s, const char *key);
+
+/* Seconds on the monotonic clock (deadlines, durations). */
+double harness_now(void);
 
 /* SIGTERM, wait; returns the exit status (0 = clean, leak-free under ASan). */
 int server_stop(struct server *s);
@@ -142,6 +147,10 @@ const char *new_person_named(const char *family);
  * last (lastsz bytes) unless last is NULL.
  */
 int harness_log_count(const struct server *s, const char *needle, char *last, size_t lastsz);
+/* Lines of the file at path holding needle (0 when it does not exist), the last into last. */
+int harness_file_count(const char *path, const char *needle, char *last, size_t lastsz);
+/* Wait until the file at path has a line holding needle; fails the test after ms milliseconds. */
+void harness_await_file(const char *path, const char *needle, int ms);
 /* Wait until s's log has a line holding needle; fails the test after ms milliseconds. */
 void harness_await_log(const struct server *s, const char *needle, int ms);
 

@@ -51,6 +51,7 @@ main(void)
     srunner_add_suite(sr, ops_suite());
     srunner_add_suite(sr, diskfull_suite());
     srunner_add_suite(sr, retention_suite());
+    srunner_add_suite(sr, service_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -60,6 +60,7 @@ START_TEST(requests_by_route_and_status)
     telemetry_end(&routes[0], 599, 10); /* not in the list */
     telemetry_end(NULL, 404, 10);       /* no route matched */
     telemetry_end(&routes[1], 0, 10);   /* no answer: not counted */
+    ck_assert_int_eq(telemetry_answered(), 5); /* sd_notify's STATUS= line */
     t = render(&unknown);
     ck_assert_double_eq(sample(t, "crmd_http_requests_total{" GET_ID ",status=\"200\"}"), 2);
     ck_assert_double_eq(sample(t, "crmd_http_requests_total{" GET_ID ",status=\"507\"}"), 1);
