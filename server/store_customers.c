@@ -109,7 +109,7 @@ store_customer_after_write(struct db *db, const json_t *doc, struct problem *p)
         if (add_key(db, "phone", json_string_value(json_object_get(e, "e164")), id, p) != 0)
             return -1;
     }
-    if (store_search_index_customer(db, doc, p) != 0 ||
+    if (store_phone_tails_write(db, doc, p) != 0 || store_search_index_customer(db, doc, p) != 0 ||
         store_refs_replace(db, "customer", doc, p) != 0)
         return -1;
     return store_duplicates_index_customer(db, doc, p);
