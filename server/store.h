@@ -407,8 +407,13 @@ long long store_duplicates_backfill(struct db *db);
  */
 int store_phones_renormalize(struct db *db);
 
-/* Write the phone-tail rows of customer doc (schema/015); inside the write transaction (after_write). */
-int store_phone_tails_write(struct db *db, const json_t *doc, struct problem *p);
+/*
+ * The phone-tail row (schema/015) of number e164 of customer id, and
+ * removing all of a customer's; inside the write transaction. A number
+ * that is no E.164 form adds nothing.
+ */
+int store_phone_tails_add(struct db *db, const char *id, const char *e164, struct problem *p);
+int store_phone_tails_clear(struct db *db, const char *id, struct problem *p);
 
 /*
  * Migration 015 (a C step, see db.h): a phone-tail row for every stored

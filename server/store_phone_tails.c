@@ -18,9 +18,8 @@ static const char SQL_TAIL_ADD[] =
 static const char SQL_PHONE_KEYS[] =
     "SELECT customer_id, key FROM customer_keys WHERE kind = 'phone' ORDER BY customer_id, key";
 
-/* One row for number e164 of customer id; a number without a key (none stored so) is skipped. */
-static int
-tail_add(struct db *db, const char *id, const char *e164, struct problem *p)
+int
+store_phone_tails_add(struct db *db, const char *id, const char *e164, struct problem *p)
 {
     char tail[PHONE_TAIL_KEY_MAX];
     sqlite3_stmt *st;
@@ -39,23 +38,9 @@ tail_add(struct db *db, const char *id, const char *e164, struct problem *p)
 }
 
 int
-store_phone_tails_write(struct db *db, const json_t *doc, struct problem *p)
+store_phone_tails_clear(struct db *db, const char *id, struct problem *p)
 {
-    const char *id = json_string_value(json_object_get(doc, "id"));
-    json_t *e;
-    size_t i;
-
-    /* a customer just created (version 1: a fresh id) has no rows to clear */
-    if (json_integer_value(json_object_get(doc, "version")) != 1 &&
-        store_exec_id(db, SQL_TAILS_CLEAR, id, p) != 0)
-        return -1;
-    json_array_foreach(json_object_get(doc, "phones"), i, e)
-    {
-        const char *e164 = json_string_value(json_object_get(e, "e164"));
-        if (e164 && tail_add(db, id, e164, p) != 0)
-            return -1;
-    }
-    return 0;
+    return store_exec_id(db, SQL_TAILS_CLEAR, id, p);
 }
 
 int
@@ -68,8 +53,8 @@ store_phone_tails_backfill(struct db *db)
 
     /* inserting into another table under a running scan of customer_keys is safe */
     while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (tail_add(db, (const char *)sqlite3_column_text(st, 0),
-                     (const char *)sqlite3_column_text(st, 1), &p) != 0)
+        if (store_phone_tails_add(db, (const char *)sqlite3_column_text(st, 0),
+                                  (const char *)sqlite3_column_text(st, 1), &p) != 0)
             break;
         n++;
     }

@@ -131,6 +131,16 @@ assert_hit(const json_t *items, const char *id, const char *kind, int score, con
     free(dump);
 }
 
+void
+search_expect(const char *q, const char *extra, const char *id, const char *kind, int score,
+              const char *value)
+{
+    json_t *items = search(q, extra);
+
+    assert_hit(items, id, kind, score, value);
+    json_decref(items);
+}
+
 /* Create a person from the members in fmt (without braces, after "kind"). */
 void
 person(char out[ID_LEN], const char *fmt, ...)

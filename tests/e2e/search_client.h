@@ -34,6 +34,10 @@ json_t *find(const json_t *items, const char *id);
 /* The item of id in items has this match kind and score (and value unless NULL). */
 void assert_hit(const json_t *items, const char *id, const char *kind, int score, const char *value);
 
+/* Search q (extra: more query, or NULL) and assert_hit on the items. */
+void search_expect(const char *q, const char *extra, const char *id, const char *kind, int score,
+                   const char *value);
+
 /* Create a person from the members in fmt (without braces, after "kind"); its id into out. */
 void person(char out[ID_LEN], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
