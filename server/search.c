@@ -1,7 +1,8 @@
 /*
  * search: GET /v1/search?q=&limit=, the desk's one box. Reads what was
- * typed as every identifier it could be (plate, VIN or its tail, phone,
- * e-mail) and as name tokens; the lookups, ranking and details are
+ * typed as every identifier it could be (plate, VIN or its tail, phone or
+ * its last digits, e-mail) and as name tokens after the salutation and
+ * titles typed before them; the lookups, ranking and details are
  * store_search.c's.
  */
 #include <string.h>
@@ -9,6 +10,8 @@
 #include "handlers.h"
 #include "normalize.h"
 #include "phone.h"
+#include "phone_tail.h"
+#include "salutation_words.h"
 #include "search_norm.h"
 #include "store.h"
 
@@ -58,7 +61,8 @@ HANDLER(search_get)
     static const char *const allowed[] = { "q", "limit", NULL };
     struct search_norm_token toks[SEARCH_TOKENS_MAX];
     char plate[NORMALIZE_PLATE_MAX], vin[NORMALIZE_VIN_LEN + 1], phone[PHONE_E164_MAX],
-        email[NORMALIZE_EMAIL_MAX];
+        tail[PHONE_TAIL_KEY_MAX], email[NORMALIZE_EMAIL_MAX];
+    struct salutation_words address;
     struct store_search_terms t = { 0 };
     struct problem *p = &res->problem;
     const char *q = request_query(req, "q");
@@ -72,7 +76,8 @@ HANDLER(search_get)
     if (!q || !*q || strlen(q) > SEARCH_Q_MAX) {
         problem_set(p, PROBLEM_BAD_REQUEST,
                     "query parameter 'q' is required: 1-%d bytes of a name, company, plate, VIN "
-                    "(or its last 6+ characters), phone number or e-mail address",
+                    "(or its last 6+ characters), phone number (or its last 4+ digits) or e-mail "
+                    "address",
                     SEARCH_Q_MAX);
         return -1;
     }
@@ -82,10 +87,13 @@ HANDLER(search_get)
         t.vin = vin;
     if (phone_parse_default(q, phone, sizeof phone, NULL) == 0)
         t.phone = phone;
+    if (phone_tail_query(q, tail, sizeof tail) == 0)
+        t.phone_tail = tail;
     if (strchr(q, '@') && normalize_email(q, email, sizeof email) == 0)
         t.email = email;
     t.tokens = toks;
-    t.ntokens = name_tokens(q, toks);
+    t.ntokens = salutation_words_take(toks, name_tokens(q, toks), &address);
+    t.address = &address;
     if (!t.plate && !t.vin && !t.phone && !t.email && !t.ntokens &&
         search_norm_tokens(q, toks, 1) == 0) {
         problem_set(p, PROBLEM_BAD_REQUEST,

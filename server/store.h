@@ -233,6 +233,7 @@ int store_experience_periods(struct db *db, const struct store_experience_query 
 #define STORE_SEARCH_LIMIT_MAX 50
 
 struct search_norm_token;
+struct salutation_words;
 
 /* What was typed at the desk, classified and normalised by the handler. */
 struct store_search_terms {
@@ -240,8 +241,10 @@ struct store_search_terms {
     const char *vin;   /* upper-case VIN or its last 6-16 characters, or NULL */
     const char *phone; /* E.164, or NULL */
     const char *email; /* e-mail lookup key, or NULL */
+    const char *phone_tail; /* a typed phone tail's digits reversed (phone_tail_query), or NULL */
     const struct search_norm_token *tokens; /* name tokens (search_norm_tokens), ntokens 0 = none */
     size_t ntokens;
+    const struct salutation_words *address; /* salutation and titles typed before the name, or NULL */
 };
 
 /*
@@ -403,6 +406,20 @@ long long store_duplicates_backfill(struct db *db);
  * the migration's transaction. Returns 0, or -1 (logged).
  */
 int store_phones_renormalize(struct db *db);
+
+/*
+ * The phone-tail row (schema/015) of number e164 of customer id, and
+ * removing all of a customer's; inside the write transaction. A number
+ * that is no E.164 form adds nothing.
+ */
+int store_phone_tails_add(struct db *db, const char *id, const char *e164, struct problem *p);
+int store_phone_tails_clear(struct db *db, const char *id, struct problem *p);
+
+/*
+ * Migration 015 (a C step, see db.h): a phone-tail row for every stored
+ * 'phone' key. Runs in the migration's transaction. Returns 0, or -1 (logged).
+ */
+int store_phone_tails_backfill(struct db *db);
 
 struct store_duplicates_page {
     const char *customer_id; /* only pairs of this customer, or NULL */

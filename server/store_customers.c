@@ -96,7 +96,7 @@ store_customer_after_write(struct db *db, const json_t *doc, struct problem *p)
 
     /* a customer just created (version 1: a fresh id) has no keys to clear */
     if (json_integer_value(json_object_get(doc, "version")) != 1 &&
-        store_exec_id(db, SQL_KEYS_CLEAR, id, p) != 0)
+        (store_exec_id(db, SQL_KEYS_CLEAR, id, p) != 0 || store_phone_tails_clear(db, id, p) != 0))
         return -1;
     json_array_foreach(json_object_get(doc, "emails"), i, e)
     {
@@ -106,7 +106,8 @@ store_customer_after_write(struct db *db, const json_t *doc, struct problem *p)
     }
     json_array_foreach(json_object_get(doc, "phones"), i, e)
     {
-        if (add_key(db, "phone", json_string_value(json_object_get(e, "e164")), id, p) != 0)
+        const char *e164 = json_string_value(json_object_get(e, "e164"));
+        if (add_key(db, "phone", e164, id, p) != 0 || store_phone_tails_add(db, id, e164, p) != 0)
             return -1;
     }
     if (store_search_index_customer(db, doc, p) != 0 ||

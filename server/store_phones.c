@@ -16,6 +16,7 @@
 /* The migrations whose work is C (db.h). */
 const struct db_step db_steps[] = {
     { 12, store_phones_renormalize },
+    { 15, store_phone_tails_backfill }, /* store_phone_tails.c */
     { 0, NULL },
 };
 

@@ -2,21 +2,26 @@
  * store_search: the desk search. Keeps search_fts (loose name keys and
  * Kölner codes, rowid = customers.seq) on every customer write, fills it
  * for customers written before it existed, and answers a search with a
- * fixed set of queries: identifiers (plate, VIN, phone, e-mail), three
- * name tiers (exact, prefix, phonetic) and one query for the details of
- * at most limit customers. Classifying what was typed is search.c's job.
+ * fixed set of queries: identifiers (plate, VIN, phone, e-mail), the
+ * last digits of phone numbers, three name tiers (exact, prefix,
+ * phonetic) and one query for the details of at most limit customers
+ * (STORE_SEARCH_LIMIT_MAX when a salutation or title may reorder them).
+ * Classifying what was typed is search.c's job.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "log.h"
+#include "phone_tail.h"
+#include "salutation_words.h"
 #include "search_norm.h"
 #include "store.h"
 #include "store_util.h"
 #include "util.h"
 
 #define SCORE_IDENTIFIER 100
+#define SCORE_PHONE_TAIL 75 /* weak evidence: one number in 10^digits ends so */
 #define SCORE_EXACT 90
 #define SCORE_EXACT_LOOSE 88 /* equal only as loose keys: Muller for Müller */
 #define SCORE_PREFIX 70
@@ -72,6 +77,10 @@ static const char SQL_BY_VIN[] =
 static const char SQL_BY_KEY[] =
     "SELECT k.customer_id, NULL, k.key FROM customer_keys k WHERE k.kind = :kind AND k.key = :key"
     " LIMIT :limit";
+/* Numbers ending with the typed digits: their reversed keys in [:lo, :hi). */
+static const char SQL_BY_PHONE_TAIL[] =
+    "SELECT customer_id, NULL, e164 FROM customer_phone_tails WHERE tail >= :lo AND tail < :hi"
+    " LIMIT :limit";
 static const char SQL_BY_NAME[] =
     "SELECT c.id, NULL FROM search_fts JOIN customers c ON c.seq = search_fts.rowid"
     " WHERE search_fts MATCH :match LIMIT :limit";
@@ -85,7 +94,7 @@ static const char SQL_DETAILS[] =
     " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:want))"
     " SELECT c.id, c.kind, c.title, c.given_name, c.family_name, c.preferred_name,"
     " c.company_name, c.legal_form, json_extract(c.address, '$.city'),"
-    " v.id, v.plate, v.make, v.model, v.vin"
+    " v.id, v.plate, v.make, v.model, v.vin, c.salutation"
     " FROM want w JOIN customers c ON c.id = w.cid"
     " LEFT JOIN vehicles v ON v.id = coalesce(w.vid,"
     "  (SELECT x.id FROM vehicles x WHERE x.main_driver_id = c.id AND x.status = 'active'"
@@ -95,7 +104,7 @@ static const char SQL_DETAILS[] =
 
 enum { DETAIL_ID, DETAIL_KIND, DETAIL_TITLE, DETAIL_GIVEN, DETAIL_FAMILY, DETAIL_PREFERRED,
        DETAIL_COMPANY, DETAIL_LEGAL, DETAIL_CITY, DETAIL_VID, DETAIL_PLATE, DETAIL_MAKE,
-       DETAIL_MODEL, DETAIL_VIN };
+       DETAIL_MODEL, DETAIL_VIN, DETAIL_SALUTATION };
 
 /* ---- the index ---- */
 
@@ -328,21 +337,38 @@ hit_from_row(struct hit *h, sqlite3_stmt *st, int has_value)
 
 /* Run a bound identifier lookup whose rows are (customer, vehicle or NULL, value). */
 static int
-lookup_rows(struct db *db, sqlite3_stmt *st, struct hits *hs, const char *kind, struct problem *p)
+lookup_rows(struct db *db, sqlite3_stmt *st, struct hits *hs, const char *kind, int score,
+            struct problem *p)
 {
-    struct hit h = { .kind = kind, .score = SCORE_IDENTIFIER, .tier = -1 };
+    struct hit h = { .kind = kind, .score = score, .tier = -1 };
     int rc;
 
     db_bind_int(st, ":limit", (long long)hs->limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         hit_from_row(&h, st, 1);
         /* A fourth column says whether the car is active: a sold car's old keeper ranks below. */
-        h.score = sqlite3_column_count(st) > 3 && !sqlite3_column_int(st, 3) ? SCORE_IDENTIFIER - 10
-                                                                             : SCORE_IDENTIFIER;
+        h.score = sqlite3_column_count(st) > 3 && !sqlite3_column_int(st, 3) ? score - 10 : score;
         hits_add(hs, &h);
     }
     db_done(st);
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "search lookup", NULL, p);
+}
+
+/* Customers with a number ending in the typed digits, below every exact identifier. */
+static int
+lookup_phone_tail(struct db *db, const struct store_search_terms *t, struct hits *hs,
+                  struct problem *p)
+{
+    char hi[PHONE_TAIL_KEY_MAX];
+    sqlite3_stmt *st;
+
+    if (!t->phone_tail || phone_tail_upper(t->phone_tail, hi, sizeof hi) != 0)
+        return 0;
+    if (!(st = db_stmt(db, SQL_BY_PHONE_TAIL, p)))
+        return -1;
+    db_bind_text(st, ":lo", t->phone_tail);
+    db_bind_text(st, ":hi", hi);
+    return lookup_rows(db, st, hs, "phone_tail", SCORE_PHONE_TAIL, p);
 }
 
 static int
@@ -356,7 +382,7 @@ lookup_identifiers(struct db *db, const struct store_search_terms *t, struct hit
         if (!(st = db_stmt(db, SQL_BY_PLATE, p)))
             return -1;
         db_bind_text(st, ":plate", t->plate);
-        if (lookup_rows(db, st, hs, "plate", p) != 0)
+        if (lookup_rows(db, st, hs, "plate", SCORE_IDENTIFIER, p) != 0)
             return -1;
     }
     if (t->vin && (len = strlen(t->vin)) >= 6) {
@@ -364,7 +390,7 @@ lookup_identifiers(struct db *db, const struct store_search_terms *t, struct hit
             return -1;
         db_bind_text(st, ":tail", t->vin + len - 6);
         db_bind_text(st, ":vin", t->vin);
-        if (lookup_rows(db, st, hs, "vin", p) != 0)
+        if (lookup_rows(db, st, hs, "vin", SCORE_IDENTIFIER, p) != 0)
             return -1;
     }
     for (int i = 0; i < 2; i++) {
@@ -375,10 +401,10 @@ lookup_identifiers(struct db *db, const struct store_search_terms *t, struct hit
             return -1;
         db_bind_text(st, ":kind", kind);
         db_bind_text(st, ":key", key);
-        if (lookup_rows(db, st, hs, kind, p) != 0)
+        if (lookup_rows(db, st, hs, kind, SCORE_IDENTIFIER, p) != 0)
             return -1;
     }
-    return 0;
+    return lookup_phone_tail(db, t, hs, p);
 }
 
 /* Append "col : "token"[*]" to an FTS5 expression (tokens never hold '"', but escape anyway). */
@@ -539,6 +565,9 @@ fill_hit(struct hit *h, const struct store_search_terms *t, sqlite3_stmt *st)
                   : h->tier == 1 ? "name_prefix" : "name_phonetic";
         if (h->tier == 0 && !same_spelling(t, st))
             h->score = SCORE_EXACT_LOOSE;
+        h->score += salutation_words_bonus(t->address, col_text(st, DETAIL_KIND),
+                                           col_text(st, DETAIL_SALUTATION),
+                                           col_text(st, DETAIL_TITLE));
     }
     if (col_text(st, DETAIL_VID))
         vehicle = json_pack("{s:s, s:o, s:o, s:o, s:o}", "id", col_text(st, DETAIL_VID), "plate",
@@ -597,18 +626,20 @@ store_search(struct db *db, const struct store_search_terms *t, int limit, json_
              struct problem *p)
 {
     struct hits *hs = xcalloc(1, sizeof *hs);
+    size_t want = limit < 1                        ? 1
+                  : limit > STORE_SEARCH_LIMIT_MAX ? STORE_SEARCH_LIMIT_MAX
+                                                   : (size_t)limit;
     int rc = -1;
 
     *items = NULL;
-    hs->limit = limit < 1                        ? 1
-                : limit > STORE_SEARCH_LIMIT_MAX ? STORE_SEARCH_LIMIT_MAX
-                                                 : (size_t)limit;
+    /* a salutation or title reorders within a tier: gather more than the list shows */
+    hs->limit = salutation_words_any(t->address) ? STORE_SEARCH_LIMIT_MAX : want;
     if (lookup_identifiers(db, t, hs, p) != 0 || lookup_names(db, t, hs, p) != 0 ||
         (hs->n && details(db, t, hs, p) != 0))
         goto out;
     qsort(hs->h, hs->n, sizeof hs->h[0], hit_order);
     *items = json_array();
-    for (size_t i = 0; i < hs->n; i++)
+    for (size_t i = 0; i < hs->n && json_array_size(*items) < want; i++)
         if (hs->h[i].item) {
             json_array_append(*items, hs->h[i].item);
         }

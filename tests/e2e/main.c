@@ -27,6 +27,7 @@ main(void)
     srunner_add_suite(sr, journeys_suite());
     srunner_add_suite(sr, metrics_series_suite());
     srunner_add_suite(sr, search_suite());
+    srunner_add_suite(sr, search_names_suite());
     srunner_add_suite(sr, errors_suite());
     srunner_add_suite(sr, lifecycle_suite());
     srunner_add_suite(sr, changes_suite());

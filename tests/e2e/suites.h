@@ -15,6 +15,7 @@ Suite *contact_suite(void);
 Suite *journeys_suite(void);
 Suite *metrics_series_suite(void);
 Suite *search_suite(void);
+Suite *search_names_suite(void);
 Suite *errors_suite(void);
 Suite *lifecycle_suite(void);
 Suite *changes_suite(void);

@@ -26,6 +26,7 @@ static const char *const dumps[] = {
     "SELECT * FROM household_members",
     "SELECT * FROM company_people",
     "SELECT * FROM customer_keys",
+    "SELECT * FROM customer_phone_tails",
     "SELECT * FROM external_refs",
     "SELECT rowid, names, phonetic FROM search_fts ORDER BY rowid",
     "SELECT * FROM customer_match_keys",

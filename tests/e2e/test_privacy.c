@@ -349,8 +349,8 @@ erase_and_wait_for_truncation(const char *id)
 START_TEST(erasure_leaves_nothing_in_the_files)
 {
     const char *t = uniq_letters(), *d = uniq_digits(), *g = uniq_letters();
-    char family[32], lower[32], given[32], email[64], phone[32], digits[16], plate[32], norm[16],
-        vin[24], id[40], car[40];
+    char family[32], lower[32], given[32], email[64], phone[32], digits[16], tail[24], plate[32],
+        norm[16], vin[24], id[40], car[40];
     const char *strings[12];
     size_t n = 0;
     json_t *j;
@@ -362,11 +362,16 @@ START_TEST(erasure_leaves_nothing_in_the_files)
     snprintf(email, sizeof email, "ys.zyrkel%s@example.org", t);
     snprintf(phone, sizeof phone, "0171 4%s", d);
     snprintf(digits, sizeof digits, "4%s", d);
+    /* the phone-tail key (schema/015): the E.164 digits 491714<d> reversed */
+    for (size_t i = 0, len = strlen(d); i < len; i++)
+        tail[i] = d[len - 1 - i];
+    snprintf(tail + strlen(d), sizeof tail - strlen(d), "417194");
     snprintf(plate, sizeof plate, "E-%c%c %.4s", t[0] - 32, t[1] - 32, d);
     snprintf(norm, sizeof norm, "E%c%c%.4s", t[0] - 32, t[1] - 32, d);
     snprintf(vin, sizeof vin, "WVWZZZ%sHXJK", d);
     strings[n++] = family, strings[n++] = lower, strings[n++] = given, strings[n++] = email;
-    strings[n++] = digits, strings[n++] = plate, strings[n++] = norm, strings[n++] = vin;
+    strings[n++] = digits, strings[n++] = tail, strings[n++] = plate, strings[n++] = norm;
+    strings[n++] = vin;
     strings[n] = NULL;
 
     snprintf(id, sizeof id, "%s",

@@ -15,6 +15,8 @@ main(void)
     srunner_add_suite(sr, phone_suite());
     srunner_add_suite(sr, router_suite());
     srunner_add_suite(sr, salutation_suite());
+    srunner_add_suite(sr, salutation_words_suite());
+    srunner_add_suite(sr, phone_tail_suite());
     srunner_add_suite(sr, jsonx_suite());
     srunner_add_suite(sr, cursor_suite());
     srunner_add_suite(sr, datetime_suite());

@@ -7,6 +7,8 @@
 Suite *normalize_suite(void);
 Suite *phone_suite(void);
 Suite *salutation_suite(void);
+Suite *salutation_words_suite(void);
+Suite *phone_tail_suite(void);
 Suite *router_suite(void);
 Suite *jsonx_suite(void);
 Suite *cursor_suite(void);
