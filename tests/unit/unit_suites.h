@@ -30,5 +30,7 @@ Suite *diskspace_suite(void);
 Suite *uuid_suite(void);
 Suite *lang_suite(void);
 Suite *msg_suite(void);
+Suite *http_room_suite(void);
+Suite *http_deadline_suite(void);
 
 #endif
