@@ -422,46 +422,55 @@ count_customers(void)
     return n;
 }
 
+/*
+ * Send req (len bytes) on a new connection as method path; assert a whole answer with status
+ * and content type ct, log the exchange for the contract check, return its parsed body.
+ */
+static json_t *
+exchange_raw(const char *req, size_t len, const char *method, const char *path, long status,
+             const char *ct)
+{
+    static char out[65536];
+    int fd = connect_from("127.0.0.1");
+    const char *body;
+
+    send_all(fd, req, len);
+    ck_assert_msg(read_answer(fd, out, sizeof out) == status, "%s %.40s: %.300s", method, path, out);
+    close(fd);
+    ck_assert_msg(strstr(out, ct) != NULL, "no %s in %.300s", ct, out);
+    body = strstr(out, "\r\n\r\n") + 4;
+    harness_log_exchange(method, path, strcmp(method, "POST") ? NULL : "application/json", status,
+                         ct, body);
+    if (status == 201)
+        ck_assert_ptr_nonnull(strstr(out, "\r\nLocation: /v1/customers/"));
+    return json_loads(body, 0, NULL);
+}
+
 /* The largest request --max-header-bytes takes gets its whole answer, once; one header more
  * is refused with 431 before the handler runs (nothing is created) and the refusal fits. */
 START_TEST(answer_room_boundary)
 {
     const char *env[] = { "CRMD_MAX_HEADER_BYTES=32768", NULL };
-    static char out[65536];
     size_t len;
     char *req;
     json_t *doc;
-    int fd;
 
     start(env);
     ck_assert_uint_eq(count_customers(), 0);
     req = post_costing(32768, 0, &len);
-    fd = connect_from("127.0.0.1");
-    send_all(fd, req, len);
-    ck_assert_msg(read_answer(fd, out, sizeof out) == 201, "the largest request: %.300s", out);
-    close(fd);
+    doc = exchange_raw(req, len, "POST", "/v1/customers", 201, "application/json; charset=utf-8");
     free(req);
-    ck_assert_ptr_nonnull(strstr(out, "\r\nLocation: /v1/customers/"));
-    doc = json_loads(strstr(out, "\r\n\r\n") + 4, 0, NULL);
     ck_assert_str_eq(sget(doc, "family_name"), "Room");
-    harness_log_exchange("POST", "/v1/customers", "application/json", 201,
-                         "application/json; charset=utf-8", strstr(out, "\r\n\r\n") + 4);
     json_decref(doc);
     ck_assert_uint_eq(count_customers(), 1);
 
     req = post_costing(32768, 1, &len); /* 80 bytes more */
-    fd = connect_from("127.0.0.1");
-    send_all(fd, req, len);
-    ck_assert_msg(read_answer(fd, out, sizeof out) == 431, "one header more: %.300s", out);
-    close(fd);
+    doc = exchange_raw(req, len, "POST", "/v1/customers", 431,
+                       "application/problem+json; charset=utf-8");
     free(req);
-    ck_assert_ptr_nonnull(strstr(out, "Content-Type: application/problem+json"));
-    doc = json_loads(strstr(out, "\r\n\r\n") + 4, 0, NULL);
     ck_assert_str_eq(sget(doc, "type"), "urn:crmd:problem:headers-too-large");
     ck_assert_msg(strstr(sget(doc, "detail"), "take 32848 bytes, more than the 32768") != NULL,
                   "%s", sget(doc, "detail"));
-    harness_log_exchange("POST", "/v1/customers", "application/json", 431,
-                         "application/problem+json; charset=utf-8", strstr(out, "\r\n\r\n") + 4);
     json_decref(doc);
     ck_assert_uint_eq(count_customers(), 1);
     harness_teardown();
@@ -471,10 +480,8 @@ END_TEST
 /* So many query parameters that the answer would not fit: 414 with a problem document. */
 START_TEST(query_leaves_no_room)
 {
-    static char out[65536];
     struct text b = { 0 };
     json_t *doc;
-    int fd;
 
     start(NULL);
     text_add(&b, "GET /v1/customers?", 18);
@@ -483,15 +490,10 @@ START_TEST(query_leaves_no_room)
         text_add(&b, p, (size_t)snprintf(p, sizeof p, "%sq%d=1", i ? "&" : "", i));
     }
     text_add(&b, " HTTP/1.1\r\nHost: x\r\n\r\n", 22);
-    fd = connect_from("127.0.0.1");
-    send_all(fd, b.data, b.len);
-    ck_assert_msg(read_answer(fd, out, sizeof out) == 414, "480 parameters: %.300s", out);
-    close(fd);
+    doc = exchange_raw(b.data, b.len, "GET", "/v1/customers?q0=1", 414,
+                       "application/problem+json; charset=utf-8");
     free(b.data);
-    doc = json_loads(strstr(out, "\r\n\r\n") + 4, 0, NULL);
     ck_assert_str_eq(sget(doc, "type"), "urn:crmd:problem:uri-too-long");
-    harness_log_exchange("GET", "/v1/customers?q0=1", NULL, 414,
-                         "application/problem+json; charset=utf-8", strstr(out, "\r\n\r\n") + 4);
     json_decref(doc);
     assert_serving();
     harness_teardown();
