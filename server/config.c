@@ -66,8 +66,11 @@ static const struct option_def options[] = {
     { "--request-timeout", "CRMD_REQUEST_TIMEOUT", OPT_INT, OFF(request_timeout), 0, 86400,
       "seconds a request may take from its headers to the last body byte, 0 = no limit "
       "(default 120)" },
+    { "--header-timeout", "CRMD_HEADER_TIMEOUT", OPT_INT, OFF(header_timeout), 0, 3600,
+      "seconds from accept to the end of a request's headers, 0 = no limit (default 10)" },
     { "--max-header-bytes", "CRMD_MAX_HEADER_BYTES", OPT_SIZE, OFF(max_header_bytes), 8192,
-      1 << 20, "memory per connection for the request line and headers (default 32768)" },
+      1 << 20, "bytes for the request line and headers, 64 more per header and query parameter "
+      "(default 32768)" },
     { "--rate-limit", "CRMD_RATE_LIMIT", OPT_STR, OFF(rate_limit), 0, 0,
       "requests per API key: N/s or N/m, off = no limit (default off); more get 429" },
     { "--rate-burst", "CRMD_RATE_BURST", OPT_INT, OFF(rate_burst), 1, 1000000,
@@ -246,6 +249,7 @@ config_load(struct config *cfg, int argc, char **argv)
         .connection_timeout = 30,
         .max_connections = 1024,
         .request_timeout = 120,
+        .header_timeout = 10,
         .max_header_bytes = 32768,
         .rate_limit = "off",
         .rate_burst = 20,

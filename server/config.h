@@ -24,7 +24,8 @@ struct config {
     int max_connections;
     int max_connections_per_ip; /* 0 = no per-IP limit (behind a reverse proxy) */
     int request_timeout;    /* seconds a request may take from headers to the end of its body, 0 = off */
-    size_t max_header_bytes; /* per-connection memory for request line + headers */
+    int header_timeout;     /* seconds from accept (or the previous answer) to the end of the headers, 0 = off */
+    size_t max_header_bytes; /* request line + headers + 64 per value; the answer has room on top (http_room.h) */
     const char *rate_limit; /* "N/s" per API key, "off" (parsed into rate_per_sec) */
     double rate_per_sec;    /* 0 = no rate limit */
     int rate_burst;         /* requests a key may send at once above the rate */

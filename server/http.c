@@ -30,6 +30,8 @@
 #include "db.h"
 #include "defer.h"
 #include "exchange.h"
+#include "http_deadline.h"
+#include "http_room.h"
 #include "ratelimit.h"
 #include "log.h"
 #include "request.h"
@@ -45,6 +47,7 @@
 struct http_server {
     struct MHD_Daemon *daemon;
     const struct config *cfg;
+    struct http_deadline *deadline; /* --header-timeout's watchdog, NULL when off */
     const struct route *routes;
     size_t nroutes;
     char *tls_cert; /* PEM text of --tls-cert and --tls-key, NULL without TLS */
@@ -69,6 +72,7 @@ struct http_ctx {
     char *origin;                 /* Origin header when in --cors-origins, else NULL */
     double started;               /* ratelimit_now() when the headers were in (--request-timeout) */
     int no_host;                  /* HTTP/1.1 without Host: 400 (RFC 9112 section 3.2) */
+    int no_room;                  /* the answer would not fit (http_room.h): 431 or 414 */
     struct timespec begun;        /* CLOCK_MONOTONIC at the first call (access log, metrics) */
     int sent_status;              /* status queued, 0 = none yet */
     size_t sent_bytes;            /* body bytes queued */
@@ -170,7 +174,9 @@ finish(struct MHD_Connection *conn, struct http_ctx *c, enum MHD_RequestTerminat
 static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
+    struct http_server *s = cls;
+
+    http_deadline_request_done(s->deadline, conn);
     if (*con_cls) {
         finish(conn, *con_cls, toe);
         ctx_free(*con_cls);
@@ -493,6 +499,8 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
                     body_limit(s, c), c->sink ? " (--max-import)" : "");
         return queue_problem(conn, c, NULL);
     }
+    if (c->no_room)
+        return queue_problem(conn, c, NULL);
     if (c->no_host) {
         problem_set(&res->problem, PROBLEM_BAD_REQUEST, "an HTTP/1.1 request needs a Host header");
         return queue_problem(conn, c, NULL);
@@ -516,9 +524,17 @@ begin(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
 {
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
+    struct http_room_use use;
+
     c->req.config = s->cfg;
     ctx_origin(c, conn, s->cfg);
     c->rr = router_match(s->routes, s->nroutes, c->req.method, c->req.path, &c->req.match);
+    http_room_measure(conn, &use);
+    if (http_room_check(&use, s->cfg->max_header_bytes, &c->res.problem) != 0) {
+        /* Refuse before any handler: its answer might not fit (a write without an answer). */
+        c->no_room = 1;
+        return dispatch(s, conn, c);
+    }
     for (size_t i = 0; c->rr == ROUTER_MATCH && routes_sinks[i]; i++)
         if (routes_sinks[i]->handler == c->req.match.route->handler)
             c->sink = routes_sinks[i];
@@ -555,6 +571,7 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
     struct http_server *s = cls;
     struct http_ctx *c = *con_cls;
     if (!c) {
+        http_deadline_headers_in(s->deadline, conn);
         c = ctx_new(conn, method, url);
         *con_cls = c;
         c->no_host = !strcmp(version, MHD_HTTP_VERSION_1_1) &&
@@ -652,6 +669,7 @@ tls_options(struct http_server *s, struct MHD_OptionItem opts[3], unsigned *flag
 static void
 server_free(struct http_server *s)
 {
+    http_deadline_stop(s->deadline);
     if (s->tls_key)
         memset(s->tls_key, 0, strlen(s->tls_key));
     free(s->tls_cert);
@@ -673,6 +691,7 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
     unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ITC; /* MHD_quiesce_daemon at the stop */
     struct MHD_OptionItem tls[3];
+    struct MHD_OptionItem deadline[2] = { { MHD_OPTION_END, 0, NULL }, { MHD_OPTION_END, 0, NULL } };
 
     s->cfg = cfg;
     s->routes = table;
@@ -700,14 +719,18 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
         server_free(s);
         return NULL;
     }
+    s->deadline = http_deadline_start(cfg->header_timeout, cfg->connection_timeout);
+    if (s->deadline)
+        deadline[0] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+                                               (intptr_t)http_deadline_notify, s->deadline };
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, access_handler, s, MHD_OPTION_EXTERNAL_LOGGER,
         mhd_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, completed,
-        NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
+        s, MHD_OPTION_ARRAY, deadline, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header_bytes, MHD_OPTION_ARRAY, tls,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, http_room_pool(cfg->max_header_bytes), MHD_OPTION_ARRAY, tls,
         MHD_OPTION_END);
     if (!s->daemon) {
         log_error("cannot listen on %s port %d (in use, or not allowed%s)", cfg->listen, cfg->port,

@@ -25,7 +25,9 @@ enum problem_code {
     PROBLEM_ERASED,             /* 410: an Idempotency-Key's record was erased */
     PROBLEM_PRECONDITION_FAILED, /* 412: If-Match no longer matches */
     PROBLEM_TOO_LARGE,          /* 413 */
+    PROBLEM_URI_TOO_LONG,       /* 414: the query leaves no room for the answer (http_room.h) */
     PROBLEM_UNSUPPORTED_MEDIA,  /* 415 */
+    PROBLEM_HEADERS_TOO_LARGE,  /* 431: the headers leave no room for the answer (http_room.h) */
     PROBLEM_UNPROCESSABLE,      /* 422: a reference points nowhere or to the wrong kind */
     PROBLEM_IMPLAUSIBLE,        /* 422: well-formed values that cannot be true; errors[] says which */
     PROBLEM_KEY_REUSED,         /* 422: Idempotency-Key already used for another request */

@@ -33,5 +33,7 @@ Suite *uuid_suite(void);
 Suite *lang_suite(void);
 Suite *msg_suite(void);
 Suite *log_suite(void);
+Suite *http_room_suite(void);
+Suite *http_deadline_suite(void);
 
 #endif

@@ -11,6 +11,9 @@
 //    have must answer components.responses.MethodNotAllowed (405), except
 //    OPTIONS, which must answer components.responses.Preflight (204, the CORS
 //    preflight answered without a key).
+//  - A 431 or 414 on any path and method must answer components.responses.
+//    HeadersTooLarge (headers-too-large) or UriTooLong (uri-too-long): the
+//    request line and headers are refused before routing matters.
 //  - Undocumented members fail: every object schema that a response can
 //    reach must state additionalProperties or unevaluatedProperties (a branch
 //    of allOf/anyOf/oneOf/if/then/else/not is covered by its parent's).
@@ -25,6 +28,8 @@ const addFormats = require('ajv-formats');
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const SPEC_ID = 'openapi.json';
+// Answers any path and method can give, each held to its components.responses entry.
+const ANYWHERE = { 414: ['UriTooLong', 'uri-too-long'], 431: ['HeadersTooLarge', 'headers-too-large'] };
 
 function pointerGet(doc, ref) {
     if (!ref.startsWith('#/'))
@@ -189,6 +194,10 @@ class Checker {
         const path = serverPath(x.path);
         const method = x.method.toUpperCase();
         const t = matchPath(this.templates, path);
+        if (ANYWHERE[x.status]) {
+            const [name, slug] = ANYWHERE[x.status];
+            return this.checkGeneric(x, `${method} ${t ? t.tpl : genericPath(path)}`, name, x.status, slug);
+        }
         if (!t)
             return this.checkGeneric(x, `(no route) ${method} ${genericPath(path)}`, 'NoRoute', 404, 'no-route');
         const item = this.spec.paths[t.tpl];

@@ -26,7 +26,7 @@ function spec(thing) {
         components: {
             schemas: { Thing: thing, Problem: problem },
             responses: { NotFound: problemResponse, NoRoute: problemResponse, MethodNotAllowed: problemResponse,
-                Preflight: { description: 'preflight' } },
+                Preflight: { description: 'preflight' }, HeadersTooLarge: problemResponse, UriTooLong: problemResponse },
         },
     };
 }
@@ -95,6 +95,18 @@ test('unknown methods must answer the documented 405 problem', () => {
         body: '{"type":"urn:crmd:problem:method-not-allowed","status":405}' };
     assert.strictEqual(check(ok).error, null);
     assert.match(check({ ...ok, status: 204, body: '' }).error, /expected 405/);
+});
+
+test('431 and 414 on any path and method must answer their documented problems', () => {
+    const big = { method: 'POST', path: `/things/${id}`, status: 431, content_type: pj,
+        body: '{"type":"urn:crmd:problem:headers-too-large","status":431}' };
+    assert.strictEqual(check(big).error, null);
+    assert.strictEqual(check({ ...big, path: '/nope' }).error, null);
+    assert.match(check({ ...big, body: '{"type":"urn:crmd:problem:bad-request","status":431}' }).error,
+        /not urn:crmd:problem:headers-too-large/);
+    const long = { path: '/nope?a=1', status: 414, content_type: pj, body: '{"type":"urn:crmd:problem:uri-too-long","status":414}' };
+    assert.strictEqual(check(long).error, null);
+    assert.match(check({ ...long, body: '' }).error, /documented with a body/);
 });
 
 test('OPTIONS on a known path must answer the documented 204 preflight', () => {
