@@ -51,7 +51,7 @@ static const char SQL_HOUSEHOLD[] =
     "SELECT h.id, h.name, m.customer_id, m.role, " NAME_EXPR("c") ", c.given_name, c.preferred_name,"
     " c.birthday, c.salutation, c.family_name, (SELECT count(*) FROM vehicles v WHERE v.status = 'active' AND"
     " (v.owner_id = c.id OR v.main_driver_id = c.id)), (SELECT count(*) FROM vehicles v WHERE"
-    " v.main_driver_id = c.id OR (v.main_driver_id IS NULL AND v.owner_id = c.id))"
+    " v.main_driver_id = c.id OR (+v.main_driver_id IS NULL AND v.owner_id = c.id))"
     " FROM household_members me JOIN households h ON h.id = me.household_id"
     " JOIN household_members m ON m.household_id = h.id JOIN customers c ON c.id = m.customer_id"
     " WHERE me.customer_id = :id ORDER BY m.since, c.seq";
@@ -219,6 +219,8 @@ store_greeting_vehicle(struct db *db, const char *id, const char *vehicle_id, js
  * The vehicles a household member holds (mainly drives, else owns), the
  * first :listed of each member (active, newest first), with relation
  * own/household; one query. Counted in SQL_HOUSEHOLD (vehicles_count).
+ * "+t.main_driver_id IS NULL" keeps SQLite off the driver index, which
+ * would read every driverless car of every fleet.
  */
 static void
 build_circle(unsigned variant, const void *arg, struct buf *b)
@@ -227,7 +229,7 @@ build_circle(unsigned variant, const void *arg, struct buf *b)
     buf_puts(b, "WITH " HOUSEHOLD_IDS ", r AS (SELECT t.seq AS seq, row_number() OVER (PARTITION BY"
                 " coalesce(t.main_driver_id, t.owner_id) ORDER BY t.status = 'active' DESC,"
                 " t.acquired_at DESC, t.seq) AS k FROM vehicles t WHERE t.main_driver_id IN"
-                " (SELECT id FROM hh) OR (t.main_driver_id IS NULL AND t.owner_id IN (SELECT id FROM hh)))"
+                " (SELECT id FROM hh) OR (+t.main_driver_id IS NULL AND t.owner_id IN (SELECT id FROM hh)))"
                 " SELECT ");
     store_select_list(arg, b);
     buf_puts(b, ", CASE WHEN t.owner_id = :id OR t.main_driver_id = :id THEN 'own' ELSE 'household'"
