@@ -1,9 +1,11 @@
 /*
  * store_greeting: the queries behind the greeting card. Resolving what
  * was typed at the desk to candidate persons, describing candidates for
- * a 300, and gathering one person's circle (own and household vehicles,
- * household members, fleets and their due vehicles, recent touchpoints,
- * relationship figures) in a fixed number of indexed queries.
+ * a 300, and gathering one person's circle (household members and the
+ * cars they hold, fleets and their due vehicles, recent touchpoints,
+ * relationship figures) in a fixed number of indexed queries: each list a
+ * few rows with its count from SQL. The potential's own and household cars
+ * are streamed as a few columns each, never held all at once.
  */
 #include <stdio.h>
 #include <stdlib.h>
