@@ -195,8 +195,8 @@ vehicle_brief(const json_t *v, enum lang lang)
                      "summary", line);
 }
 
-/* Household members each with their vehicles (own/household ones they hold; the first
- * GREETING_LISTED, all counted in vehicles_count). */
+/* Household members each with their vehicles (the first GREETING_LISTED they hold, as the
+ * store lists them; all counted in vehicles_count by the store). */
 static json_t *
 household_section(const json_t *ctx, enum lang lang)
 {
@@ -210,21 +210,19 @@ household_section(const json_t *ctx, enum lang lang)
     json_array_foreach(members, i, m)
     {
         json_t *list = json_array();
-        json_int_t count = 0;
         json_array_foreach(json_object_get(ctx, "vehicles"), j, v)
         {
             const char *holder = str(json_object_get(v, "holder"), "customer_id");
-            if (strcmp(str(v, "relation"), "fleet") && holder && !strcmp(holder, str(m, "customer_id")) &&
-                ++count <= GREETING_LISTED)
+            if (strcmp(str(v, "relation"), "fleet") && holder && !strcmp(holder, str(m, "customer_id")))
                 json_array_append_new(list, vehicle_brief(v, lang));
         }
         json_object_set_new(m, "vehicles", list);
-        json_object_set_new(m, "vehicles_count", json_integer(count));
     }
     return out;
 }
 
-/* Fleets with the vehicles due for replacement, lease end or service. */
+/* Fleets with the vehicles due for replacement, lease end or service (the first GREETING_LISTED
+ * as the store lists them; all counted in due_count by the store). */
 static json_t *
 fleets_section(const json_t *ctx, const char *today, const struct rules *r, enum lang lang)
 {
@@ -235,7 +233,8 @@ fleets_section(const json_t *ctx, const char *today, const struct rules *r, enum
     json_array_foreach(out, i, f)
     {
         json_t *due = json_array();
-        json_int_t count = 0;
+        json_object_del(f, "leases_due"); /* the potential's */
+        json_object_del(f, "replacements_due");
         json_array_foreach(json_object_get(ctx, "vehicles"), j, v)
         {
             char why[128] = "", date[MSG_DATE_MAX];
@@ -252,32 +251,24 @@ fleets_section(const json_t *ctx, const char *today, const struct rules *r, enum
             } else {
                 msg_format(lang, MSG_DUE_REPLACEMENT, why, sizeof why);
             }
-            if (++count > GREETING_LISTED)
-                continue; /* counted, not listed: a 2,000-car fleet stays readable */
             json_t *b = vehicle_brief(v, lang);
             json_object_set_new(b, "why", json_string(why));
             json_array_append_new(due, b);
         }
         json_object_set_new(f, "due", due);
-        json_object_set_new(f, "due_count", json_integer(count));
     }
     return out;
 }
 
-/* Relationship figures plus vehicle counts of household and fleets. */
+/* Relationship figures plus vehicle counts of household (active own and household cars) and fleets. */
 static json_t *
-relationship_section(const json_t *ctx, const char *today)
+relationship_section(const json_t *ctx, const char *today, json_int_t household)
 {
-    json_t *rel = json_deep_copy(json_object_get(ctx, "relationship")), *v, *f;
+    json_t *rel = json_deep_copy(json_object_get(ctx, "relationship")), *f;
     long since = day_number(str(rel, "customer_since")), t = day_number(today);
-    json_int_t household = 0, fleet = 0;
+    json_int_t fleet = 0;
     size_t i;
 
-    json_array_foreach(json_object_get(ctx, "vehicles"), i, v)
-    {
-        if (strcmp(str(v, "relation"), "fleet") && !strcmp(str(v, "status"), "active"))
-            household++;
-    }
     json_array_foreach(json_object_get(ctx, "fleets"), i, f)
         fleet += json_integer_value(json_object_get(f, "fleet_size"));
     json_object_set_new(rel, "years", since == LONG_MIN ? json_null() : json_integer((t - since) / 365));
@@ -347,27 +338,21 @@ alerts_section(const json_t *ctx, const json_t *birthday, const struct rules *r,
 
 /*
  * The desk vehicle with its relation to person id and days until service
- * and lease end: from the card's circle, else read (a fleet car that is not
- * due, a car given as vehicle_id). NULL with p set when there is no such
- * car (404) or it is none of the person's (422).
+ * and lease end (read: the card's lists hold only a few of a fleet). NULL
+ * with p set when there is no such car (404) or it is none of the
+ * person's (422).
  */
 static json_t *
 desk_vehicle(struct request *req, const json_t *ctx, const char *id, const char *vehicle_id,
              struct problem *p)
 {
-    json_t *v = NULL, *it;
+    json_t *v = NULL;
     long t = day_number(str(ctx, "today")), d;
     char detail[PROBLEM_DETAIL_MAX];
-    size_t i;
 
     if (!vehicle_id)
         return json_null();
-    json_array_foreach(json_object_get(ctx, "vehicles"), i, it)
-        if (!strcmp(str(it, "id"), vehicle_id)) {
-            v = json_deep_copy(it); /* the first: own and household come before fleet */
-            break;
-        }
-    if (!v && store_greeting_vehicle(req->db, id, vehicle_id, &v, p) != 0)
+    if (store_greeting_vehicle(req->db, id, vehicle_id, &v, p) != 0)
         return NULL;
     if (!v) {
         msg_format(req->lang, MSG_GREETING_NO_VEHICLE, detail, sizeof detail, vehicle_id);
@@ -381,7 +366,6 @@ desk_vehicle(struct request *req, const json_t *ctx, const char *id, const char 
         json_decref(v);
         return NULL;
     }
-    json_object_del(v, "holder");
     d = day_number(str(v, "next_service_due"));
     json_object_set_new(v, "service_due_in_days", d == LONG_MIN ? json_null() : json_integer(d - t));
     d = day_number(str(v, "lease_end"));
@@ -433,17 +417,30 @@ evaluation_context(const json_t *ctx, const json_t *facts)
     return eval;
 }
 
-/* The potential with its best GREETING_LISTED opportunities, all counted in opportunity_count. */
-static json_t *
-potential_section(const json_t *eval, const struct rules *r, enum lang lang)
+static void
+judge_vehicle(const json_t *v, void *pt)
 {
-    json_t *pot = potential_evaluate(eval, r, lang), *opps = json_object_get(pot, "opportunities");
-    size_t n = json_array_size(opps);
+    potential_vehicle(pt, v);
+}
 
-    while (json_array_size(opps) > GREETING_LISTED) /* sorted best first */
-        json_array_remove(opps, json_array_size(opps) - 1);
-    json_object_set_new(pot, "opportunity_count", json_integer((json_int_t)n));
-    return pot;
+/*
+ * The potential with its best GREETING_LISTED opportunities, all counted in
+ * opportunity_count: every active own and household car is judged as the
+ * store streams it, fleets by the counts in eval. *household: those cars.
+ */
+static int
+potential_section(struct request *req, const char *id, const json_t *eval, const struct rules *r,
+                  json_t **out, json_int_t *household, struct problem *p)
+{
+    struct potential *pt = potential_start(eval, r, req->lang, GREETING_LISTED);
+    int rc = store_greeting_circle_each(req->db, id, judge_vehicle, pt, household, p);
+
+    *out = potential_finish(pt);
+    if (rc != 0) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 /* Local date and hour of the desk (TZ is set at start from --timezone). */
@@ -464,26 +461,30 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
 {
     const struct rules *r = rules_current();
     struct problem *p = &res->problem;
-    json_t *ctx = NULL, *person, *bday, *vehicle = NULL, *journey = NULL, *facts = NULL, *eval, *out;
-    json_t *sales;
+    json_t *ctx = NULL, *person, *bday, *vehicle = NULL, *journey = NULL, *facts = NULL, *eval = NULL;
+    json_t *sales, *potential = NULL, *out;
+    json_int_t household = 0;
     char today[11], line[512];
     int hour;
 
     local_now(today, &hour);
-    if (store_greeting_context(req->db, id, r, today, GREETING_TOUCHPOINTS, &ctx, p) != 0 ||
+    if (store_greeting_context(req->db, id, r, today, GREETING_TOUCHPOINTS, GREETING_LISTED, &ctx, p) != 0 ||
         !(vehicle = desk_vehicle(req, ctx, id, vehicle_id, p)) ||
         store_journey_latest(req->db, id, &journey, p) != 0 ||
-        store_contact_facts(req->db, id, r, &facts, p) != 0) {
+        store_contact_facts(req->db, id, r, &facts, p) != 0 ||
+        potential_section(req, id, (eval = evaluation_context(ctx, facts)), r, &potential, &household,
+                          p) != 0) {
         json_decref(ctx);
         json_decref(vehicle);
         json_decref(journey);
+        json_decref(facts);
+        json_decref(eval);
         json_decref(recognized);
         return -1;
     }
     store_rollback(req->db); /* end the read snapshot */
     person = json_object_get(ctx, "person");
     bday = birthday_hint(str(person, "birthday"), today);
-    eval = evaluation_context(ctx, facts);
     salutation_greeting(person, hour, line, sizeof line);
     /* the purposes a desk meets; contact_policy stays the sales verdicts for older clients */
     sales = contact_section(facts, "sales", r, req->lang);
@@ -492,13 +493,12 @@ card(struct request *req, struct response *res, const char *id, const char *vehi
                     " s:{s:o, s:o}}",
                     "greeting", line, "language", json_object_get(person, "language"),
                     "recognized_by", recognized, "customer", person, "birthday", bday, "vehicle", vehicle,
-                    "relationship", relationship_section(ctx, today), "household",
+                    "relationship", relationship_section(ctx, today, household), "household",
                     household_section(ctx, req->lang), "fleets",
                     fleets_section(ctx, today, r, req->lang), "touchpoints",
                     json_object_get(ctx, "touchpoints"), "journey", journey, "alerts",
-                    alerts_section(eval, bday, r, req->lang), "potential",
-                    potential_section(eval, r, req->lang), "contact_policy", sales,
-                    "contact_policy_by_purpose", "sales", sales, "service",
+                    alerts_section(eval, bday, r, req->lang), "potential", potential,
+                    "contact_policy", sales, "contact_policy_by_purpose", "sales", sales, "service",
                     contact_section(facts, "service", r, req->lang));
     json_decref(eval);
     json_decref(facts);

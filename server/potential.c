@@ -7,6 +7,7 @@
 #include "potential.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,24 @@ struct eval {
     const char *person_role; /* the person's household role, may be NULL */
     const json_t *members;   /* household members (array) or NULL */
     int ev_interest;         /* the person stated interest in electric cars */
-    json_t *opps;            /* opportunities, unordered */
+    json_t *opps;            /* opportunities, unordered; at most about 2 * listed */
+    size_t listed;           /* how many of the best opportunities are kept */
+    json_int_t count;        /* opportunities found (kept or not) */
+    json_int_t total;        /* sum of the non-warning scores (capped at the end) */
 };
+
+/* Fleet vehicles counted per company of ctx "fleets" (same index), for rule_fleets. */
+struct fleet_tally {
+    long n, leases, due;
+};
+
+struct potential {
+    struct eval e;
+    const json_t *ctx, *fleets;
+    struct fleet_tally *tally; /* one per fleet */
+};
+
+static void keep_best(struct eval *e, size_t n);
 
 static const char *
 str(const json_t *o, const char *key)
@@ -216,11 +233,16 @@ add_opp(struct eval *e, const char *kind, long score, const char *vehicle_id,
     json_t *s = json_string(reason);
 
     score = score < 0 ? 0 : score > 100 ? 100 : score;
+    e->count++;
+    if (strcmp(kind, "retention_risk") != 0)
+        e->total += score;
     json_array_append_new(
         e->opps, json_pack("{s:s, s:o, s:I, s:o, s:o}", "kind", kind, "reason",
                            s ? s : json_string(""), "score", (json_int_t)score, "vehicle_id",
                            vehicle_id ? json_string(vehicle_id) : json_null(), "customer_id",
                            customer_id ? json_string(customer_id) : json_null()));
+    if (e->listed < SIZE_MAX / 4 && json_array_size(e->opps) >= 2 * e->listed + 64)
+        keep_best(e, e->listed); /* a 20,000-car fleet keeps a few opportunities, not 60,000 */
 }
 
 /* The customer the vehicle concerns: its holder, else the person at the desk. */
@@ -496,41 +518,63 @@ has_role(const json_t *roles, const char *role)
     return 0;
 }
 
+/* A fleet's count given by the card (SQL), else the one tallied from the fleet vehicles passed. */
+static long
+fleet_count(const json_t *f, const char *key, long tallied)
+{
+    long given;
+    return get_int(f, key, &given) == 0 ? given : tallied;
+}
+
+/* Tally fleet vehicle v for each fleet of the company that owns or holds it. */
+static void
+tally_fleet_vehicle(struct potential *pt, const json_t *v)
+{
+    size_t i;
+    json_t *f;
+    long end, km;
+    int age;
+
+    if (!vehicle_active(v))
+        return;
+    json_array_foreach (pt->fleets, i, f) {
+        const char *company = str(f, "company_id");
+        if (!company || !(eq(str(v, "owner_id"), company) ||
+                          eq(str(json_object_get(v, "holder"), "customer_id"), company)))
+            continue;
+        pt->tally[i].n++;
+        if (lease_due(&pt->e, v, &end))
+            pt->tally[i].leases++;
+        else if (replacement_due(&pt->e, v, &age, &km))
+            pt->tally[i].due++;
+    }
+}
+
 /*
  * One opportunity per company where the person manages or decides on a
  * fleet of at least fleet_min_vehicles: a vehicle with a lease due counts
  * as a lease, else one over the replacement thresholds as due for
- * replacement. Score: 40 + 5 per counted vehicle, at most 100.
+ * replacement ("leases_due", "replacements_due" of the fleet when given).
+ * Score: 40 + 5 per counted vehicle, at most 100.
  */
 static void
-rule_fleets(struct eval *e, const json_t *fleets, const json_t *vehicles)
+rule_fleets(struct eval *e, const json_t *fleets, const struct fleet_tally *tally)
 {
-    size_t i, j;
-    json_t *f, *v;
+    size_t i;
+    json_t *f;
 
     json_array_foreach (fleets, i, f) {
         const char *company = str(f, "company_id"), *cname = str(f, "company_name");
         const json_t *roles = json_object_get(f, "roles");
-        long size, n = 0, leases = 0, due = 0, end, km;
-        int manager = has_role(roles, "fleet_manager"), age;
+        long size, leases = fleet_count(f, "leases_due", tally[i].leases);
+        long due = fleet_count(f, "replacements_due", tally[i].due);
+        int manager = has_role(roles, "fleet_manager");
         char what[256] = "", reason[REASON_MAX];
 
         if (!company || !(manager || has_role(roles, "decision_maker")))
             continue;
-        json_array_foreach (vehicles, j, v) {
-            if (!eq(str(v, "relation"), "fleet") ||
-                !(eq(str(v, "owner_id"), company) ||
-                  eq(str(json_object_get(v, "holder"), "customer_id"), company)) ||
-                !vehicle_active(v))
-                continue;
-            n++;
-            if (lease_due(e, v, &end))
-                leases++;
-            else if (replacement_due(e, v, &age, &km))
-                due++;
-        }
         if (get_int(f, "fleet_size", &size) != 0)
-            size = n;
+            size = tally[i].n;
         if (size < e->r->fleet_min_vehicles)
             continue;
         /* The months belong to the leases: replacement is due now, not "in the next months". */
@@ -733,51 +777,104 @@ cmp_opp(const void *pa, const void *pb)
     return 0;
 }
 
-/* Order the opportunities and total the non-warning scores, capped at 100. */
-static json_t *
-finish(json_t *opps)
+/* Keep the best n opportunities of e->opps (cmp_opp is a total order: the same n as sorting all). */
+static void
+keep_best(struct eval *e, size_t n)
 {
-    size_t n = json_array_size(opps), i;
-    json_t **sorted = xcalloc(n ? n : 1, sizeof *sorted), *out = json_array();
-    json_int_t total = 0;
+    size_t len = json_array_size(e->opps), i;
+    json_t **sorted = xcalloc(len ? len : 1, sizeof *sorted), *out = json_array();
 
-    for (i = 0; i < n; i++)
-        sorted[i] = json_array_get(opps, i);
-    qsort(sorted, n, sizeof *sorted, cmp_opp);
-    for (i = 0; i < n; i++) {
-        if (!eq(str(sorted[i], "kind"), "retention_risk"))
-            total += json_integer_value(json_object_get(sorted[i], "score"));
+    for (i = 0; i < len; i++)
+        sorted[i] = json_array_get(e->opps, i);
+    qsort(sorted, len, sizeof *sorted, cmp_opp);
+    for (i = 0; i < len && i < n; i++)
         json_array_append(out, sorted[i]);
-    }
     free(sorted);
-    json_decref(opps);
-    return json_pack("{s:I, s:o}", "score", total > 100 ? 100 : total, "opportunities", out);
+    json_decref(e->opps);
+    e->opps = out;
+}
+
+struct potential *
+potential_start(const json_t *ctx, const struct rules *r, enum lang lang, size_t listed)
+{
+    struct potential *pt = xcalloc(1, sizeof *pt);
+    const json_t *person = json_object_get(ctx, "person"), *me;
+    struct eval *e = &pt->e;
+
+    e->r = r ? r : rules_current();
+    e->lang = lang;
+    e->opps = json_array();
+    e->listed = listed;
+    e->has_today = get_date(ctx, "today", &e->today) == 0;
+    e->person_id = str(person, "id");
+    e->members = json_object_get(json_object_get(ctx, "household"), "members");
+    if (!json_is_array(e->members))
+        e->members = NULL;
+    me = find_member(e, e->person_id);
+    e->person_role = me ? str(me, "role") : str(json_object_get(person, "household"), "role");
+    e->ev_interest = electric_interest(person, json_object_get(ctx, "touchpoints"));
+    pt->ctx = ctx;
+    pt->fleets = json_object_get(ctx, "fleets");
+    pt->tally = xcalloc(json_array_size(pt->fleets) + 1, sizeof *pt->tally);
+    return pt;
+}
+
+void
+potential_vehicle(struct potential *pt, const json_t *v)
+{
+    if (eq(str(v, "relation"), "fleet"))
+        tally_fleet_vehicle(pt, v); /* summarised per company by rule_fleets */
+    else
+        rules_for_vehicle(&pt->e, v);
+}
+
+json_t *
+potential_finish(struct potential *pt)
+{
+    struct eval *e = &pt->e;
+    json_t *out;
+
+    rule_members(e);
+    rule_fleets(e, pt->fleets, pt->tally);
+    rule_retention(e, json_object_get(pt->ctx, "touchpoints"));
+    keep_best(e, e->listed);
+    out = json_pack("{s:I, s:o, s:I}", "score", e->total > 100 ? (json_int_t)100 : e->total,
+                    "opportunities", e->opps, "opportunity_count", e->count);
+    free(pt->tally);
+    free(pt);
+    return out;
+}
+
+int
+potential_cutoffs(const char *today, const struct rules *r, struct potential_cutoffs *out)
+{
+    int y, m, d, years = r->replace_age_years;
+    long t, c;
+
+    if (!today || datetime_parse_date(today, &y, &m, &d) != 0)
+        return -1;
+    t = datetime_days_from_civil(y, m, d);
+    datetime_format_date(add_months(t, -1), out->lease_from);
+    datetime_format_date(add_months(t, r->lease_end_months), out->lease_to);
+    /* the last registration day whose vehicle is `years` old today (29 February is not monotone) */
+    c = add_months(t, -12 * years);
+    while (add_months(c + 1, 12 * years) <= t)
+        c++;
+    while (add_months(c, 12 * years) > t)
+        c--;
+    datetime_format_date(c, out->registered_by);
+    out->year_by = y - years;
+    return 0;
 }
 
 json_t *
 potential_evaluate(const json_t *ctx, const struct rules *r, enum lang lang)
 {
-    const json_t *person = json_object_get(ctx, "person");
-    const json_t *vehicles = json_object_get(ctx, "vehicles");
-    const json_t *touchpoints = json_object_get(ctx, "touchpoints");
-    struct eval e = {.r = r ? r : rules_current(), .lang = lang, .opps = json_array()};
-    const json_t *me;
+    struct potential *pt = potential_start(ctx, r, lang, SIZE_MAX);
     size_t i;
     json_t *v;
 
-    e.has_today = get_date(ctx, "today", &e.today) == 0;
-    e.person_id = str(person, "id");
-    e.members = json_object_get(json_object_get(ctx, "household"), "members");
-    if (!json_is_array(e.members))
-        e.members = NULL;
-    me = find_member(&e, e.person_id);
-    e.person_role = me ? str(me, "role") : str(json_object_get(person, "household"), "role");
-    e.ev_interest = electric_interest(person, touchpoints);
-
-    json_array_foreach (vehicles, i, v)
-        rules_for_vehicle(&e, v);
-    rule_members(&e);
-    rule_fleets(&e, json_object_get(ctx, "fleets"), vehicles);
-    rule_retention(&e, touchpoints);
-    return finish(e.opps);
+    json_array_foreach (json_object_get(ctx, "vehicles"), i, v)
+        potential_vehicle(pt, v);
+    return potential_finish(pt);
 }

@@ -164,13 +164,28 @@ int store_greeting_vehicle(struct db *db, const char *id, const char *vehicle_id
                            struct problem *p);
 
 /*
- * The context of person id for the card and potential_evaluate(): today,
- * person, vehicles (own/household, plus due fleet vehicles, each with
- * relation and holder), household (members) or null, fleets, the latest
- * touchpoint_limit touchpoints (open follow-ups first) and relationship.
+ * The context of person id for the card and the potential: today, person,
+ * vehicles (each with relation and holder): the first `listed` held by each
+ * household member and the first `listed` due of each fleet the person
+ * decides on; household (members with vehicle_count, their active cars,
+ * and vehicles_count, all they hold) or null; fleets (with due_count, and
+ * leases_due and replacements_due as potential_cutoffs counts them); the
+ * latest touchpoint_limit touchpoints (open follow-ups first) and
+ * relationship. Nothing in it grows with a fleet.
  */
 int store_greeting_context(struct db *db, const char *id, const struct rules *r, const char *today,
-                           int touchpoint_limit, json_t **ctx, struct problem *p);
+                           int touchpoint_limit, int listed, json_t **ctx, struct problem *p);
+
+/*
+ * Call fn with each active own and household vehicle of person id (not
+ * fleet ones) in the columns the potential reads: id, plate, make, model,
+ * variant, model_year, first_registration, powertrain, mileage_km,
+ * lease_end, next_service_due, relation, holder {customer_id, name (of
+ * household ones)}; v is freed after fn returns. *count: how many.
+ */
+typedef void store_vehicle_fn(const json_t *v, void *arg);
+int store_greeting_circle_each(struct db *db, const char *id, store_vehicle_fn *fn, void *arg,
+                               json_int_t *count, struct problem *p);
 
 /* ---- journeys (store_journeys.c) and experience metrics (store_metrics.c) ---- */
 

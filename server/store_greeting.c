@@ -1,9 +1,11 @@
 /*
  * store_greeting: the queries behind the greeting card. Resolving what
  * was typed at the desk to candidate persons, describing candidates for
- * a 300, and gathering one person's circle (own and household vehicles,
- * household members, fleets and their due vehicles, recent touchpoints,
- * relationship figures) in a fixed number of indexed queries.
+ * a 300, and gathering one person's circle (household members and the
+ * cars they hold, fleets and their due vehicles, recent touchpoints,
+ * relationship figures) in a fixed number of indexed queries: each list a
+ * few rows with its count from SQL. The potential's own and household cars
+ * are streamed as a few columns each, never held all at once.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 
 #include "datetime.h"
 #include "db.h"
+#include "potential.h"
 #include "rules.h"
 #include "store.h"
 #include "store_util.h"
@@ -49,7 +52,9 @@ static const char SQL_CANDIDATES[] =
 static const char SQL_HOUSEHOLD[] =
     "SELECT h.id, h.name, m.customer_id, m.role, " NAME_EXPR("c") ", c.given_name, c.preferred_name,"
     " c.birthday, c.salutation, c.family_name, (SELECT count(*) FROM vehicles v WHERE v.status = 'active' AND"
-    " (v.owner_id = c.id OR v.main_driver_id = c.id)) FROM household_members me JOIN households h ON h.id = me.household_id"
+    " (v.owner_id = c.id OR v.main_driver_id = c.id)), (SELECT count(*) FROM vehicles v WHERE"
+    " v.main_driver_id = c.id OR (+v.main_driver_id IS NULL AND v.owner_id = c.id))"
+    " FROM household_members me JOIN households h ON h.id = me.household_id"
     " JOIN household_members m ON m.household_id = h.id JOIN customers c ON c.id = m.customer_id"
     " WHERE me.customer_id = :id ORDER BY m.since, c.seq";
 
@@ -207,45 +212,86 @@ store_greeting_vehicle(struct db *db, const char *id, const char *vehicle_id, js
     return 0;
 }
 
-/* Vehicles of the person and their household (relation own/household), one query. */
+/* The household's members: the person's household (empty when they have none). */
+#define HOUSEHOLD_IDS                                                                              \
+    "hh(id) AS (SELECT customer_id FROM household_members WHERE household_id ="                   \
+    " (SELECT household_id FROM household_members WHERE customer_id = :id))"
+
+/*
+ * The vehicles a household member holds (mainly drives, else owns), the
+ * first :listed of each member (active, newest first), with relation
+ * own/household; one query. Counted in SQL_HOUSEHOLD (vehicles_count).
+ * "+t.main_driver_id IS NULL" keeps SQLite off the driver index, which
+ * would read every driverless car of every fleet.
+ */
 static void
 build_circle(unsigned variant, const void *arg, struct buf *b)
 {
     (void)variant;
-    buf_puts(b, "WITH hh(id) AS (SELECT customer_id FROM household_members WHERE household_id ="
-                " (SELECT household_id FROM household_members WHERE customer_id = :id))"
+    buf_puts(b, "WITH " HOUSEHOLD_IDS ", r AS (SELECT t.seq AS seq, row_number() OVER (PARTITION BY"
+                " coalesce(t.main_driver_id, t.owner_id) ORDER BY t.status = 'active' DESC,"
+                " t.acquired_at DESC, t.seq) AS k FROM vehicles t WHERE t.main_driver_id IN"
+                " (SELECT id FROM hh) OR (+t.main_driver_id IS NULL AND t.owner_id IN (SELECT id FROM hh)))"
                 " SELECT ");
     store_select_list(arg, b);
     buf_puts(b, ", CASE WHEN t.owner_id = :id OR t.main_driver_id = :id THEN 'own' ELSE 'household'"
                 " END, coalesce(t.main_driver_id, t.owner_id),"
                 " (SELECT " NAME_EXPR("c") " FROM customers c WHERE c.id = coalesce(t.main_driver_id,"
-                " t.owner_id)) FROM vehicles t"
-                " WHERE t.owner_id = :id OR t.main_driver_id = :id"
-                " OR t.owner_id IN (SELECT id FROM hh) OR t.main_driver_id IN (SELECT id FROM hh)"
+                " t.owner_id)) FROM r JOIN vehicles t ON t.seq = r.seq WHERE r.k <= :listed"
                 " ORDER BY t.status = 'active' DESC, t.acquired_at DESC, t.seq");
 }
 
+/* Active fleet vehicles of the companies the person decides on, except the one they drive. */
+#define FLEET_OF_DECIDER                                                                           \
+    " t.owner_id IN (SELECT company_id FROM company_people WHERE person_id = :id AND role IN"     \
+    " ('fleet_manager', 'decision_maker')) AND t.status = 'active'"                               \
+    " AND coalesce(t.main_driver_id, '') <> :id"
+/* Due: lease ending, old, high mileage or service due (cutoffs a few days wide). */
+#define FLEET_DUE                                                                                  \
+    "(t.lease_end <= :lease_cutoff OR coalesce(t.first_registration, t.model_year || '-01-01')"   \
+    " <= :age_cutoff OR t.mileage_km >= :km OR t.next_service_due <= :service_cutoff)"
+
 /*
- * Fleet vehicles that are due (lease ending, old, high mileage or service
- * due) of the companies the person decides on; one query. Drivers and
- * employees do not get them: they are not whom the fleet is sold to, and a
- * driver of a 2,000-car fleet would otherwise carry the whole fleet.
+ * The first :listed due fleet vehicles of each company the person decides
+ * on (leases ending first); one query. Drivers and employees do not get
+ * them: they are not whom the fleet is sold to. Counted by SQL_FLEET_COUNTS.
  */
 static void
 build_fleet_due(unsigned variant, const void *arg, struct buf *b)
 {
     (void)variant;
-    buf_puts(b, "SELECT ");
+    buf_puts(b, "WITH r AS (SELECT t.seq AS seq, row_number() OVER (PARTITION BY t.owner_id"
+                " ORDER BY t.lease_end IS NULL, t.lease_end, t.seq) AS k FROM vehicles t WHERE"
+                FLEET_OF_DECIDER " AND " FLEET_DUE ") SELECT ");
     store_select_list(arg, b);
     buf_puts(b, ", 'fleet', t.owner_id, (SELECT company_name FROM customers c WHERE c.id = t.owner_id)"
-                " FROM vehicles t WHERE t.owner_id IN (SELECT company_id FROM company_people"
-                " WHERE person_id = :id AND role IN ('fleet_manager', 'decision_maker'))"
-                " AND t.status = 'active' AND (t.lease_end <= :lease_cutoff"
-                " OR coalesce(t.first_registration, t.model_year || '-01-01') <= :age_cutoff"
-                " OR t.mileage_km >= :km OR t.next_service_due <= :service_cutoff)"
-                " AND coalesce(t.main_driver_id, '') <> :id"
-                " ORDER BY t.lease_end IS NULL, t.lease_end, t.seq LIMIT 2000");
+                " FROM r JOIN vehicles t ON t.seq = r.seq WHERE r.k <= :listed"
+                " ORDER BY t.owner_id, t.lease_end IS NULL, t.lease_end, t.seq");
 }
+
+/*
+ * Per company the person decides on: the due vehicles (as listed by
+ * build_fleet_due) and, for the fleet opportunity, those whose lease is due
+ * and those otherwise due for replacement (potential_cutoffs: exactly the
+ * rules' tests).
+ */
+static const char SQL_FLEET_COUNTS[] =
+    "SELECT t.owner_id, sum(" FLEET_DUE "),"
+    " sum(t.lease_end BETWEEN :lease_from AND :lease_to),"
+    " sum(NOT coalesce(t.lease_end BETWEEN :lease_from AND :lease_to, 0) AND"
+    " (CASE WHEN t.first_registration IS NOT NULL THEN t.first_registration <= :registered_by"
+    " ELSE t.model_year BETWEEN 1000 AND :year_by END OR t.mileage_km >= :km))"
+    " FROM vehicles t WHERE" FLEET_OF_DECIDER " GROUP BY t.owner_id";
+
+/* The potential's projection: the columns potential.c reads of every active own and household car. */
+static const char SQL_CIRCLE_PROJECTION[] =
+    "WITH " HOUSEHOLD_IDS " SELECT t.id, t.plate, t.make, t.model, t.variant, t.model_year,"
+    " t.first_registration, t.powertrain, t.mileage_km, t.lease_end, t.next_service_due,"
+    " t.owner_id = :id OR t.main_driver_id = :id, coalesce(t.main_driver_id, t.owner_id),"
+    " CASE WHEN NOT (t.owner_id = :id OR t.main_driver_id = :id) THEN (SELECT " NAME_EXPR("c")
+    " FROM customers c WHERE c.id = coalesce(t.main_driver_id, t.owner_id)) END"
+    " FROM vehicles t WHERE t.status = 'active' AND (t.owner_id = :id OR t.main_driver_id = :id"
+    " OR t.owner_id IN (SELECT id FROM hh) OR t.main_driver_id IN (SELECT id FROM hh))";
 
 static int
 vehicles_into(struct db *db, sqlite3_stmt *st, json_t *vehicles, struct problem *p)
@@ -285,30 +331,129 @@ date_shift(const char *today, int months, int days, char out[11])
     datetime_format_date(datetime_days_from_civil(y, m, d) + days, out);
 }
 
-static int
-circle_vehicles(struct db *db, const char *id, const struct rules *r, const char *today,
-                json_t *vehicles, struct problem *p)
+/* The cutoffs of FLEET_DUE ("a few days wide": potential.c judges exactly). */
+static void
+bind_fleet_due(sqlite3_stmt *st, const struct rules *r, const char *today)
 {
-    sqlite3_stmt *st = db_stmt_variant(db, &KEY_CIRCLE, 0, build_circle, &model_vehicle, p);
     char lease[11], age[11], service[11];
 
-    if (!st)
-        return -1;
-    db_bind_text(st, ":id", id);
-    if (vehicles_into(db, st, vehicles, p) != 0)
-        return -1;
-    if (!(st = db_stmt_variant(db, &KEY_FLEET_DUE, 0, build_fleet_due, &model_vehicle, p)))
-        return -1;
-    /* Cutoffs a few days wide: month ends are approximate here, potential.c judges exactly. */
     date_shift(today, r->lease_end_months, 4, lease);
     date_shift(today, -12 * r->replace_age_years, 4, age);
     date_shift(today, 0, r->service_due_days, service);
-    db_bind_text(st, ":id", id);
     db_bind_text(st, ":lease_cutoff", lease);
     db_bind_text(st, ":age_cutoff", age);
     db_bind_int(st, ":km", r->replace_mileage_km);
     db_bind_text(st, ":service_cutoff", service);
+}
+
+/* The listed vehicles: of the household's members and due ones of the fleets, each at most listed. */
+static int
+circle_vehicles(struct db *db, const char *id, const struct rules *r, const char *today, int listed,
+                json_t *vehicles, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt_variant(db, &KEY_CIRCLE, 0, build_circle, &model_vehicle, p);
+
+    if (!st)
+        return -1;
+    db_bind_text(st, ":id", id);
+    db_bind_int(st, ":listed", listed);
+    if (vehicles_into(db, st, vehicles, p) != 0)
+        return -1;
+    if (!(st = db_stmt_variant(db, &KEY_FLEET_DUE, 0, build_fleet_due, &model_vehicle, p)))
+        return -1;
+    db_bind_text(st, ":id", id);
+    db_bind_int(st, ":listed", listed);
+    bind_fleet_due(st, r, today);
     return vehicles_into(db, st, vehicles, p);
+}
+
+/* The fleet with company_id of fleets, or NULL. */
+static json_t *
+fleet_of(json_t *fleets, const char *company_id)
+{
+    json_t *f;
+    size_t i;
+
+    json_array_foreach(fleets, i, f)
+        if (!strcmp(json_string_value(json_object_get(f, "company_id")), company_id))
+            return f;
+    return NULL;
+}
+
+/* due_count, leases_due and replacements_due of the fleets the person decides on (else 0). */
+static int
+fleet_counts(struct db *db, const char *id, const struct rules *r, const char *today, json_t *fleets,
+             struct problem *p)
+{
+    static const char *const names[] = { "due_count", "leases_due", "replacements_due" };
+    sqlite3_stmt *st = db_stmt(db, SQL_FLEET_COUNTS, p);
+    struct potential_cutoffs c;
+    json_t *f;
+    size_t i;
+    int rc;
+
+    if (!st)
+        return -1;
+    json_array_foreach(fleets, i, f)
+        for (int k = 0; k < 3; k++)
+            json_object_set_new(f, names[k], json_integer(0));
+    potential_cutoffs(today, r, &c);
+    db_bind_text(st, ":id", id);
+    bind_fleet_due(st, r, today);
+    db_bind_text(st, ":lease_from", c.lease_from);
+    db_bind_text(st, ":lease_to", c.lease_to);
+    db_bind_text(st, ":registered_by", c.registered_by);
+    db_bind_int(st, ":year_by", c.year_by);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((f = fleet_of(fleets, col_text(st, 0))))
+            for (int k = 0; k < 3; k++)
+                json_object_set_new(f, names[k], json_integer(sqlite3_column_int64(st, k + 1)));
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "fleet counts", NULL, p);
+}
+
+/* Member i of the row as JSON, or nothing when NULL (potential.c reads absent as unknown). */
+static void
+set_col(json_t *o, const char *name, sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL:
+        break;
+    case SQLITE_INTEGER:
+        json_object_set_new(o, name, json_integer(sqlite3_column_int64(st, i)));
+        break;
+    default:
+        json_object_set_new(o, name, store_col_text(st, i));
+    }
+}
+
+int
+store_greeting_circle_each(struct db *db, const char *id, store_vehicle_fn *fn, void *arg,
+                           json_int_t *count, struct problem *p)
+{
+    static const char *const cols[] = { "id", "plate", "make", "model", "variant", "model_year",
+                                        "first_registration", "powertrain", "mileage_km",
+                                        "lease_end", "next_service_due" };
+    sqlite3_stmt *st = db_stmt(db, SQL_CIRCLE_PROJECTION, p);
+    int rc, n = (int)(sizeof cols / sizeof cols[0]);
+
+    *count = 0;
+    if (!st)
+        return -1;
+    db_bind_text(st, ":id", id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *v = json_object();
+        for (int i = 0; i < n; i++)
+            set_col(v, cols[i], st, i);
+        json_object_set_new(v, "relation", json_string(sqlite3_column_int(st, n) ? "own" : "household"));
+        json_object_set_new(v, "holder", json_pack("{s:o, s:o}", "customer_id", store_col_text(st, n + 1),
+                                                   "name", store_col_text(st, n + 2)));
+        fn(v, arg);
+        json_decref(v);
+        (*count)++;
+    }
+    db_done(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "circle", NULL, p);
 }
 
 static int
@@ -330,14 +475,15 @@ household(struct db *db, const char *id, json_t **out, struct problem *p)
                              "members", members);
         }
         json_array_append_new(members,
-                              json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+                              json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I}",
                                         "customer_id", col_text(st, 2), "role", col_text(st, 3),
                                         "name", store_col_text(st, 4), "given_name",
                                         store_col_text(st, 5), "preferred_name",
                                         store_col_text(st, 6), "birthday", store_col_text(st, 7),
                                         "salutation", store_col_text(st, 8), "family_name",
                                         store_col_text(st, 9), "vehicle_count",
-                                        (json_int_t)sqlite3_column_int64(st, 10)));
+                                        (json_int_t)sqlite3_column_int64(st, 10), "vehicles_count",
+                                        (json_int_t)sqlite3_column_int64(st, 11)));
     }
     db_done(st);
     return rc == SQLITE_DONE ? 0 : db_fail(db, rc, "household", NULL, p);
@@ -429,15 +575,15 @@ relationship(struct db *db, const char *id, json_t **out, struct problem *p)
 
 int
 store_greeting_context(struct db *db, const char *id, const struct rules *r, const char *today,
-                       int touchpoint_limit, json_t **ctx, struct problem *p)
+                       int touchpoint_limit, int listed, json_t **ctx, struct problem *p)
 {
     json_t *person = NULL, *vehicles = json_array(), *hh = NULL, *fl = NULL, *tps = NULL, *rel = NULL;
     int rc = -1;
 
     *ctx = NULL;
     if (store_get(db, &model_customer, id, &person, p) != 0 ||
-        circle_vehicles(db, id, r, today, vehicles, p) != 0 || household(db, id, &hh, p) != 0 ||
-        fleets(db, id, &fl, p) != 0 || touchpoints(db, id, touchpoint_limit, &tps, p) != 0 ||
+        circle_vehicles(db, id, r, today, listed, vehicles, p) != 0 || household(db, id, &hh, p) != 0 ||
+        fleets(db, id, &fl, p) != 0 || fleet_counts(db, id, r, today, fl, p) != 0 || touchpoints(db, id, touchpoint_limit, &tps, p) != 0 ||
         relationship(db, id, &rel, p) != 0)
         goto out;
     *ctx = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O}", "today", today, "person", person,

@@ -50,7 +50,7 @@ register({
         'hh.cars': { one: '1 aktives Fahrzeug', other: '{n} aktive Fahrzeuge' }, 'hh.nocar': 'kein eigenes Fahrzeug',
         'card.fleets': 'Flotten',
         'fleet.size': { one: '1 Fahrzeug', other: '{n} Fahrzeuge' },
-        'fleet.due': { one: '1 fällig', other: '{n} fällig' }, 'fleet.more': '+{n} weitere',
+        'fleet.due': { one: '1 fällig', other: '{n} fällig' }, 'more': '+{n} weitere',
         'fleet.duecars': 'Fällige Fahrzeuge von {name}',
         'crole.fleet_manager': 'Fuhrparkleitung', 'crole.decision_maker': 'Entscheider/in', 'crole.driver': 'Fahrer/in',
         'crole.employee': 'Mitarbeiter/in',
@@ -107,7 +107,7 @@ register({
         'hh.cars': { one: '1 active car', other: '{n} active cars' }, 'hh.nocar': 'no car of their own',
         'card.fleets': 'Fleets',
         'fleet.size': { one: '1 car', other: '{n} cars' },
-        'fleet.due': { one: '1 due', other: '{n} due' }, 'fleet.more': '+{n} more',
+        'fleet.due': { one: '1 due', other: '{n} due' }, 'more': '+{n} more',
         'fleet.duecars': 'Cars due at {name}',
         'crole.fleet_manager': 'fleet manager', 'crole.decision_maker': 'decision maker', 'crole.driver': 'driver',
         'crole.employee': 'employee',
@@ -289,6 +289,9 @@ function relationship(g) {
     ]));
 }
 
+/** "+N more" under a list the server cut at 20. @param {number} n */
+const more = (n) => n > 0 ? h('p', { class: 'muted more' }, t('more', { n })) : null;
+
 /** @param {Greeting} g */
 function household(g) {
     const hh = g.household;
@@ -302,7 +305,8 @@ function household(g) {
                 ' ', h('span', { class: 'muted' }, [t('hh.' + m.role), self ? t('hh.self') : '',
                     m.vehicle_count ? t('hh.cars', { n: m.vehicle_count }) : t('hh.nocar')].filter(Boolean).join(' · '))),
             m.vehicles.length ? h('ul', { class: 'cars' }, m.vehicles.map((v) =>
-                h('li', { class: v.status === 'active' ? '' : 'inactive' }, carLink(v), ' ', v.summary))) : null);
+                h('li', { class: v.status === 'active' ? '' : 'inactive' }, carLink(v), ' ', v.summary))) : null,
+            more(m.vehicles_count - m.vehicles.length));
     })));
 }
 
@@ -312,14 +316,13 @@ function fleets(list) {
         return null;
     return panel(t('card.fleets'), list.map((f) => {
         const shown = f.due.slice(0, DUE_SHOWN);
-        const more = f.due_count - shown.length;
         return h('div', { class: 'fleet' },
             h('p', { class: 'person' }, h('a', { href: href({ customer_id: f.company_id }) }, f.company_name || f.company_id), ' ',
                 h('span', { class: 'muted' }, f.roles.map((r) => t('crole.' + r)).join(', '))),
             h('p', { class: 'muted' }, t('fleet.size', { n: f.fleet_size }), f.due_count ? ' · ' + t('fleet.due', { n: f.due_count }) : ''),
             shown.length ? h('ul', { class: 'cars', 'aria-label': t('fleet.duecars', { name: f.company_name }) },
                 shown.map((v) => h('li', null, carLink(v), ' ', v.summary, h('span', { class: 'why' }, ' – ' + v.why)))) : null,
-            more > 0 ? h('p', { class: 'muted more' }, t('fleet.more', { n: more })) : null);
+            more(f.due_count - shown.length));
     }));
 }
 
@@ -372,7 +375,8 @@ function potential(p) {
         h('p', { class: 'score' }, h('strong', null, t('pot.score', { n: p.score })), h('span', { class: 'bar', 'aria-hidden': 'true' }, bar)),
         p.opportunities.length ? h('ul', { class: 'opps' }, p.opportunities.map((o) => h('li', { class: o.kind === 'retention_risk' ? 'risk' : '' },
             h('span', { class: 'tag' }, t('opp.' + o.kind)), ' ', o.reason)))
-            : h('p', { class: 'muted' }, t('pot.none')));
+            : h('p', { class: 'muted' }, t('pot.none')),
+        more((p.opportunity_count ?? 0) - p.opportunities.length));
 }
 
 /** A column per purpose the desk meets. @param {Greeting['contact_policy_by_purpose']} by */

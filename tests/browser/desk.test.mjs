@@ -140,6 +140,55 @@ deskTest('type "m hw2022" and press Enter: Dr. Wessling\'s card, his wife Petra 
     await page.waitForFunction(() => /Frau Wessling/.test(document.querySelector('#card-greeting')?.textContent || ''));
 });
 
+/** Import NDJSON lines as a DMS does (admin key). */
+async function importLines(lines) {
+    const r = await fetch(srv.url + '/v1/import?report=errors', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${srv.adminKey}`, 'Content-Type': 'application/x-ndjson' },
+        body: lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+    });
+    assert.equal(r.status, 200, await r.text());
+}
+
+deskTest('a 2,000-car fleet: each list shows a few cars and "+N weitere" counts the rest', async (page) => {
+    const ref = (id) => ({ system: 'big', id });
+    const lines = [
+        { type: 'customer', external_ref: ref('C'), kind: 'company', company_name: 'Großflotte Bremen GmbH' },
+        { type: 'customer', external_ref: ref('M'), kind: 'person', salutation: 'Herr', given_name: 'Fritz', family_name: 'Fuhrmann' },
+        { type: 'customer', external_ref: ref('P'), kind: 'person', salutation: 'Frau', given_name: 'Paula', family_name: 'Fuhrmann' },
+        { type: 'company_person', company: ref('C'), person: ref('M'), roles: ['fleet_manager'] },
+        { type: 'household', external_ref: ref('H'), name: 'Familie Fuhrmann' },
+        { type: 'membership', household: ref('H'), customer: ref('M'), role: 'head' },
+        { type: 'membership', household: ref('H'), customer: ref('P'), role: 'partner' },
+    ];
+    for (let i = 1; i <= 2000; i++)
+        lines.push({ type: 'vehicle', external_ref: ref('V' + i), make: 'VW', model: 'Caddy', model_year: 2015, plate: 'HB-GF ' + i, owner: ref('C') });
+    for (let i = 1; i <= 23; i++)
+        lines.push({ type: 'vehicle', external_ref: ref('P' + i), make: 'Fiat', model: '500', model_year: 2012, plate: 'HB-GP ' + i, owner: ref('P') });
+    await importLines(lines);
+    await signIn(page, keys.desk);
+
+    // A pool car: the company's card lists 20 of its opportunities and counts the rest.
+    const pool = (await srv.api('GET', '/v1/greeting?plate=HB-GF%207')).json.potential;
+    assert.ok(pool.opportunity_count >= 2000);
+    await typeAndEnter(page, 'hb gf7');
+    const potential = page.getByTestId('card').getByRole('region', { name: 'Kaufpotenzial' });
+    assert.equal(await potential.locator('.opps li').count(), 20);
+    assert.match(await text(potential), new RegExp(`\\+${(pool.opportunity_count - 20).toLocaleString('de-DE')} weitere`));
+
+    // The partner's car: her 23 cars, 20 listed and "+3 weitere".
+    await typeAndEnter(page, 'hb gp1');
+    const household = page.getByTestId('card').getByRole('region', { name: /Haushalt/ });
+    assert.match(await text(household), /\+3 weitere/);
+
+    // Her husband manages the fleet: 5 of 2,000 due cars and "+1995 weitere".
+    await household.getByRole('link', { name: /Fritz Fuhrmann/ }).click();
+    await page.waitForFunction(() => /Herr Fuhrmann/.test(document.querySelector('#card-greeting')?.textContent || ''));
+    const fleets = page.getByTestId('card').getByRole('region', { name: 'Flotten' });
+    assert.equal(await fleets.locator('.cars li').count(), 5);
+    assert.match(await text(fleets), /\+1\.?995 weitere/);
+});
+
 deskTest('a name typed without umlauts: "baeckerei" lists Bäckerei Huber KG; arrow keys and Enter open it', async (page) => {
     await signIn(page, keys.desk);
     await box(page).pressSequentially('baeckerei', { delay: 20 });

@@ -304,11 +304,15 @@ assert_bounded(const json_t *c, size_t bytes)
     ck_assert_int_le(json_array_size(json_object_get(c, "touchpoints")), 10);
 }
 
-/* One import: a company with 2,000 old pool cars, a fleet manager, and a household member owning 50. */
-START_TEST(cards_stay_bounded_on_a_2000_car_fleet)
+/*
+ * One import: a company with 2,500 old cars (all due: past the former cap of 2,000), its fleet
+ * manager, a driver of one of them, and the manager's partner owning 50. Every path into the
+ * cards stays small and counts all.
+ */
+START_TEST(cards_stay_bounded_on_a_2500_car_fleet)
 {
     char t[32], pl[3];
-    size_t cap = 2200 * 200, len = 0, bytes;
+    size_t cap = 2700 * 240, len = 0, bytes;
     char *body = malloc(cap), company[40], manager[40];
     json_t *c, *fleet, *m;
     struct reply r;
@@ -330,11 +334,14 @@ START_TEST(cards_stay_bounded_on_a_2000_car_fleet)
          "\"customer\":{\"system\":\"b\",\"id\":\"%s-P\"},\"role\":\"partner\"}\n", t, t);
     LINE("{\"type\":\"company_person\",\"company\":{\"system\":\"b\",\"id\":\"%s-C\"},"
          "\"person\":{\"system\":\"b\",\"id\":\"%s-M\"},\"roles\":[\"fleet_manager\"]}\n", t, t);
-    for (i = 0; i < 2050; i++)
+    LINE("{\"type\":\"customer\",\"external_ref\":{\"system\":\"b\",\"id\":\"%s-D\"},"
+         "\"kind\":\"person\",\"family_name\":\"Fahrer\"}\n", t);
+    for (i = 0; i < 2550; i++) /* the first is driven by D */
         LINE("{\"type\":\"vehicle\",\"external_ref\":{\"system\":\"b\",\"id\":\"%s-V%zu\"},"
              "\"make\":\"VW\",\"model\":\"Caddy\",\"model_year\":2015,\"plate\":\"HB-%s %zu\","
-             "\"owner\":{\"system\":\"b\",\"id\":\"%s-%s\"}}\n",
-             t, i, pl, i + 1, t, i < 2000 ? "C" : "P");
+             "\"owner\":{\"system\":\"b\",\"id\":\"%s-%s\"}%s%s%s}\n",
+             t, i, pl, i + 1, t, i < 2500 ? "C" : "P", i ? "" : ",\"main_driver\":{\"system\":\"b\",\"id\":\"",
+             i ? "" : t, i ? "" : "-D\"}");
 #undef LINE
     http("POST", "/v1/import", "application/x-ndjson", body, NULL, &r);
     ck_assert_int_eq(r.status, 200);
@@ -347,18 +354,29 @@ START_TEST(cards_stay_bounded_on_a_2000_car_fleet)
     ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "plate"), pathf("HB-%s 7", pl));
     assert_bounded(c, bytes);
     ck_assert_int_ge(json_integer_value(json_object_get(json_object_get(c, "potential"),
-                                                        "opportunity_count")), 2000);
+                                                        "opportunity_count")), 2500);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(c, "relationship"),
+                                                        "vehicles_in_household")), 2500);
     snprintf(company, sizeof company, "%s", sget(json_object_get(c, "customer"), "id"));
     json_decref(c);
 
     c = card_sized(pathf("customer_id=%s", company), &bytes);
     assert_bounded(c, bytes);
     ck_assert_int_ge(json_integer_value(json_object_get(json_object_get(c, "potential"),
-                                                        "opportunity_count")), 2000);
+                                                        "opportunity_count")), 2500);
+    json_decref(c);
+
+    /* the driver of one fleet car: their car and the company they drive for, not its fleet */
+    c = card_sized(pathf("plate=HB-%s%%201", pl), &bytes);
+    ck_assert_str_eq(sget(json_object_get(c, "customer"), "family_name"), "Fahrer");
+    assert_bounded(c, bytes);
+    fleet = json_array_get(json_object_get(c, "fleets"), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(fleet, "fleet_size")), 2500);
+    ck_assert_int_eq(json_integer_value(json_object_get(fleet, "due_count")), 0);
     json_decref(c);
 
     /* the fleet manager: the fleet's due cars, and the partner's 50 cars in the household */
-    c = card_sized(pathf("plate=HB-%s%%202001", pl), &bytes); /* the partner's */
+    c = card_sized(pathf("plate=HB-%s%%202501", pl), &bytes); /* the partner's */
     snprintf(manager, sizeof manager, "%s", sget(json_array_get(json_object_get(
         json_object_get(c, "household"), "members"), 0), "customer_id"));
     assert_bounded(c, bytes);
@@ -366,10 +384,15 @@ START_TEST(cards_stay_bounded_on_a_2000_car_fleet)
     c = card_sized(pathf("customer_id=%s", manager), &bytes);
     assert_bounded(c, bytes);
     fleet = json_array_get(json_object_get(c, "fleets"), 0);
-    ck_assert_int_eq(json_integer_value(json_object_get(fleet, "fleet_size")), 2000);
-    ck_assert_int_eq(json_integer_value(json_object_get(fleet, "due_count")), 2000);
+    ck_assert_int_eq(json_integer_value(json_object_get(fleet, "fleet_size")), 2500);
+    ck_assert_int_eq(json_integer_value(json_object_get(fleet, "due_count")), 2500);
+    ck_assert_int_eq(json_array_size(json_object_get(fleet, "due")), 20);
+    ck_assert_ptr_nonnull(strstr(sget(json_array_get(json_object_get(json_object_get(c, "potential"),
+                                                                     "opportunities"), 0), "reason"),
+                                 "2500 cars are due for replacement"));
     m = json_array_get(json_object_get(json_object_get(c, "household"), "members"), 1);
     ck_assert_int_eq(json_integer_value(json_object_get(m, "vehicle_count")), 50);
+    ck_assert_int_eq(json_integer_value(json_object_get(m, "vehicles_count")), 50);
     ck_assert_int_eq(json_array_size(json_object_get(m, "vehicles")), 20);
     json_decref(c);
 }
@@ -804,7 +827,7 @@ greeting_suite(void)
     tcase_add_test(tc, two_active_cars_with_one_plate_are_300);
     tcase_add_test(tc, driver_of_a_company_car_sees_the_fleet);
     tcase_add_test(tc, poor_visit_behind_many_newer_touchpoints_still_alerts);
-    tcase_add_test(tc, cards_stay_bounded_on_a_2000_car_fleet);
+    tcase_add_test(tc, cards_stay_bounded_on_a_2500_car_fleet);
     tcase_add_test(tc, contact_policy_per_purpose_quiets_sales_only);
     tcase_add_test(tc, rules_in_force_are_listed);
     tcase_add_test(tc, complaint_without_follow_up_alerts);

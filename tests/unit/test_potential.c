@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datetime.h"
 #include "potential.h"
 #include "unit_suites.h"
 
@@ -954,6 +955,125 @@ START_TEST(test_no_today)
 }
 END_TEST
 
+/* Streamed with 5 kept: the same best five, the same count and total as judging all at once. */
+START_TEST(test_streamed_keeps_best)
+{
+    struct rules r;
+    char text[256];
+    json_t *ctx = J(CTX("'household': null")), *all = json_object(), *vehicles = json_array(), *v;
+    json_t *whole, *best;
+    struct potential *pt;
+    size_t i;
+
+    rules_defaults(&r);
+    json_object_update(all, ctx);
+    for (i = 0; i < 150; i++) { /* 150 cars, up to 3 opportunities each: pruned on the way */
+        snprintf(text, sizeof text, OWN("'id': 'v%03zu', 'mileage_km': %zu, 'lease_end': '2027-0%zu-15',"
+                                        " 'powertrain': 'diesel', 'model_year': %zu"),
+                 i, 100000 + 1000 * i, 1 + i % 9, 2000 + i % 20);
+        json_array_append_new(vehicles, J(text));
+    }
+    json_object_set_new(all, "vehicles", vehicles);
+    whole = potential_evaluate(all, &r, LANG_EN);
+    pt = potential_start(ctx, &r, LANG_EN, 5);
+    json_array_foreach(vehicles, i, v)
+        potential_vehicle(pt, v);
+    best = potential_finish(pt);
+    ck_assert_int_gt(json_array_size(json_object_get(whole, "opportunities")), 2 * 5 + 64);
+    ck_assert_int_eq(json_array_size(json_object_get(best, "opportunities")), 5);
+    ck_assert_int_eq(json_integer_value(json_object_get(best, "opportunity_count")),
+                     (json_int_t)json_array_size(json_object_get(whole, "opportunities")));
+    ck_assert_int_eq(json_integer_value(json_object_get(whole, "opportunity_count")),
+                     json_integer_value(json_object_get(best, "opportunity_count")));
+    ck_assert_int_eq(json_integer_value(json_object_get(best, "score")),
+                     json_integer_value(json_object_get(whole, "score")));
+    for (i = 0; i < 5; i++)
+        ck_assert(json_equal(json_array_get(json_object_get(best, "opportunities"), i),
+                             json_array_get(json_object_get(whole, "opportunities"), i)));
+    json_decref(whole);
+    json_decref(best);
+    json_decref(all);
+    json_decref(ctx);
+}
+END_TEST
+
+/* Counts the card takes from SQL stand for the fleet vehicles it no longer passes. */
+START_TEST(test_fleet_counts_given)
+{
+    json_t *res = eval(CTX("'fleets': [{'company_id': 'c', 'company_name': 'Wessling Logistik GmbH',"
+                           " 'roles': ['fleet_manager'], 'fleet_size': 2500, 'leases_due': 1250,"
+                           " 'replacements_due': 1250}]"));
+
+    ck_assert_str_eq(json_string_value(json_object_get(only_of_kind(res, "fleet"), "reason")),
+                     "Fleet manager of Wessling Logistik GmbH (2500 vehicles): 1250 leases end in "
+                     "the next 6 months and 1250 cars are due for replacement");
+    ck_assert_int_eq(json_integer_value(json_object_get(only_of_kind(res, "fleet"), "score")), 100);
+    json_decref(res);
+}
+END_TEST
+
+/* Whether the rules find an opportunity of kind for one own car given as members. */
+static int
+finds(const char *today, const char *members, const char *kind)
+{
+    char text[512];
+    json_t *res, *o;
+    size_t i;
+    int found = 0;
+
+    snprintf(text, sizeof text, "{'today': '%s', 'person': {'id': 'p'}, 'vehicles': [" OWN("%s") "]}",
+             today, members);
+    res = eval(text);
+    json_array_foreach(json_object_get(res, "opportunities"), i, o)
+        found |= !strcmp(json_string_value(json_object_get(o, "kind")), kind);
+    json_decref(res);
+    return found;
+}
+
+/* The SQL cutoffs say due exactly where the rules do, 29 February and month ends included. */
+START_TEST(test_cutoffs_match_the_rules)
+{
+    static const char *const todays[] = { "2026-11-23", "2028-02-28", "2028-02-29", "2027-02-28",
+                                          "2027-03-01", "2026-01-31", "2026-08-31" };
+    const char *today = todays[_i];
+    struct potential_cutoffs c;
+    struct rules r;
+    char members[128], day[11];
+    int y, m, d;
+    long k, at;
+
+    rules_defaults(&r);
+    ck_assert_int_eq(potential_cutoffs(today, &r, &c), 0);
+    datetime_parse_date(c.registered_by, &y, &m, &d);
+    at = datetime_days_from_civil(y, m, d);
+    for (k = at - 3; k <= at + 3; k++) {
+        datetime_format_date(k, day);
+        snprintf(members, sizeof members, "'first_registration': '%s'", day);
+        ck_assert_msg(finds(today, members, "replacement") == (strcmp(day, c.registered_by) <= 0),
+                      "today %s, registered %s, cutoff %s", today, day, c.registered_by);
+    }
+    for (k = c.year_by - 1; k <= c.year_by + 1; k++) {
+        snprintf(members, sizeof members, "'model_year': %ld", k);
+        ck_assert_int_eq(finds(today, members, "replacement"), k <= c.year_by);
+    }
+    datetime_parse_date(c.lease_from, &y, &m, &d);
+    at = datetime_days_from_civil(y, m, d);
+    for (k = at - 1; k <= at + 1; k++) {
+        datetime_format_date(k, day);
+        snprintf(members, sizeof members, "'lease_end': '%s'", day);
+        ck_assert_int_eq(finds(today, members, "lease_end"), strcmp(day, c.lease_from) >= 0);
+    }
+    datetime_parse_date(c.lease_to, &y, &m, &d);
+    at = datetime_days_from_civil(y, m, d);
+    for (k = at - 1; k <= at + 1; k++) {
+        datetime_format_date(k, day);
+        snprintf(members, sizeof members, "'lease_end': '%s'", day);
+        ck_assert_int_eq(finds(today, members, "lease_end"), strcmp(day, c.lease_to) <= 0);
+    }
+    ck_assert_int_eq(potential_cutoffs("23.11.2026", &r, &c), -1);
+}
+END_TEST
+
 Suite *
 potential_suite(void)
 {
@@ -976,6 +1096,12 @@ potential_suite(void)
     tcase_add_test(tc, test_custom_rules);
     tcase_add_test(tc, test_fleet_vehicles_quiet);
     tcase_add_test(tc, test_sold);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("streamed");
+    tcase_add_test(tc, test_streamed_keeps_best);
+    tcase_add_test(tc, test_fleet_counts_given);
+    tcase_add_loop_test(tc, test_cutoffs_match_the_rules, 0, 7);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("robustness");
