@@ -30,5 +30,6 @@ Suite *diskspace_suite(void);
 Suite *uuid_suite(void);
 Suite *lang_suite(void);
 Suite *msg_suite(void);
+Suite *unicode_suite(void);
 
 #endif
