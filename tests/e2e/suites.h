@@ -40,5 +40,6 @@ Suite *ops_suite(void);
 Suite *diskfull_suite(void);
 Suite *retention_suite(void);
 Suite *i18n_suite(void);
+Suite *unicode_suite(void);
 
 #endif
