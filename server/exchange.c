@@ -15,6 +15,7 @@
 #include "jsonx.h"
 #include "lang.h"
 #include "resource.h"
+#include "unicode.h"
 #include "util.h"
 
 /* Copy of n bytes; an escaped NUL ("%00") becomes 0x01 so check_query_text refuses it. */
@@ -127,7 +128,20 @@ exchange_route_problem(enum router_result rr, const struct request *req, struct 
     return -1;
 }
 
-/* Query keys and values must be valid UTF-8 without control characters. */
+/* Query values in NFC, as stored texts are; an invalid one is left for check_query_text. */
+static void
+nfc_query(struct request *req)
+{
+    for (size_t i = 0; i < req->nquery; i++) {
+        char *nfc;
+        if (unicode_quick_nfc(req->query[i].value) || !(nfc = unicode_nfc(req->query[i].value)))
+            continue;
+        free(req->query[i].value);
+        req->query[i].value = nfc;
+    }
+}
+
+/* Query keys and values must be valid UTF-8 without control characters (limits after NFC). */
 static int
 check_query_text(const struct request *req, struct problem *p)
 {
@@ -155,6 +169,7 @@ exchange_prepare(struct request *req, struct response *res, const char *bad_head
 {
     req->lang = lang_from_accept(req->accept_language);
     res->problem.lang = req->lang; /* for the details written in it (problem_set_localized) */
+    nfc_query(req);
     if (check_query_text(req, &res->problem) != 0)
         return -1;
     if (bad_header) {

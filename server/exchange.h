@@ -36,7 +36,8 @@ int exchange_route_problem(enum router_result rr, const struct request *req, str
 
 /*
  * Before the body: the staff's language (req->lang and res->problem.lang
- * from Accept-Language), query text (valid UTF-8, no control characters), the
+ * from Accept-Language), query values composed to NFC (unicode.h), query
+ * text (valid UTF-8, no control characters, limits counted after NFC), the
  * refused header of exchange_add_header (bad_header, NULL = none), this
  * thread's database connection (db_thread of req->config), then the key
  * in authorization (NULL = absent) and the route's role (auth.c).

@@ -96,7 +96,7 @@ struct import_csv_head {
 /*
  * One data row (row: its number, the header is 1) → a new line object with "type", or
  * NULL with a 400 naming the row (wrong number of fields; a cell not UTF-8). Empty cells
- * are left out.
+ * are left out; texts are in NFC (unicode_nfc_json), as in a JSON line.
  */
 json_t *import_csv_row(const struct import_csv_head *h, unsigned long row, char **fields,
                        size_t n, struct problem *p);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "unicode.h"
 
 /* Nested members a CSV column may fill, per type: "external_ref" always. */
 static int
@@ -211,5 +212,6 @@ import_csv_row(const struct import_csv_head *h, unsigned long row, char **fields
                                            h->sep == ';'));
         }
     }
+    unicode_nfc_json(o); /* cannot fail: every cell was checked as UTF-8 above */
     return o;
 }

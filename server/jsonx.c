@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "unicode.h"
 #include "util.h"
 
 /* Nesting depth of JSON text, ignoring brackets inside strings. */
@@ -61,6 +62,12 @@ jsonx_parse_object(const char *data, size_t len, struct problem *p)
     if (!json_is_object(j)) {
         json_decref(j);
         problem_set(p, PROBLEM_MALFORMED_JSON, "the body must be a JSON object");
+        return NULL;
+    }
+    /* the one place where JSON text enters: bodies and import lines are stored as NFC */
+    if (unicode_nfc_json(j) != 0) {
+        json_decref(j);
+        problem_set(p, PROBLEM_MALFORMED_JSON, "a string is not valid UTF-8");
         return NULL;
     }
     return j;

@@ -57,8 +57,10 @@ struct field {
 
 /*
  * Parse len bytes as one JSON object: depth ≤ JSONX_MAX_DEPTH, valid
- * UTF-8, no duplicate keys, no NUL in strings. Returns a new reference or
- * NULL with a 400 problem whose detail says where it broke.
+ * UTF-8, no duplicate keys, no NUL in strings. Every string value, at any
+ * depth, is composed to NFC (unicode_nfc_json), so validation and storage
+ * see the NFC form. Returns a new reference or NULL with a 400 problem
+ * whose detail says where it broke.
  */
 json_t *jsonx_parse_object(const char *data, size_t len, struct problem *p);
 

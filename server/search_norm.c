@@ -7,17 +7,21 @@
 #include "search_norm.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 #define CP_INVALID 0xFFFFFFFFul
 
 enum piece_kind { PIECE_END, PIECE_TEXT, PIECE_RAW, PIECE_SEP, PIECE_SKIP };
 
-/* What one code point of the input becomes. */
+#define CLUSTER_MAX 8 /* code points composed at once: a letter and the marks after it */
+
+/* What one letter with its combining marks (or one other code point) becomes. */
 struct piece {
     enum piece_kind kind;
-    const char *text; /* TEXT: lower-case ASCII fold; RAW: the UTF-8 bytes */
+    const char *text; /* TEXT: lower-case ASCII fold; RAW: folded UTF-8 bytes */
     size_t len;
     int umlaut;       /* ä ö ü: a vowel of its own for the C rule of the phonetic code */
+    char buf[4 * 3 * CLUSTER_MAX + 1]; /* a fold computed here (used when not longer than the input) */
 };
 
 /*
@@ -49,6 +53,30 @@ static const char *const latin[0x180 - 0xC0] = {
     "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
     /* U+0170 Ű ű Ų ų Ŵ ŵ Ŷ ŷ Ÿ Ź ź Ż ż Ž ž ſ */
     "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
+};
+
+/*
+ * Latin letters beyond U+017F that have no decomposition into a base
+ * letter and marks (stroke, hook, digraphs), sorted by code point.
+ */
+static const struct {
+    unsigned short cp;
+    const char *text;
+} latin_more[] = {
+    { 0x0180, "b" },  { 0x0181, "b" },  { 0x0187, "c" },  { 0x0188, "c" },  { 0x0189, "d" },
+    { 0x018A, "d" },  { 0x018B, "d" },  { 0x018C, "d" },  { 0x0191, "f" },  { 0x0192, "f" },
+    { 0x0193, "g" },  { 0x0197, "i" },  { 0x0198, "k" },  { 0x0199, "k" },  { 0x019A, "l" },
+    { 0x019D, "n" },  { 0x019E, "n" },  { 0x019F, "o" },  { 0x01A4, "p" },  { 0x01A5, "p" },
+    { 0x01AB, "t" },  { 0x01AC, "t" },  { 0x01AD, "t" },  { 0x01AE, "t" },  { 0x01B2, "v" },
+    { 0x01B3, "y" },  { 0x01B4, "y" },  { 0x01B5, "z" },  { 0x01B6, "z" },  { 0x01C4, "dz" },
+    { 0x01C5, "dz" }, { 0x01C6, "dz" }, { 0x01C7, "lj" }, { 0x01C8, "lj" }, { 0x01C9, "lj" },
+    { 0x01CA, "nj" }, { 0x01CB, "nj" }, { 0x01CC, "nj" }, { 0x01E4, "g" },  { 0x01E5, "g" },
+    { 0x01F1, "dz" }, { 0x01F2, "dz" }, { 0x01F3, "dz" }, { 0x0220, "n" },  { 0x0221, "d" },
+    { 0x0234, "l" },  { 0x0235, "n" },  { 0x0236, "t" },  { 0x0237, "j" },  { 0x023A, "a" },
+    { 0x023B, "c" },  { 0x023C, "c" },  { 0x023D, "l" },  { 0x023E, "t" },  { 0x023F, "s" },
+    { 0x0240, "z" },  { 0x0243, "b" },  { 0x0244, "u" },  { 0x0246, "e" },  { 0x0247, "e" },
+    { 0x0248, "j" },  { 0x0249, "j" },  { 0x024A, "q" },  { 0x024B, "q" },  { 0x024C, "r" },
+    { 0x024D, "r" },  { 0x024E, "y" },  { 0x024F, "y" },  { 0x1E9E, "ss" },
 };
 
 static const char ascii_lower[] = "abcdefghijklmnopqrstuvwxyz";
@@ -100,20 +128,146 @@ is_unicode_separator(unsigned long cp)
            (cp >= 0x3000 && cp <= 0x303F) || cp == 0xFEFF;
 }
 
-/* Read the piece at s; returns the position after it. */
-static const char *
-next_piece(const char *s, struct piece *pc)
+static int
+is_mark(unsigned long cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    unsigned long cp;
-    size_t n;
+    utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
 
-    memset(pc, 0, sizeof *pc);
-    if (!*u) {
-        pc->kind = PIECE_END;
-        return s;
+/* Punctuation, symbols, spaces and controls separate tokens in every script. */
+static int
+is_separator_category(unsigned long cp)
+{
+    utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+    return (c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_ZP) || c == UTF8PROC_CATEGORY_CC ||
+           c == UTF8PROC_CATEGORY_CF;
+}
+
+/*
+ * Bytes of the letter at u (n bytes) and the combining marks after it (at
+ * most CLUSTER_MAX code points in all); *marks tells whether any follow.
+ */
+static size_t
+cluster_len(const unsigned char *u, size_t n, int *marks)
+{
+    unsigned long cp;
+    size_t m;
+
+    *marks = 0;
+    for (int count = 1; count < CLUSTER_MAX && u[n] >= 0xCC; count++) { /* marks are >= U+0300 */
+        m = utf8_decode(u + n, &cp);
+        if (cp == CP_INVALID || !is_mark(cp))
+            break;
+        n += m;
+        *marks = 1;
     }
-    n = utf8_decode(u, &cp);
+    return n;
+}
+
+/* Compose the cluster s (len bytes) to NFC in cps; returns the code points, or -1. */
+static int
+compose(const char *s, size_t len, utf8proc_int32_t *cps, size_t max)
+{
+    const utf8proc_option_t nfc = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+    utf8proc_ssize_t n =
+        utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, cps,
+                           (utf8proc_ssize_t)max, nfc);
+
+    if (n < 1 || n > (utf8proc_ssize_t)max)
+        return -1;
+    n = utf8proc_normalize_utf32(cps, n, nfc);
+    return n < 1 ? -1 : (int)n;
+}
+
+static int
+in_ranges(unsigned long cp, const unsigned long (*r)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cp >= r[i][0] && cp <= r[i][1])
+            return 1;
+    return 0;
+}
+
+#define IN_RANGES(cp, r) in_ranges(cp, r, sizeof r / sizeof r[0])
+
+static const unsigned long latin_ranges[][2] = {
+    { 0x0180, 0x02AF }, { 0x1D00, 0x1DBF }, { 0x1E00, 0x1EFF }, { 0x2C60, 0x2C7F },
+    { 0xA720, 0xA7FF }, { 0xAB30, 0xAB6F },
+};
+static const unsigned long greek_ranges[][2] = { { 0x0370, 0x03FF }, { 0x1F00, 0x1FFF } };
+static const unsigned long cyrillic_ranges[][2] = {
+    { 0x0400, 0x052F }, { 0x1C80, 0x1C8F }, { 0x2DE0, 0x2DFF }, { 0xA640, 0xA69F },
+};
+
+/* Append the fold of cp under options to pc->buf; -1 when it does not fit. */
+static int
+put_folded(struct piece *pc, utf8proc_int32_t cp, utf8proc_option_t options)
+{
+    utf8proc_int32_t out[8];
+    utf8proc_ssize_t n = utf8proc_decompose_char(cp, out, 8, options, NULL);
+
+    if (n < 0 || n > 8)
+        return -1;
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+        if (pc->len + 4 >= sizeof pc->buf)
+            return -1;
+        pc->len += (size_t)utf8proc_encode_char(out[i], (utf8proc_uint8_t *)pc->buf + pc->len);
+    }
+    pc->buf[pc->len] = '\0';
+    return 0;
+}
+
+/* Whether the fold in pc->buf is plain ASCII letters and digits (a TEXT piece). */
+static int
+ascii_alnum(const struct piece *pc)
+{
+    for (size_t i = 0; i < pc->len; i++)
+        if (!((pc->buf[i] >= 'a' && pc->buf[i] <= 'z') || (pc->buf[i] >= '0' && pc->buf[i] <= '9')))
+            return 0;
+    return pc->len > 0;
+}
+
+/*
+ * Fold a letter beyond Latin Extended-A: cps[0..n) is it with its marks
+ * in NFC. Latin and Greek lose their marks and case; Cyrillic only its
+ * case (й, ї stay) but ё is е; other scripts are case-folded and keep
+ * their marks.
+ */
+static void
+fold_other(const utf8proc_int32_t *cps, int n, struct piece *pc)
+{
+    const utf8proc_option_t strip = UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD;
+    unsigned long cp = (unsigned long)cps[0];
+    int rc = 0;
+
+    pc->len = 0;
+    for (size_t i = 0; i < sizeof latin_more / sizeof latin_more[0]; i++)
+        if (latin_more[i].cp == cp) {
+            pc->kind = PIECE_TEXT;
+            pc->text = latin_more[i].text;
+            pc->len = strlen(pc->text);
+            return;
+        }
+    if (IN_RANGES(cp, latin_ranges) || IN_RANGES(cp, greek_ranges)) {
+        rc = put_folded(pc, cps[0], strip);
+    } else if (IN_RANGES(cp, cyrillic_ranges)) {
+        /* ё Ё ѐ Ѐ are е, ѝ Ѝ и: a desk types them without their dots or accent */
+        int e = cp == 0x451 || cp == 0x401 || cp == 0x450 || cp == 0x400;
+        int i = cp == 0x45D || cp == 0x40D;
+        rc = put_folded(pc, e ? 0x435 : i ? 0x438 : cps[0], UTF8PROC_CASEFOLD);
+    } else {
+        for (int k = 0; k < n && rc == 0; k++)
+            rc = put_folded(pc, cps[k], UTF8PROC_CASEFOLD);
+    }
+    pc->text = pc->buf;
+    pc->kind = rc != 0 || pc->len == 0 ? PIECE_SKIP : ascii_alnum(pc) ? PIECE_TEXT : PIECE_RAW;
+}
+
+/* Classify code point cp (with its marks cps[0..n) in NFC) at s. */
+static void
+classify(const char *s, unsigned long cp, const utf8proc_int32_t *cps, int n, struct piece *pc)
+{
     if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) {
         pc->kind = PIECE_TEXT;
         pc->text = &ascii_lower[(cp | 0x20) - 'a'];
@@ -131,11 +285,46 @@ next_piece(const char *s, struct piece *pc)
         pc->len = strlen(pc->text);
         pc->kind = pc->len ? PIECE_TEXT : PIECE_SEP;
         pc->umlaut = (cp & ~0x20ul) == 0xC4 || (cp & ~0x20ul) == 0xD6 || (cp & ~0x20ul) == 0xDC;
-    } else if (cp == 0x1E9E) { /* ẞ */
-        pc->kind = PIECE_TEXT;
-        pc->text = "ss";
-        pc->len = 2;
+    } else if (is_mark(cp)) {
+        pc->kind = PIECE_SKIP; /* a mark without a letter before it */
+    } else if (is_separator_category(cp)) {
+        pc->kind = PIECE_SEP;
     } else {
+        fold_other(cps, n, pc);
+    }
+}
+
+/*
+ * Read the piece at s: one code point with the combining marks after it,
+ * composed first, so "u" + U+0308 reads as ü. Returns the position after it.
+ */
+static const char *
+next_piece(const char *s, struct piece *pc)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    utf8proc_int32_t cps[4 * CLUSTER_MAX];
+    unsigned long cp;
+    size_t n;
+    int marks, ncp = 1;
+
+    pc->kind = PIECE_END;
+    pc->text = NULL;
+    pc->len = 0;
+    pc->umlaut = 0;
+    if (!*u)
+        return s;
+    n = utf8_decode(u, &cp);
+    if (cp != CP_INVALID)
+        n = cluster_len(u, n, &marks);
+    else
+        marks = 0;
+    cps[0] = (utf8proc_int32_t)cp;
+    if (marks && (ncp = compose(s, n, cps, sizeof cps / sizeof cps[0])) < 0) {
+        ncp = 1; /* cannot happen for valid UTF-8; read the letter without its marks */
+        cps[0] = (utf8proc_int32_t)cp;
+    }
+    classify(s, marks ? (unsigned long)cps[0] : cp, cps, ncp, pc);
+    if (pc->len > n) { /* a case fold that grew (ᾳ → αι): keep the letter as sent */
         pc->kind = PIECE_RAW;
         pc->text = s;
         pc->len = n;

@@ -1,8 +1,10 @@
 /*
  * search_norm: pure normalisers for the desk search. Names are folded
- * into ASCII matching keys (case, umlauts, accents, ß) and coded with the
- * Kölner Phonetik. The index (store_search.c) and the query (search.c)
- * use the same functions, so both sides always agree. No I/O, no allocation.
+ * into matching keys (case, umlauts, accents, ß; Latin to ASCII, Greek and
+ * Cyrillic within their script) and coded with the Kölner Phonetik. The
+ * index (store_search.c), the query (search.c) and the duplicate keys
+ * (dupe.c) use the same functions, so all sides always agree. Unicode
+ * data from utf8proc; no I/O, no allocation.
  */
 #ifndef CRMD_SEARCH_NORM_H
 #define CRMD_SEARCH_NORM_H
@@ -12,16 +14,27 @@
 #define SEARCH_NORM_TOKEN_MAX 64 /* bytes incl. NUL of one token's key or code; longer is cut */
 
 /*
- * How text splits into tokens and folds, code point by code point:
+ * How text splits into tokens and folds, letter by letter; a letter
+ * followed by combining marks is composed first (NFC), so "u" + U+0308
+ * folds as ü, and marks that compose with nothing are dropped:
  * - ASCII letters are lower-cased, digits kept;
  * - Latin-1 and Latin Extended-A letters are transliterated: ä → ae,
  *   ö → oe, ü → ue, ß and ẞ → ss, æ → ae, œ → oe, þ → th, ĳ → ij, every
- *   other accented letter to its base letter (é → e, ł → l, ş → s);
- * - apostrophes (' ` ´ ‘ ’) are dropped inside a word ("O'Brien" → "obrien");
- * - every other ASCII or Latin-1 character, and Unicode punctuation and
- *   spaces, separate tokens ("Müller-Lüdenscheidt" → "mueller luedenscheidt");
- * - letters of other scripts are kept as they are (UTF-8 bytes);
+ *   other accented letter to its base letter (é → e, ł → l, ş → s, ı → i);
+ * - other Latin letters (Extended-B, the Vietnamese block U+1E00..1EFF, ...)
+ *   lose marks and case through their decomposition (ș → s, ễ → e), those
+ *   without one by a table (ƀ → b, ǥ → g, ǆ → dz);
+ * - Greek loses accents and case, final ς is σ (Ά → α); Cyrillic loses
+ *   case only, and ё ѐ are е, ѝ is и (й, ї, ў stay: letters of their own);
+ *   both stay in their script (UTF-8), never transliterated;
+ * - apostrophes (' ` ´ ‘ ’ ʼ) are dropped inside a word ("O'Brien" → "obrien");
+ * - every other ASCII or Latin-1 character, and Unicode punctuation,
+ *   symbols and spaces, separate tokens ("Müller-Lüdenscheidt" →
+ *   "mueller luedenscheidt");
+ * - letters of other scripts are case-folded and kept with their marks;
  *   invalid UTF-8 bytes separate tokens.
+ * The folded text is never longer than the input (a fold that would grow,
+ * ᾳ → αι, keeps the letter as sent). Only Latin letters get a phonetic code.
  *
  * The "loose" key additionally reads "ae", "oe", "ue" as a transliterated
  * umlaut and keeps only the vowel ("mueller" → "muller"), except after a

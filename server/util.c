@@ -12,8 +12,8 @@
 #include <sys/random.h>
 #include <uuid/uuid.h>
 
-static void
-oom(void)
+void
+util_oom(void)
 {
     fputs("crmd: out of memory\n", stderr);
     abort();
@@ -24,7 +24,7 @@ xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        oom();
+        util_oom();
     return p;
 }
 
@@ -33,7 +33,7 @@ xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        oom();
+        util_oom();
     return p;
 }
 
@@ -42,7 +42,7 @@ xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
     if (!p)
-        oom();
+        util_oom();
     return p;
 }
 

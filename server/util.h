@@ -11,6 +11,8 @@
 #define UTIL_UUID_LEN 36
 #define UTIL_TIME_LEN 20 /* "2026-11-23T09:41:00Z" */
 
+/* Print "crmd: out of memory" and abort: what the x* allocators do when malloc fails. */
+_Noreturn void util_oom(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

@@ -19,6 +19,7 @@ main(void)
     srunner_add_suite(sr, relations_suite());
     srunner_add_suite(sr, greeting_suite());
     srunner_add_suite(sr, i18n_suite());
+    srunner_add_suite(sr, unicode_suite());
     srunner_add_suite(sr, opportunities_suite());
     srunner_add_suite(sr, households_suite());
     srunner_add_suite(sr, vehicles_suite());

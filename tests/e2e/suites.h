@@ -42,5 +42,6 @@ Suite *diskfull_suite(void);
 Suite *retention_suite(void);
 Suite *i18n_suite(void);
 Suite *service_suite(void);
+Suite *unicode_suite(void);
 
 #endif

@@ -68,8 +68,39 @@ static const struct fold_case fold_cases[] = {
     { "Quelle", "quelle", "quelle", 1, 0 },
     { "Bäuerle Baeuerle", "baeuerle baeuerle", "bauerle bauerle", 2, 0 },
     { "Uelzen", "uelzen", "ulzen", 1, 0 },
-    /* other scripts stay as they are */
-    { "Иван", "Иван", "Иван", 1, 0 },
+    /* Turkish, Polish, Czech, Croatian, Romanian (Latin Extended-B), Vietnamese (U+1Exx) */
+    { "Işık", "isik", "isik", 1, 0 },
+    { "İstanbul ISTANBUL", "istanbul istanbul", "istanbul istanbul", 2, 0 },
+    { "Łódź ŁÓDŹ", "lodz lodz", "lodz lodz", 2, 0 },
+    { "Ząbkowska Częstochowa Ćwik Ńak Śląsk Źrebię Żółw",
+      "zabkowska czestochowa cwik nak slask zrebie zolw",
+      "zabkowska czestochowa cwik nak slask zrebie zolw", 7, 0 },
+    { "Dvořák Đorđević Szőke", "dvorak dordevic szoke", "dvorak dordevic szoke", 3, 0 },
+    { "Ștefănescu Țiriac", "stefanescu tiriac", "stefanescu tiriac", 2, 0 }, /* U+0218..021B */
+    { "Nguyễn Trần Phạm Đặng", "nguyen tran pham dang", "nguyen tran pham dang", 4, 0 },
+    { "ƀ Ɨ ǆ Ǉ ȼ ɇ", "b i dz lj c e", "b i dz lj c e", 6, 0 },   /* no decomposition: the table */
+    /* decomposed (NFD) input folds like the composed letter */
+    { "Mu\xcc\x88ller", "mueller", "muller", 1, 0 },
+    { "MU\xcc\x88LLER", "mueller", "muller", 1, 0 },
+    { "Rene\xcc\x81" "e", "renee", "renee", 1, 0 },
+    { "I\xcc\x87stanbul", "istanbul", "istanbul", 1, 0 },
+    { "Nguye\xcc\x82\xcc\x83n", "nguyen", "nguyen", 1, 0 },
+    { "\xcc\x88" "a \xcc\x81", "a", "a", 1, 0 },                /* marks without a letter */
+    /* Greek: accents, case and final sigma; Cyrillic: case and ё; both stay in their script */
+    { "Παπαδόπουλος", "παπαδοπουλοσ", "παπαδοπουλοσ", 1, 0 },
+    { "ΠΑΠΑΔΟΠΟΥΛΟΣ", "παπαδοπουλοσ", "παπαδοπουλοσ", 1, 0 },
+    { "Παπαδο\xcc\x81πουλος", "παπαδοπουλοσ", "παπαδοπουλοσ", 1, 0 },
+    { "Ϊάκωβος", "ιακωβοσ", "ιακωβοσ", 1, 0 },
+    { "Семёнов СЕМЁНОВ Семенов", "семенов семенов семенов", "семенов семенов семенов", 3, 0 },
+    { "Семе\xcc\x88нов", "семенов", "семенов", 1, 0 },
+    { "Иван", "иван", "иван", 1, 0 },
+    { "Йошкин Ковалёв", "йошкин ковалев", "йошкин ковалев", 2, 0 }, /* й is not и */
+    { "Ї ў", "ї ў", "ї ў", 2, 0 },
+    /* other scripts are case-folded and keep their marks */
+    { "東京 Ծովինար", "東京 ծովինար", "東京 ծովինար", 2, 0 },
+    { "ﬓ", "ﬓ", "ﬓ", 1, 0 }, /* its case fold (մն) is longer: kept as sent */
+    /* punctuation and symbols of any block separate */
+    { "Müller™ Иван·Петров", "mueller иван петров", "muller иван петров", 3, 0 },
     /* nothing to fold */
     { "", "", "", 0, 0 },
     { "--- ...", "", "", 0, 0 },
@@ -126,6 +157,10 @@ static const struct code_case phonetic_cases[] = {
     { "Abdel", "0125" },
     { "Dexter", "24827" },
     { "Rakic", "748" },       /* final C: 8 */
+    { "Mu\xcc\x88ller", "657" }, /* decomposed ü */
+    { "Dvořák", "2374" },
+    { "Nguyễn", "646" },
+    { "Παπαδόπουλος", "" },   /* Latin only */
     { "ß", "8" },
     { "", "" },
     { "1234", "" },
@@ -176,6 +211,59 @@ START_TEST(test_fold)
     memset(out, FILL, sizeof out);
     rc = search_norm_fold(c->in, 1, out, outsz);
     check_out(_i, c->in, rc, c->tokens, out, outsz, c->loose);
+}
+END_TEST
+
+/* Encode cp as UTF-8 at s; returns its length. */
+static size_t
+utf8_put(char *s, unsigned long cp)
+{
+    if (cp < 0x80) {
+        s[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        s[0] = (char)(0xC0 | (cp >> 6));
+        s[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        s[0] = (char)(0xE0 | (cp >> 12));
+        s[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        s[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    s[0] = (char)(0xF0 | (cp >> 18));
+    s[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    s[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    s[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/*
+ * The index (store_search.c) sizes its buffers by the text: folding never
+ * lengthens it. Every code point of the BMP, alone, after a letter and
+ * before a combining mark.
+ */
+START_TEST(test_fold_never_longer)
+{
+    for (unsigned long cp = 1; cp < 0x10000; cp++) {
+        char in[16], out[16];
+        size_t n;
+
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        in[0] = 'o';
+        n = 1 + utf8_put(in + 1, cp);
+        memcpy(in + n, "\xcc\x88", 3); /* U+0308 */
+        in[n + 3] = '\0';
+        for (int loose = 0; loose < 2; loose++) {
+            ck_assert_msg(search_norm_fold(in, loose, out, strlen(in) + 1) >= 0,
+                          "U+%04lX: longer", cp);
+            ck_assert_msg(search_norm_fold(in + 1, loose, out, strlen(in + 1) + 1) >= 0,
+                          "U+%04lX alone: longer", cp);
+        }
+    }
 }
 END_TEST
 
@@ -232,7 +320,9 @@ static const struct tokens_case tokens_cases[] = {
     { "M-HW 2022", 3, 3, { "m", "hw", "2022" }, { "m", "hw", "2022" }, { "6", "3", "" } },
     { "a b c d", 2, 2, { "a", "b" }, { "a", "b" }, { "0", "1" } },
     { " - ", 3, 0, { NULL }, { NULL }, { NULL } },
-    { "Иван Meyer", 3, 2, { "Иван", "meyer" }, { "Иван", "meyer" }, { "", "67" } },
+    { "Иван Meyer", 3, 2, { "иван", "meyer" }, { "иван", "meyer" }, { "", "67" } },
+    { "Παπαδόπουλος Nguyễn", 3, 2, { "παπαδοπουλοσ", "nguyen" }, { "παπαδοπουλοσ", "nguyen" },
+      { "", "646" } },
 };
 
 struct sound_case {
@@ -281,6 +371,11 @@ search_norm_suite(void)
 
     tc = tcase_create("fold");
     tcase_add_loop_test(tc, test_fold, 0, N(fold_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("fold_length");
+    tcase_set_timeout(tc, 60); /* 65,000 code points, 4 folds each: a second, more on a busy box */
+    tcase_add_test(tc, test_fold_never_longer);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("phonetic");

@@ -35,5 +35,6 @@ Suite *msg_suite(void);
 Suite *log_suite(void);
 Suite *http_room_suite(void);
 Suite *http_deadline_suite(void);
+Suite *unicode_suite(void);
 
 #endif
