@@ -953,6 +953,64 @@ START_TEST(backfill_at_start)
 }
 END_TEST
 
+/* Rows of vehicle_plates_past for vehicle id in the database at path. */
+static int
+past_rows(const char *path, const char *id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int n = -1;
+
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM vehicle_plates_past WHERE vehicle_id = ?",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/*
+ * Migration 014 fills vehicle_plates_past from the plate_history of the
+ * cars written before it; deleting a car deletes its rows.
+ */
+START_TEST(old_plates_of_earlier_cars_are_found_after_the_upgrade)
+{
+    struct server s = { 0 };
+    char t[TAG_LEN + 1], l[3], d[6], id[ID_LEN], car[ID_LEN], old[16], renewed[16];
+    json_t *items;
+    struct reply r;
+
+    new_tag(t);
+    new_plate_parts(l, d);
+    snprintf(old, sizeof old, "UB-%s %s", l, d);
+    snprintf(renewed, sizeof renewed, "UC-%s %s", l, d);
+    server_start(&s, NULL, NULL);
+    person(id, "\"family_name\":\"Frueher%s\"", t);
+    vehicle(car, id, NULL, old, NULL, NULL);
+    replate(car, pathf("UD-%s %s", l, d));
+    replate(car, renewed);
+    ck_assert_int_eq(server_stop(&s), 0);
+    ck_assert_int_eq(past_rows(s.db, car), 2);
+    /* as a database before 014 was: the history in the document only */
+    run_sql(s.db, "DROP TABLE vehicle_plates_past; DELETE FROM schema_migrations WHERE version = 14");
+
+    server_start(&s, NULL, NULL);
+    ck_assert_int_eq(past_rows(s.db, car), 2);
+    items = search(old, NULL);
+    assert_hit(items, id, "plate_history", 80, old);
+    json_decref(items);
+    http("DELETE", pathf("/v1/vehicles/%s", car), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    ck_assert_int_eq(server_stop(&s), 0);
+    ck_assert_int_eq(past_rows(s.db, car), 0);
+    ck_assert_int_eq(system(pathf("rm -rf %s", s.dir)), 0);
+}
+END_TEST
+
 Suite *
 search_suite(void)
 {
@@ -987,6 +1045,7 @@ search_suite(void)
     tc = tcase_create("backfill");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, backfill_at_start);
+    tcase_add_test(tc, old_plates_of_earlier_cars_are_found_after_the_upgrade);
     suite_add_tcase(s, tc);
     return s;
 }
