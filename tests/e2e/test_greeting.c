@@ -754,6 +754,18 @@ person_with_car(const char *family, const char *plate, char id[40], char car[40]
                        pathf("{\"make\":\"VW\",\"plate\":\"%s\",\"owner_id\":\"%s\"}", plate, id)));
 }
 
+/* PATCH car's plate to plate. */
+static void
+replate(const char *car, const char *plate)
+{
+    struct reply r;
+
+    http("PATCH", pathf("/v1/vehicles/%s", car), "application/merge-patch+json",
+         pathf("{\"plate\":\"%s\"}", plate), NULL, &r);
+    assert_json(&r, 200);
+    reply_free(&r);
+}
+
 /* The card of query is customer id's with car, found by plate_history or plate. */
 static json_t *
 card_of(const char *query, const char *id, const char *car, const char *by)
@@ -832,10 +844,7 @@ START_TEST(old_plate_opens_the_card_with_a_note)
 
     snprintf(n, sizeof n, "%s", uniq_digits());
     person_with_car("Ummelder", pathf("M-XY %s", n), id, car);
-    http("PATCH", pathf("/v1/vehicles/%s", car), "application/merge-patch+json",
-         pathf("{\"plate\":\"M-NW %s\"}", n), NULL, &r);
-    assert_json(&r, 200);
-    reply_free(&r);
+    replate(car, pathf("M-NW %s", n));
     c = card_of(pathf("plate=mxy%s", n), id, car, "plate_history");
     rec = json_object_get(c, "recognized_by");
     ck_assert_str_eq(sget(rec, "normalized"), pathf("MXY%s", n));
@@ -868,10 +877,7 @@ START_TEST(a_current_plate_wins_over_an_old_one)
 
     snprintf(n, sizeof n, "%s", uniq_digits());
     person_with_car("Vorher", pathf("M-OP %s", n), was, wcar);
-    http("PATCH", pathf("/v1/vehicles/%s", wcar), "application/merge-patch+json",
-         pathf("{\"plate\":\"M-OQ %s\"}", n), NULL, &r);
-    assert_json(&r, 200);
-    reply_free(&r);
+    replate(wcar, pathf("M-OQ %s", n));
     person_with_car("Nachher", pathf("M-OP %s", n), now, ncar);
     json_decref(card_of(pathf("plate=M-OP%%20%s", n), now, ncar, "plate"));
     http("DELETE", pathf("/v1/vehicles/%s", ncar), NULL, NULL, NULL, &r);
