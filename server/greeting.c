@@ -17,6 +17,7 @@
 
 #include "contact_policy.h"
 #include "datetime.h"
+#include "greeting_plate.h"
 #include "handlers.h"
 #include "msg.h"
 #include "normalize.h"
@@ -512,7 +513,6 @@ static json_t *
 recognized_by(const char *by, const char *input, const char *key, enum lang lang)
 {
     const char *how = !strcmp(by, "vin") && strlen(key) < 17 ? msg_text(lang, MSG_HOW_VIN_TAIL)
-                      : !strcmp(by, "plate")                 ? msg_text(lang, MSG_HOW_PLATE)
                       : !strcmp(by, "phone")                 ? msg_text(lang, MSG_HOW_PHONE)
                       : !strcmp(by, "email")                 ? msg_text(lang, MSG_HOW_EMAIL)
                                                              : msg_text(lang, MSG_HOW_EXACT);
@@ -533,12 +533,32 @@ multiple_choices(struct request *req, struct response *res, const json_t *pairs)
                                               "candidates", candidates));
 }
 
+/* The pairs of what was typed; a plate (plate set) by its keys, past plates included. */
+static int
+resolve(struct request *req, const char *by, const char *key, struct greeting_plate *plate,
+        json_t **pairs, struct problem *p)
+{
+    struct plate_keys keys;
+
+    if (strcmp(by, "plate") != 0) {
+        plate->pairs = NULL;
+        return store_greeting_resolve(req->db, by, key, pairs, p);
+    }
+    /* normalize_plate accepted it; a form too long for a key finds nothing */
+    normalize_plate_keys(request_query(req, "plate"), &keys);
+    if (greeting_plate_resolve(req->db, request_query(req, "plate"), &keys, plate, p) != 0)
+        return -1;
+    *pairs = json_incref(plate->pairs);
+    return 0;
+}
+
 HANDLER(greeting_get)
 {
     struct problem *p = &res->problem;
     const char *by = NULL, *vid = NULL;
     char key[NORMALIZE_EMAIL_MAX], id[UTIL_UUID_LEN + 1], vehicle[UTIL_UUID_LEN + 1];
-    json_t *pairs;
+    struct greeting_plate plate = { 0 };
+    json_t *pairs, *recognized;
     size_t n;
     int rc;
 
@@ -546,13 +566,13 @@ HANDLER(greeting_get)
         lookup_key(req, &by, key, sizeof key, vehicle, p) != 0)
         return -1;
     /* One snapshot from the lookup to the card: the car found is still the person's. */
-    if (store_begin_read(req->db, p) != 0 ||
-        store_greeting_resolve(req->db, by, key, &pairs, p) != 0)
+    if (store_begin_read(req->db, p) != 0 || resolve(req, by, key, &plate, &pairs, p) != 0)
         return -1;
     n = distinct_customers(pairs);
     if (n != 1) {
         rc = n ? multiple_choices(req, res, pairs) : (not_found(p, by, request_query(req, by), key), -1);
         json_decref(pairs);
+        json_decref(plate.pairs);
         return rc;
     }
     snprintf(id, sizeof id, "%s", str(json_array_get(pairs, 0), "customer_id"));
@@ -564,6 +584,9 @@ HANDLER(greeting_get)
             vid = vehicle;
         }
     }
+    recognized = plate.pairs ? greeting_plate_recognized(request_query(req, by), &plate, req->lang)
+                             : recognized_by(by, request_query(req, by), key, req->lang);
     json_decref(pairs);
-    return card(req, res, id, vid, recognized_by(by, request_query(req, by), key, req->lang));
+    json_decref(plate.pairs);
+    return card(req, res, id, vid, recognized);
 }

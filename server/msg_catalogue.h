@@ -42,6 +42,19 @@
 #define MSG_HOW_PHONE "phone number in E.164", "Telefonnummer im Format E.164"
 #define MSG_HOW_EMAIL "e-mail address, lower case", "E-Mail-Adresse in Kleinbuchstaben"
 #define MSG_HOW_EXACT "exact", "exakt"
+#define MSG_HOW_PLATE_AS_WRITTEN                                                                   \
+    "plate as written: the one car whose plate has the separators in these places",                \
+        "Kennzeichen wie geschrieben: das einzige Fahrzeug mit den Trennzeichen an diesen Stellen"
+#define MSG_HOW_PLATE_HISTORY                                                                      \
+    "earlier plate of the car, without spaces and hyphens, upper case",                            \
+        "früheres Kennzeichen des Fahrzeugs, ohne Leerzeichen und Bindestriche, in Großbuchstaben"
+/* recognized_by.note of a car found by an earlier plate: the plate, the date, the plate now */
+#define MSG_PLATE_PAST_NOTE                                                                        \
+    "plate %s belonged to this car until %s; it now has %s",                                       \
+        "Kennzeichen %s gehörte bis %s zu diesem Fahrzeug; heute: %s"
+#define MSG_PLATE_PAST_NOTE_NONE                                                                   \
+    "plate %s belonged to this car until %s; it has no plate now",                                 \
+        "Kennzeichen %s gehörte bis %s zu diesem Fahrzeug; heute ohne Kennzeichen"
 
 /* ---- the greeting card: 404 and 300 ---- */
 #define MSG_GREETING_NOT_FOUND                                                                     \
@@ -218,6 +231,10 @@
     X(MSG_HOW_PHONE)                                                                               \
     X(MSG_HOW_EMAIL)                                                                               \
     X(MSG_HOW_EXACT)                                                                               \
+    X(MSG_HOW_PLATE_AS_WRITTEN)                                                                    \
+    X(MSG_HOW_PLATE_HISTORY)                                                                       \
+    X(MSG_PLATE_PAST_NOTE)                                                                         \
+    X(MSG_PLATE_PAST_NOTE_NONE)                                                                    \
     X(MSG_GREETING_NOT_FOUND)                                                                      \
     X(MSG_GREETING_NOT_FOUND_CAR)                                                                  \
     X(MSG_GREETING_NOT_FOUND_CONTACT)                                                              \

@@ -60,8 +60,9 @@ HANDLER(search_get)
 {
     static const char *const allowed[] = { "q", "limit", NULL };
     struct search_norm_token toks[SEARCH_TOKENS_MAX];
-    char plate[NORMALIZE_PLATE_MAX], vin[NORMALIZE_VIN_LEN + 1], phone[PHONE_E164_MAX],
-        tail[PHONE_TAIL_KEY_MAX], email[NORMALIZE_EMAIL_MAX];
+    char vin[NORMALIZE_VIN_LEN + 1], phone[PHONE_E164_MAX], tail[PHONE_TAIL_KEY_MAX],
+        email[NORMALIZE_EMAIL_MAX];
+    struct plate_keys plate, prefix;
     struct salutation_words address;
     struct store_search_terms t = { 0 };
     struct problem *p = &res->problem;
@@ -81,8 +82,11 @@ HANDLER(search_get)
                     SEARCH_Q_MAX);
         return -1;
     }
-    if (normalize_plate(q, plate, sizeof plate) == 0)
-        t.plate = plate;
+    t.typed = q;
+    if (normalize_plate_keys(q, &plate) == 0)
+        t.plate = &plate;
+    if (normalize_plate_prefix_keys(q, &prefix) == 0 && (prefix.separated || t.plate))
+        t.plate_prefix = &prefix;
     if (read_vin(q, vin, sizeof vin) == 0)
         t.vin = vin;
     if (phone_parse_default(q, phone, sizeof phone, NULL) == 0)
@@ -94,7 +98,7 @@ HANDLER(search_get)
     t.tokens = toks;
     t.ntokens = salutation_words_take(toks, name_tokens(q, toks), &address);
     t.address = &address;
-    if (!t.plate && !t.vin && !t.phone && !t.email && !t.ntokens &&
+    if (!t.plate && !t.plate_prefix && !t.vin && !t.phone && !t.email && !t.ntokens &&
         search_norm_tokens(q, toks, 1) == 0) {
         problem_set(p, PROBLEM_BAD_REQUEST,
                     "query parameter 'q' has no letter or digit to search for");

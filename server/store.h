@@ -140,13 +140,48 @@ int store_company_person_delete(struct db *db, const char *company, const char *
 int store_company_people(struct db *db, const char *customer, int of_company, json_t **out,
                          struct problem *p);
 
+/* ---- plates at the desk (store_plates.c) ---- */
+
+struct plate_keys;
+
+/* A car found by a plate. Strings valid during the callback only. */
+struct store_plate_row {
+    const char *customer;   /* the person at the desk: the car's main driver, else its owner */
+    const char *vehicle;    /* the car's id */
+    const char *plate;      /* the plate that matched, as written (a past plate: as it was) */
+    const char *normalized; /* its lookup key */
+    const char *current;    /* the car's plate now, or NULL */
+    const char *until;      /* a past plate: when the car stopped carrying it; else NULL */
+    int active;             /* the car is active (not sold or scrapped) */
+};
+
+enum store_plates_by {
+    STORE_PLATES_NOW,    /* cars whose plate has one of the keys, active ones first */
+    STORE_PLATES_PAST,   /* cars that had one of the keys, active ones and the latest first */
+    STORE_PLATES_PREFIX, /* active cars whose plate begins with one of the keys */
+};
+
+/*
+ * Call each(row, arg) for at most limit cars found by keys (struct
+ * plate_keys of normalize.h; n 0 finds nothing). One indexed query.
+ */
+int store_plates_find(struct db *db, enum store_plates_by by, const struct plate_keys *keys, long limit,
+                      void (*each)(const struct store_plate_row *row, void *arg), void *arg,
+                      struct problem *p);
+
+/*
+ * Rewrite vehicle doc's rows of vehicle_plates_past from its
+ * plate_history; inside the write transaction (the vehicle's after_write).
+ */
+int store_plates_sync(struct db *db, const json_t *doc, struct problem *p);
+
 /* ---- the greeting card ---- */
 
 /*
  * What was typed at the desk → [{customer_id, vehicle_id|null}]: by is
- * plate, vin (17 characters or a tail of 6+), phone, email, customer_id or
+ * vin (17 characters or a tail of 6+), phone, email, customer_id or
  * vehicle_id (its main driver, else its owner) and key its normalised
- * value. Active vehicles win over sold ones.
+ * value. Active vehicles win over sold ones. Plates: greeting_plate.h.
  */
 int store_greeting_resolve(struct db *db, const char *by, const char *key, json_t **out,
                            struct problem *p);
@@ -252,7 +287,9 @@ struct salutation_words;
 
 /* What was typed at the desk, classified and normalised by the handler. */
 struct store_search_terms {
-    const char *plate; /* normalised plate, or NULL */
+    const char *typed; /* q as typed (a plate's separators tell plates apart) */
+    const struct plate_keys *plate;        /* a valid plate's keys, or NULL */
+    const struct plate_keys *plate_prefix; /* keys of a plate's beginning, or NULL */
     const char *vin;   /* upper-case VIN or its last 6-16 characters, or NULL */
     const char *phone; /* E.164, or NULL */
     const char *email; /* e-mail lookup key, or NULL */

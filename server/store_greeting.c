@@ -22,9 +22,6 @@
     "CASE WHEN " c ".kind = 'company' THEN " c ".company_name ELSE trim(coalesce(" c                \
     ".title || ' ', '') || coalesce(" c ".given_name || ' ', '') || coalesce(" c ".family_name, '')) END"
 
-static const char SQL_BY_PLATE[] =
-    "SELECT coalesce(main_driver_id, owner_id), id, status = 'active' FROM vehicles"
-    " WHERE plate_normalized = :key ORDER BY seq";
 static const char SQL_BY_VIN[] =
     "SELECT coalesce(main_driver_id, owner_id), id, status = 'active' FROM vehicles WHERE vin = :key";
 static const char SQL_BY_VIN_TAIL[] =
@@ -107,8 +104,7 @@ int
 store_greeting_resolve(struct db *db, const char *by, const char *key, json_t **out,
                        struct problem *p)
 {
-    const char *sql = !strcmp(by, "plate")   ? SQL_BY_PLATE
-                      : !strcmp(by, "vin")   ? (strlen(key) == 17 ? SQL_BY_VIN : SQL_BY_VIN_TAIL)
+    const char *sql = !strcmp(by, "vin")     ? (strlen(key) == 17 ? SQL_BY_VIN : SQL_BY_VIN_TAIL)
                       : !strcmp(by, "phone") ? SQL_BY_PHONE
                       : !strcmp(by, "email") ? SQL_BY_EMAIL
                       : !strcmp(by, "vehicle_id") ? SQL_BY_VEHICLE_ID
@@ -136,7 +132,7 @@ store_greeting_resolve(struct db *db, const char *by, const char *key, json_t **
         json_decref(active);
         return db_fail(db, rc, "resolve", NULL, p);
     }
-    /* A plate that moved to a new car: the active cars speak for it. */
+    /* A VIN tail of a sold car and an active one: the active cars speak for it. */
     if (json_array_size(active)) {
         json_decref(all);
         *out = active;

@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "normalize.h"
 #include "phone_tail.h"
 #include "salutation_words.h"
 #include "search_norm.h"
@@ -21,10 +22,13 @@
 #include "util.h"
 
 #define SCORE_IDENTIFIER 100
-#define SCORE_PHONE_TAIL 75 /* weak evidence: one number in 10^digits ends so */
+#define SCORE_WEAK_PLATE 90     /* a sold car's plate; another car's plate written as typed */
 #define SCORE_EXACT 90
-#define SCORE_EXACT_LOOSE 88 /* equal only as loose keys: Muller for Müller */
+#define SCORE_EXACT_LOOSE 88    /* equal only as loose keys: Muller for Müller */
+#define SCORE_PLATE_HISTORY 80  /* a plate the car had before */
+#define SCORE_PHONE_TAIL 75     /* weak evidence: one number in 10^digits ends so */
 #define SCORE_PREFIX 70
+#define SCORE_PLATE_PREFIX 60   /* the beginning of a plate */
 #define SCORE_PHONETIC 50
 #define VALUE_MAX 256
 
@@ -66,10 +70,6 @@ static const char SQL_BACKFILL_ROWS[] =
 static const char SQL_BACKFILL_INSERT[] =
     "INSERT INTO search_fts (rowid, names, phonetic) VALUES (:seq, :names, :phonetic)";
 
-/* A vehicle's person at the desk: its main driver if set, else its owner. */
-static const char SQL_BY_PLATE[] =
-    "SELECT coalesce(v.main_driver_id, v.owner_id), v.id, v.plate, v.status = 'active' FROM vehicles v"
-    " WHERE v.plate_normalized = :plate ORDER BY v.status <> 'active', v.seq LIMIT :limit";
 static const char SQL_BY_VIN[] =
     "SELECT coalesce(v.main_driver_id, v.owner_id), v.id, v.vin FROM vehicles v"
     " WHERE substr(v.vin, 12) = :tail AND substr(v.vin, 18 - length(:vin)) = :vin"
@@ -302,7 +302,23 @@ struct hits {
     size_t n, limit;
 };
 
-/* Keep the best match per customer; hits come best tier first, so a full list is final. */
+/* The hit with the lowest score (the last of them), where a better one goes when the list is full. */
+static struct hit *
+hits_worst(struct hits *hs)
+{
+    struct hit *w = &hs->h[0];
+
+    for (size_t i = 1; i < hs->n; i++)
+        if (hs->h[i].score <= w->score)
+            w = &hs->h[i];
+    return w;
+}
+
+/*
+ * Keep the best match per customer. A full list makes room for a better
+ * hit by dropping its worst: plate beginnings (60) are looked up after the
+ * names, whose tiers come best first.
+ */
 static void
 hits_add(struct hits *hs, const struct hit *add)
 {
@@ -314,11 +330,10 @@ hits_add(struct hits *hs, const struct hit *add)
                 return;
             h = &hs->h[i];
         }
-    if (!h) {
-        if (hs->n == hs->limit)
-            return;
+    if (!h && hs->n < hs->limit)
         h = &hs->h[hs->n++];
-    }
+    else if (!h && (h = hits_worst(hs))->score >= add->score)
+        return;
     *h = *add;
 }
 
@@ -346,8 +361,6 @@ lookup_rows(struct db *db, sqlite3_stmt *st, struct hits *hs, const char *kind, 
     db_bind_int(st, ":limit", (long long)hs->limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         hit_from_row(&h, st, 1);
-        /* A fourth column says whether the car is active: a sold car's old keeper ranks below. */
-        h.score = sqlite3_column_count(st) > 3 && !sqlite3_column_int(st, 3) ? score - 10 : score;
         hits_add(hs, &h);
     }
     db_done(st);
@@ -371,20 +384,102 @@ lookup_phone_tail(struct db *db, const struct store_search_terms *t, struct hits
     return lookup_rows(db, st, hs, "phone_tail", SCORE_PHONE_TAIL, p);
 }
 
+/* Cars found by a plate, gathered before they are scored. */
+struct plate_rows {
+    struct hit h[STORE_SEARCH_LIMIT_MAX];
+    int active[STORE_SEARCH_LIMIT_MAX], fits[STORE_SEARCH_LIMIT_MAX];
+    size_t n;
+    const char *typed;
+};
+
+static void
+plate_row(const struct store_plate_row *row, void *arg)
+{
+    struct plate_rows *rows = arg;
+    struct hit *h;
+
+    if (rows->n == STORE_SEARCH_LIMIT_MAX)
+        return;
+    h = &rows->h[rows->n];
+    memset(h, 0, sizeof *h);
+    h->tier = -1;
+    snprintf(h->customer, sizeof h->customer, "%s", row->customer ? row->customer : "");
+    snprintf(h->vehicle, sizeof h->vehicle, "%s", row->vehicle);
+    snprintf(h->value, sizeof h->value, "%s", row->plate ? row->plate : "");
+    rows->active[rows->n] = row->active;
+    rows->fits[rows->n] = normalize_plate_fits(rows->typed, row->plate) == 1;
+    rows->n++;
+}
+
+/*
+ * Current plates, then past ones. Among the cars with the plate, one whose
+ * plate is written with the separators typed ("M-AB 123", not "MA-B 123")
+ * wins when it is the only one; the others rank as a sold car's keeper.
+ * *found: how many cars carry the plate now.
+ */
+static int
+lookup_plates(struct db *db, const struct store_search_terms *t, struct hits *hs, size_t *found,
+              struct problem *p)
+{
+    struct plate_rows *rows = xcalloc(1, sizeof *rows);
+    size_t fitting = 0, n;
+    int rc = -1;
+
+    rows->typed = t->typed;
+    if (store_plates_find(db, STORE_PLATES_NOW, t->plate, (long)hs->limit, plate_row, rows, p) != 0)
+        goto out;
+    *found = n = rows->n;
+    for (size_t i = 0; i < n; i++)
+        fitting += (size_t)rows->fits[i];
+    for (size_t i = 0; i < n; i++) {
+        int strong = fitting == 1 ? rows->fits[i] : rows->active[i];
+        rows->h[i].kind = "plate";
+        rows->h[i].score = strong ? SCORE_IDENTIFIER : SCORE_WEAK_PLATE;
+        hits_add(hs, &rows->h[i]);
+    }
+    rows->n = 0;
+    if (store_plates_find(db, STORE_PLATES_PAST, t->plate, (long)hs->limit, plate_row, rows, p) != 0)
+        goto out;
+    for (size_t i = 0; i < rows->n; i++) {
+        rows->h[i].kind = "plate_history";
+        rows->h[i].score = SCORE_PLATE_HISTORY;
+        hits_add(hs, &rows->h[i]);
+    }
+    rc = 0;
+out:
+    free(rows);
+    return rc;
+}
+
+/* Cars whose plate begins with what was typed ("M-HW"), below every other match but sound. */
+static int
+lookup_plate_prefix(struct db *db, const struct store_search_terms *t, struct hits *hs,
+                    struct problem *p)
+{
+    struct plate_rows *rows = xcalloc(1, sizeof *rows);
+    int rc = store_plates_find(db, STORE_PLATES_PREFIX, t->plate_prefix, (long)hs->limit, plate_row,
+                               rows, p);
+
+    for (size_t i = 0; rc == 0 && i < rows->n; i++) {
+        rows->h[i].kind = "plate_prefix";
+        rows->h[i].score = SCORE_PLATE_PREFIX;
+        hits_add(hs, &rows->h[i]);
+    }
+    free(rows);
+    return rc;
+}
+
 static int
 lookup_identifiers(struct db *db, const struct store_search_terms *t, struct hits *hs,
-                   struct problem *p)
+                   size_t *plates, struct problem *p)
 {
     sqlite3_stmt *st;
     size_t len;
 
-    if (t->plate) {
-        if (!(st = db_stmt(db, SQL_BY_PLATE, p)))
-            return -1;
-        db_bind_text(st, ":plate", t->plate);
-        if (lookup_rows(db, st, hs, "plate", SCORE_IDENTIFIER, p) != 0)
-            return -1;
-    }
+    *plates = 0;
+    if (t->plate && lookup_plates(db, t, hs, plates, p) != 0)
+        return -1;
+
     if (t->vin && (len = strlen(t->vin)) >= 6) {
         if (!(st = db_stmt(db, SQL_BY_VIN, p)))
             return -1;
@@ -629,12 +724,16 @@ store_search(struct db *db, const struct store_search_terms *t, int limit, json_
     size_t want = limit < 1                        ? 1
                   : limit > STORE_SEARCH_LIMIT_MAX ? STORE_SEARCH_LIMIT_MAX
                                                    : (size_t)limit;
+    size_t plates;
     int rc = -1;
 
     *items = NULL;
     /* a salutation or title reorders within a tier: gather more than the list shows */
     hs->limit = salutation_words_any(t->address) ? STORE_SEARCH_LIMIT_MAX : want;
-    if (lookup_identifiers(db, t, hs, p) != 0 || lookup_names(db, t, hs, p) != 0 ||
+    /* a plate's beginning when typed with a separator ("M-HW") or a plate nobody has */
+    if (lookup_identifiers(db, t, hs, &plates, p) != 0 || lookup_names(db, t, hs, p) != 0 ||
+        (t->plate_prefix && (t->plate_prefix->separated || (t->plate && !plates)) &&
+         lookup_plate_prefix(db, t, hs, p) != 0) ||
         (hs->n && details(db, t, hs, p) != 0))
         goto out;
     qsort(hs->h, hs->n, sizeof hs->h[0], hit_order);

@@ -116,7 +116,7 @@ store_vehicle_before_write(struct db *db, const json_t *doc, struct problem *p)
 int
 store_vehicle_after_write(struct db *db, const json_t *doc, struct problem *p)
 {
-    return store_refs_replace(db, "vehicle", doc, p);
+    return store_refs_replace(db, "vehicle", doc, p) != 0 ? -1 : store_plates_sync(db, doc, p);
 }
 
 int

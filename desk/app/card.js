@@ -22,7 +22,7 @@ register({
     de: {
         'card.recognized': 'Erkannt über {by} „{input}“',
         'card.by.plate': 'Kennzeichen', 'card.by.vin': 'FIN', 'card.by.phone': 'Telefon',
-        'card.by.email': 'E-Mail', 'card.by.customer_id': 'Kundennummer',
+        'card.by.email': 'E-Mail', 'card.by.customer_id': 'Kundennummer', 'card.by.plate_history': 'früheres Kennzeichen',
         'card.speaks': 'spricht {lang}',
         'card.alerts': 'Hinweise',
         'sev.critical': 'Kritisch', 'sev.warning': 'Achtung', 'sev.info': 'Hinweis',
@@ -80,7 +80,7 @@ register({
     en: {
         'card.recognized': 'Recognized by {by} "{input}"',
         'card.by.plate': 'plate', 'card.by.vin': 'VIN', 'card.by.phone': 'phone',
-        'card.by.email': 'e-mail', 'card.by.customer_id': 'customer id',
+        'card.by.email': 'e-mail', 'card.by.customer_id': 'customer id', 'card.by.plate_history': 'earlier plate',
         'card.speaks': 'speaks {lang}',
         'card.alerts': 'Alerts',
         'sev.critical': 'Critical', 'sev.warning': 'Warning', 'sev.info': 'Note',
@@ -215,7 +215,8 @@ export function renderCard(g, o) {
     return h('article', { class: 'card', 'aria-labelledby': 'card-greeting', 'data-testid': 'card', 'data-customer-id': c.id },
         h('header', { class: 'card-head' },
             g.recognized_by.by === 'customer_id' ? null
-                : h('p', { class: 'kicker' }, t('card.recognized', { by: t('card.by.' + g.recognized_by.by), input: g.recognized_by.input })),
+                : h('p', { class: 'kicker' }, t('card.recognized', { by: t('card.by.' + g.recognized_by.by), input: g.recognized_by.input }),
+                    g.recognized_by.note ? ' · ' + g.recognized_by.note : ''),
             h('h2', { id: 'card-greeting', class: 'greeting', tabIndex: -1 }, g.greeting),
             h('p', { class: 'who' }, h('strong', null, name || ''), contact ? ' · ' + contact : '',
                 ' · ', t('card.speaks', { lang: languageName(g.language) }))),

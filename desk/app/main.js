@@ -327,11 +327,11 @@ async function openCard(lookup, o = {}) {
 }
 
 /**
- * A search result: the customer, with the car when a plate or VIN matched (so the card shows it).
+ * A search result: the customer, with the car when a plate (now, before, its beginning) or VIN matched (so the card shows it).
  * @param {import('./search.js').Item} item
  */
 function openItem(item) {
-    const byCar = (item.match.kind === 'plate' || item.match.kind === 'vin') && item.vehicle;
+    const byCar = ['plate', 'plate_history', 'plate_prefix', 'vin'].includes(item.match.kind) && item.vehicle;
     const lookup = byCar ? { customer_id: item.customer_id, vehicle_id: item.vehicle.id } : { customer_id: item.customer_id };
     openCard(lookup, { push: true, want: item.customer_id, focus: 'box' });
 }
@@ -370,7 +370,7 @@ async function reload(/** @type {{fresh?: string | null}} */ o = {}) {
 
 /** Plates are 2-10 letters and digits, with at least one of each, once separators are gone. */
 function plateLike(/** @type {string} */ text) {
-    const s = text.replace(/[\s.-]/g, '');
+    const s = text.normalize('NFC').replace(/[\s.-]/g, '');
     return /^[A-ZÄÖÜ0-9]{2,10}$/i.test(s) && /\d/.test(s) && /\p{L}/u.test(s);
 }
 

@@ -215,7 +215,7 @@ deskTest('a phone number in another format: "+49 171 4432022" finds "0171 443202
     assert.match(await text(greeting(page)), /Herr Dr\. Wessling/);
 });
 
-deskTest('a plate on two cars of different people: the page asks which one, and opens the one chosen with that car', async (page) => {
+deskTest('a plate on two cars of different people, typed without telling them apart: the page asks which one, and opens the one chosen with that car', async (page) => {
     const a = await srv.api('POST', '/v1/customers', { kind: 'person', salutation: 'Frau', given_name: 'Anna', family_name: 'Albrecht', address: { city: 'Dachau', country: 'DE' } });
     const b = await srv.api('POST', '/v1/customers', { kind: 'person', salutation: 'Herr', given_name: 'Bernd', family_name: 'Bauer', birthday: '1980-03-04' });
     assert.equal((await srv.api('POST', '/v1/vehicles', { plate: 'M-AB 123', make: 'Audi', model: 'A3', owner_id: a.json.id })).status, 201);
@@ -225,7 +225,8 @@ deskTest('a plate on two cars of different people: the page asks which one, and 
     const posted = [];
     page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/v1/touchpoints')) posted.push(r.postDataJSON()); });
     await signIn(page, keys.desk);
-    await box(page).pressSequentially('M-AB 123', { delay: 20 });
+    // "M-AB 123" would open Anna's card: only her plate has its hyphen there.
+    await box(page).pressSequentially('mab 123', { delay: 20 });
     await box(page).press('Enter');
     const choice = page.getByTestId('candidates');
     await choice.getByRole('heading', { name: /Mehrere Kunden passen/ }).waitFor();

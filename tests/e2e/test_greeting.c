@@ -753,6 +753,188 @@ START_TEST(rules_in_force_are_listed)
 }
 END_TEST
 
+/* GET /v1/greeting?<query> with Accept-Language lang (NULL: none) into r. */
+static void
+greeting_in(const char *query, const char *lang, struct reply *r)
+{
+    char header[64];
+
+    snprintf(header, sizeof header, "Accept-Language: %s", lang ? lang : "en");
+    http("GET", pathf("/v1/greeting?%s", query), NULL, NULL,
+         lang ? (const char *const[]){ header, NULL } : NULL, r);
+}
+
+/* A person with this family name (made unique) and a car with plate; the person's id. */
+static void
+person_with_car(const char *family, const char *plate, char id[40], char car[40])
+{
+    snprintf(id, 40, "%s",
+             create_ok("/v1/customers",
+                       pathf("{\"kind\":\"person\",\"salutation\":\"Herr\",\"family_name\":\"%s\"}",
+                             family)));
+    snprintf(car, 40, "%s",
+             create_ok("/v1/vehicles",
+                       pathf("{\"make\":\"VW\",\"plate\":\"%s\",\"owner_id\":\"%s\"}", plate, id)));
+}
+
+/* PATCH car's plate to plate. */
+static void
+replate(const char *car, const char *plate)
+{
+    struct reply r;
+
+    http("PATCH", pathf("/v1/vehicles/%s", car), "application/merge-patch+json",
+         pathf("{\"plate\":\"%s\"}", plate), NULL, &r);
+    assert_json(&r, 200);
+    reply_free(&r);
+}
+
+/* The card of query is customer id's with car, found by plate_history or plate. */
+static json_t *
+card_of(const char *query, const char *id, const char *car, const char *by)
+{
+    json_t *c = card(query);
+
+    ck_assert_str_eq(sget(json_object_get(c, "customer"), "id"), id);
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "id"), car);
+    ck_assert_str_eq(sget(json_object_get(c, "recognized_by"), "by"), by);
+    return c;
+}
+
+/*
+ * "M-AB n" (Munich) and "MA-B n" (Mannheim): typed with separators that
+ * only one of them has, that car's card opens; typed without (or with
+ * separators both have), the desk is asked which.
+ */
+START_TEST(separators_tell_two_plates_apart)
+{
+    char n[8], munich[40], mannheim[40], mcar[40], hcar[40];
+    json_t *c;
+    struct reply r;
+
+    snprintf(n, sizeof n, "%s", uniq_digits());
+    person_with_car("Muenchner", pathf("M-AB %s", n), munich, mcar);
+    person_with_car("Mannheimer", pathf("MA-B %s", n), mannheim, hcar);
+    json_decref(card_of(pathf("plate=MA-B%%20%s", n), mannheim, hcar, "plate"));
+    json_decref(card_of(pathf("plate=m-ab%s", n), munich, mcar, "plate"));
+    json_decref(card_of(pathf("plate=M%%20AB%%20%s", n), munich, mcar, "plate"));
+    c = card_of(pathf("plate=M-AB%%20%s", n), munich, mcar, "plate");
+    ck_assert_str_eq(sget(json_object_get(c, "recognized_by"), "normalized"), pathf("MAB%s", n));
+    ck_assert_str_eq(sget(json_object_get(c, "recognized_by"), "how"),
+                     "plate as written: the one car whose plate has the separators in these places");
+    json_decref(c);
+    greeting_in(pathf("plate=M-AB%%20%s", n), "de", &r);
+    assert_json(&r, 200);
+    ck_assert_str_eq(sget(json_object_get(r.json, "recognized_by"), "how"),
+                     "Kennzeichen wie geschrieben: das einzige Fahrzeug mit den Trennzeichen an "
+                     "diesen Stellen");
+    reply_free(&r);
+    /* nothing typed tells them apart: both are offered, as before */
+    static const char *const both[] = { "MAB", "mab%20", "MAB." };
+    for (size_t i = 0; i < 3; i++) {
+        http_get(pathf("/v1/greeting?plate=%s%s", both[i], n), &r);
+        ck_assert_msg(r.status == 300, "%s%s: %ld", both[i], n, r.status);
+        ck_assert_int_eq(json_array_size(json_object_get(r.json, "candidates")), 2);
+        reply_free(&r);
+    }
+}
+END_TEST
+
+/* "WÜ-K n" as typed with AE/OE/UE, with a combining diaeresis (NFD), in any case. */
+static const char *const umlaut_spellings[] = {
+    "WUE-K%20", "wue%20k%20", "WU%CC%88-K%20", "wu%CC%88k", "w%C3%BC-k%20",
+};
+
+START_TEST(umlaut_plate_in_every_spelling)
+{
+    char n[8], id[40], car[40];
+    json_t *c;
+
+    snprintf(n, sizeof n, "%s", uniq_digits() + 1); /* "WUEK" and 6 digits: 10 characters */
+    person_with_car("Wuerzburger", pathf("WÜ-K %s", n), id, car);
+    c = card_of(pathf("plate=%s%s", umlaut_spellings[_i], n), id, car, "plate");
+    ck_assert_str_eq(sget(json_object_get(c, "recognized_by"), "normalized"), pathf("WÜK%s", n));
+    json_decref(c);
+}
+END_TEST
+
+/* A car re-registered: its old plate opens its card, which says so in the staff's language. */
+START_TEST(old_plate_opens_the_card_with_a_note)
+{
+    char n[8], id[40], car[40];
+    json_t *c, *rec;
+    struct reply r;
+
+    snprintf(n, sizeof n, "%s", uniq_digits());
+    person_with_car("Ummelder", pathf("M-XY %s", n), id, car);
+    replate(car, pathf("M-NW %s", n));
+    c = card_of(pathf("plate=mxy%s", n), id, car, "plate_history");
+    rec = json_object_get(c, "recognized_by");
+    ck_assert_str_eq(sget(rec, "normalized"), pathf("MXY%s", n));
+    ck_assert_str_eq(sget(rec, "how"), "earlier plate of the car, without spaces and hyphens, upper case");
+    /* the fake clock: 2026-11-23 */
+    ck_assert_str_eq(sget(rec, "note"),
+                     pathf("plate M-XY %s belonged to this car until 2026-11-23; it now has M-NW %s", n, n));
+    ck_assert_str_eq(sget(json_object_get(c, "vehicle"), "plate"), pathf("M-NW %s", n));
+    json_decref(c);
+    greeting_in(pathf("plate=M-XY%%20%s", n), "de", &r);
+    assert_json(&r, 200);
+    ck_assert_str_eq(sget(json_object_get(r.json, "recognized_by"), "note"),
+                     pathf("Kennzeichen M-XY %s gehörte bis 23.11.2026 zu diesem Fahrzeug; heute: M-NW %s", n, n));
+    reply_free(&r);
+    /* the new plate: an ordinary card, without a note */
+    c = card_of(pathf("plate=M-NW%%20%s", n), id, car, "plate");
+    ck_assert_ptr_null(json_object_get(json_object_get(c, "recognized_by"), "note"));
+    json_decref(c);
+}
+END_TEST
+
+/*
+ * An old plate given to another car leads to that car; once that car is
+ * gone, to the car that had it; once that one is gone too, to nobody.
+ */
+START_TEST(a_current_plate_wins_over_an_old_one)
+{
+    char n[8], was[40], wcar[40], now[40], ncar[40];
+    struct reply r;
+
+    snprintf(n, sizeof n, "%s", uniq_digits());
+    person_with_car("Vorher", pathf("M-OP %s", n), was, wcar);
+    replate(wcar, pathf("M-OQ %s", n));
+    person_with_car("Nachher", pathf("M-OP %s", n), now, ncar);
+    json_decref(card_of(pathf("plate=M-OP%%20%s", n), now, ncar, "plate"));
+    http("DELETE", pathf("/v1/vehicles/%s", ncar), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    json_decref(card_of(pathf("plate=M-OP%%20%s", n), was, wcar, "plate_history"));
+    http("DELETE", pathf("/v1/vehicles/%s", wcar), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    http_get(pathf("/v1/greeting?plate=M-OP%%20%s", n), &r);
+    assert_problem(&r, 404, "not-found");
+    reply_free(&r);
+}
+END_TEST
+
+/* The beginning of a plate in the search box: Dr. Wessling's M-HW 2022, below exact hits. */
+START_TEST(plate_beginning_finds_the_demo_car)
+{
+    static const char *const typed[] = { "M-HW", "m%20hw%2020", "MHW20" };
+    json_t *body, *it;
+
+    for (size_t i = 0; i < 3; i++) {
+        body = fetch(pathf("/v1/search?q=%s", typed[i]));
+        it = json_array_get(json_object_get(body, "items"), 0);
+        ck_assert_msg(it != NULL, "%s: nothing found", typed[i]);
+        ck_assert_str_eq(sget(it, "name"), "Dr. Harry Wessling");
+        ck_assert_str_eq(sget(json_object_get(it, "match"), "kind"), "plate_prefix");
+        ck_assert_int_eq(json_integer_value(json_object_get(it, "score")), 60);
+        ck_assert_str_eq(sget(json_object_get(it, "vehicle"), "plate"), "M-HW 2022");
+        json_decref(body);
+    }
+}
+END_TEST
+
 static const char *const bad_queries[] = {
     "/v1/greeting",
     "/v1/greeting?plate=M-HW%202022&phone=0171%204432022",
@@ -825,6 +1007,12 @@ greeting_suite(void)
     tcase_add_test(tc, shared_phone_is_300_with_candidates);
     tcase_add_test(tc, plate_that_changed_hands_prefers_the_active_car);
     tcase_add_test(tc, two_active_cars_with_one_plate_are_300);
+    tcase_add_test(tc, separators_tell_two_plates_apart);
+    tcase_add_loop_test(tc, umlaut_plate_in_every_spelling, 0,
+                        (int)(sizeof umlaut_spellings / sizeof umlaut_spellings[0]));
+    tcase_add_test(tc, old_plate_opens_the_card_with_a_note);
+    tcase_add_test(tc, a_current_plate_wins_over_an_old_one);
+    tcase_add_test(tc, plate_beginning_finds_the_demo_car);
     tcase_add_test(tc, driver_of_a_company_car_sees_the_fleet);
     tcase_add_test(tc, poor_visit_behind_many_newer_touchpoints_still_alerts);
     tcase_add_test(tc, cards_stay_bounded_on_a_2500_car_fleet);

@@ -350,10 +350,11 @@ START_TEST(erasure_leaves_nothing_in_the_files)
 {
     const char *t = uniq_letters(), *d = uniq_digits(), *g = uniq_letters();
     char family[32], lower[32], given[32], email[64], phone[32], digits[16], tail[24], plate[32],
-        norm[16], vin[24], id[40], car[40];
-    const char *strings[12];
+        norm[16], vin[24], id[40], car[40], old_plate[32], old_norm[16];
+    const char *strings[16];
     size_t n = 0;
     json_t *j;
+    _Static_assert(sizeof strings / sizeof strings[0] > 10, "ten strings and the NULL");
     struct reply r;
 
     snprintf(family, sizeof family, "Zyrkel%s", t);
@@ -369,9 +370,12 @@ START_TEST(erasure_leaves_nothing_in_the_files)
     snprintf(plate, sizeof plate, "E-%c%c %.4s", t[0] - 32, t[1] - 32, d);
     snprintf(norm, sizeof norm, "E%c%c%.4s", t[0] - 32, t[1] - 32, d);
     snprintf(vin, sizeof vin, "WVWZZZ%sHXJK", d);
+    /* the plate the car had before (vehicle_plates_past, schema/014) */
+    snprintf(old_plate, sizeof old_plate, "F-%c%c %.4s", t[0] - 32, t[1] - 32, d);
+    snprintf(old_norm, sizeof old_norm, "F%c%c%.4s", t[0] - 32, t[1] - 32, d);
     strings[n++] = family, strings[n++] = lower, strings[n++] = given, strings[n++] = email;
     strings[n++] = digits, strings[n++] = tail, strings[n++] = plate, strings[n++] = norm;
-    strings[n++] = vin;
+    strings[n++] = vin, strings[n++] = old_plate, strings[n++] = old_norm;
     strings[n] = NULL;
 
     snprintf(id, sizeof id, "%s",
@@ -380,7 +384,11 @@ START_TEST(erasure_leaves_nothing_in_the_files)
                              "\"phones\":[\"%s\"],\"emails\":[\"%s\"]}", given, family, phone, email)));
     snprintf(car, sizeof car, "%s",
              create_ok("/v1/vehicles", pathf("{\"make\":\"VW\",\"plate\":\"%s\",\"vin\":\"%s\","
-                                             "\"owner_id\":\"%s\"}", plate, vin, id)));
+                                             "\"owner_id\":\"%s\"}", old_plate, vin, id)));
+    http("PATCH", pathf("/v1/vehicles/%s", car), "application/merge-patch+json",
+         pathf("{\"plate\":\"%s\"}", plate), NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
     for (int i = 0; i < 3; i++)
         create_ok("/v1/touchpoints",
                   pathf("{\"customer_id\":\"%s\",\"vehicle_id\":\"%s\",\"kind\":\"service_visit\","
@@ -397,6 +405,10 @@ START_TEST(erasure_leaves_nothing_in_the_files)
     http_get(pathf("/v1/greeting?plate=%s", norm), &r);
     ck_assert_int_eq(r.status, 200);
     reply_free(&r);
+    http_get(pathf("/v1/greeting?plate=%s", old_norm), &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(sget(json_object_get(r.json, "recognized_by"), "by"), "plate_history");
+    reply_free(&r);
     /* the check can see them: every string is in the files before */
     for (size_t i = 0; i < n; i++)
         ck_assert_msg(*in_files(srv.db, (const char *const[]){ strings[i], NULL }),
@@ -405,6 +417,9 @@ START_TEST(erasure_leaves_nothing_in_the_files)
     erase_and_wait_for_truncation(id);
     ck_assert_msg(!*in_files(srv.db, strings), "left in the files after the erasure:%s",
                   in_files(srv.db, strings));
+    http_get(pathf("/v1/greeting?plate=%s", old_norm), &r);
+    assert_problem(&r, 404, "not-found");
+    reply_free(&r);
 }
 END_TEST
 

@@ -7,6 +7,8 @@
  * names with its own random tag, so tests sharing a server never meet.
  */
 #include <ctype.h>
+#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +280,165 @@ START_TEST(sold_car_keeper_ranks_below_the_active_one)
     ck_assert_int_eq(pos(items, new_keeper), 0);
     assert_hit(items, new_keeper, "plate", 100, typed);
     assert_hit(items, old_keeper, "plate", 90, typed);
+    json_decref(items);
+}
+END_TEST
+
+/* Two letters and five digits no other test draws: "UQ" and "12345" of "UQ-X 12345". */
+static void
+new_plate_parts(char letters[3], char digits[6])
+{
+    unsigned long long u = serial();
+
+    letters[0] = (char)('A' + u % 26);
+    letters[1] = (char)('A' + (u / 26) % 26);
+    letters[2] = '\0';
+    snprintf(digits, 6, "%05llu", (u / 676) % 100000ULL);
+}
+
+/* PATCH vehicle id's plate. */
+static void
+replate(const char *id, const char *plate)
+{
+    struct reply r;
+
+    http("PATCH", pathf("/v1/vehicles/%s", id), "application/merge-patch+json",
+         pathf("{\"plate\":\"%s\"}", plate), NULL, &r);
+    assert_json(&r, 200);
+    reply_free(&r);
+}
+
+/* "U-AB 12345" and "UA-B 12345": the one written as typed first, the other below. */
+START_TEST(plate_written_as_typed_ranks_first)
+{
+    char t[TAG_LEN + 1], l[3], d[6], one[ID_LEN], two[ID_LEN], v1[ID_LEN], v2[ID_LEN];
+    char p1[16], p2[16];
+    json_t *items;
+
+    new_tag(t);
+    new_plate_parts(l, d);
+    snprintf(p1, sizeof p1, "U-%s %s", l, d);
+    snprintf(p2, sizeof p2, "U%c-%c %s", l[0], l[1], d);
+    /* names chosen so that name order would put the second first */
+    person(one, "\"family_name\":\"Zeins%s\"", t);
+    person(two, "\"family_name\":\"Azwei%s\"", t);
+    vehicle(v1, one, NULL, p1, NULL, NULL);
+    vehicle(v2, two, NULL, p2, NULL, NULL);
+    items = search(p1, NULL);
+    ck_assert_int_eq(json_array_size(items), 2);
+    ck_assert_int_eq(pos(items, one), 0);
+    assert_hit(items, one, "plate", 100, p1);
+    assert_hit(items, two, "plate", 90, p2);
+    json_decref(items);
+    items = search(p2, NULL);
+    ck_assert_int_eq(pos(items, two), 0);
+    assert_hit(items, two, "plate", 100, p2);
+    assert_hit(items, one, "plate", 90, p1);
+    json_decref(items);
+    /* without separators both are the plate */
+    items = search(pathf("u%s%s", l, d), NULL);
+    assert_hit(items, one, "plate", 100, p1);
+    assert_hit(items, two, "plate", 100, p2);
+    json_decref(items);
+}
+END_TEST
+
+/* "WÜ-K 12345" typed "WUE-K", "wue k", with a combining diaeresis. */
+START_TEST(umlaut_plates_transliterated_or_decomposed)
+{
+    char t[TAG_LEN + 1], l[3], d[6], owner[ID_LEN], v[ID_LEN], plate[24];
+    json_t *items;
+
+    new_tag(t);
+    new_plate_parts(l, d);
+    snprintf(plate, sizeof plate, "WÜ-K %s", d);
+    person(owner, "\"family_name\":\"Wuerz%s\"", t);
+    vehicle(v, owner, NULL, plate, NULL, NULL);
+    const char *typed[] = { pathf("WUE-K %s", d), pathf("wue k %s", d), pathf("WU\xcc\x88-K %s", d),
+                            pathf("wu\xcc\x88k%s", d) };
+    for (size_t i = 0; i < 4; i++) {
+        items = search(typed[i], NULL);
+        ck_assert_msg(json_array_size(items) >= 1, "%s: nothing", typed[i]);
+        ck_assert_int_eq(pos(items, owner), 0);
+        assert_hit(items, owner, "plate", 100, plate);
+        json_decref(items);
+    }
+}
+END_TEST
+
+/*
+ * A car re-registered is found by its old plate, below a car that
+ * carries that plate now.
+ */
+START_TEST(old_plates_rank_below_current_ones)
+{
+    char t[TAG_LEN + 1], l[3], d[6], was[ID_LEN], now[ID_LEN], v1[ID_LEN], v2[ID_LEN];
+    char old[16], renewed[16];
+    json_t *items, *veh;
+
+    new_tag(t);
+    new_plate_parts(l, d);
+    snprintf(old, sizeof old, "UO-%s %s", l, d);
+    snprintf(renewed, sizeof renewed, "UN-%s %s", l, d);
+    person(was, "\"family_name\":\"Aumelder%s\"", t);
+    vehicle(v1, was, NULL, old, NULL, NULL);
+    replate(v1, renewed);
+    items = search(pathf("uo%s%s", l, d), NULL);
+    ck_assert_int_eq(json_array_size(items), 1);
+    assert_hit(items, was, "plate_history", 80, old);
+    veh = json_object_get(json_array_get(items, 0), "vehicle");
+    ck_assert_str_eq(sget(veh, "id"), v1);
+    ck_assert_str_eq(sget(veh, "plate"), renewed);
+    json_decref(items);
+    /* the plate given to another car: that car first */
+    person(now, "\"family_name\":\"Zneu%s\"", t);
+    vehicle(v2, now, NULL, old, NULL, NULL);
+    items = search(old, NULL);
+    ck_assert_int_eq(json_array_size(items), 2);
+    ck_assert_int_eq(pos(items, now), 0);
+    assert_hit(items, now, "plate", 100, old);
+    assert_hit(items, was, "plate_history", 80, old);
+    json_decref(items);
+}
+END_TEST
+
+/* The beginning of a plate lists its cars below an exact plate; too short a beginning lists none. */
+START_TEST(plate_beginnings_rank_below_exact_plates)
+{
+    char t[TAG_LEN + 1], l[3], d[6], exact[ID_LEN], longer[ID_LEN], v1[ID_LEN], v2[ID_LEN];
+    char short_plate[16], long_plate[16];
+    json_t *items;
+
+    new_tag(t);
+    new_plate_parts(l, d);
+    snprintf(short_plate, sizeof short_plate, "UP-%s %.3s", l, d);
+    snprintf(long_plate, sizeof long_plate, "UP-%s %s", l, d);
+    person(exact, "\"family_name\":\"Zgenau%s\"", t);
+    person(longer, "\"family_name\":\"Alang%s\"", t);
+    vehicle(v1, exact, NULL, short_plate, NULL, NULL);
+    vehicle(v2, longer, NULL, long_plate, NULL, NULL);
+    items = search(short_plate, NULL);
+    ck_assert_int_eq(json_array_size(items), 2);
+    ck_assert_int_eq(pos(items, exact), 0);
+    assert_hit(items, exact, "plate", 100, short_plate);
+    assert_hit(items, longer, "plate_prefix", 60, long_plate);
+    json_decref(items);
+    /* letters only, with a separator: both */
+    items = search(pathf("up-%s", l), NULL);
+    assert_hit(items, exact, "plate_prefix", 60, short_plate);
+    assert_hit(items, longer, "plate_prefix", 60, long_plate);
+    json_decref(items);
+    /* a plate nobody has, without separators: its beginning */
+    items = search(pathf("UP%s%.4s", l, d), NULL);
+    ck_assert_int_eq(json_array_size(items), 1);
+    assert_hit(items, longer, "plate_prefix", 60, long_plate);
+    json_decref(items);
+    /* two characters are too few; letters without a separator are a name */
+    items = search("U-P", NULL);
+    ck_assert_int_lt(pos(items, exact), 0);
+    json_decref(items);
+    items = search(pathf("UP%s", l), NULL);
+    ck_assert_int_lt(pos(items, exact), 0);
     json_decref(items);
 }
 END_TEST
@@ -646,6 +807,64 @@ START_TEST(backfill_at_start)
 }
 END_TEST
 
+/* Rows of vehicle_plates_past for vehicle id in the database at path. */
+static int
+past_rows(const char *path, const char *id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int n = -1;
+
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM vehicle_plates_past WHERE vehicle_id = ?",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/*
+ * Migration 014 fills vehicle_plates_past from the plate_history of the
+ * cars written before it; deleting a car deletes its rows.
+ */
+START_TEST(old_plates_of_earlier_cars_are_found_after_the_upgrade)
+{
+    struct server s = { 0 };
+    char t[TAG_LEN + 1], l[3], d[6], id[ID_LEN], car[ID_LEN], old[16], renewed[16];
+    json_t *items;
+    struct reply r;
+
+    new_tag(t);
+    new_plate_parts(l, d);
+    snprintf(old, sizeof old, "UB-%s %s", l, d);
+    snprintf(renewed, sizeof renewed, "UC-%s %s", l, d);
+    server_start(&s, NULL, NULL);
+    person(id, "\"family_name\":\"Frueher%s\"", t);
+    vehicle(car, id, NULL, old, NULL, NULL);
+    replate(car, pathf("UD-%s %s", l, d));
+    replate(car, renewed);
+    ck_assert_int_eq(server_stop(&s), 0);
+    ck_assert_int_eq(past_rows(s.db, car), 2);
+    /* as a database before 014 was: the history in the document only */
+    run_sql(s.db, "DROP TABLE vehicle_plates_past; DELETE FROM schema_migrations WHERE version = 14");
+
+    server_start(&s, NULL, NULL);
+    ck_assert_int_eq(past_rows(s.db, car), 2);
+    items = search(old, NULL);
+    assert_hit(items, id, "plate_history", 80, old);
+    json_decref(items);
+    http("DELETE", pathf("/v1/vehicles/%s", car), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
+    ck_assert_int_eq(server_stop(&s), 0);
+    ck_assert_int_eq(past_rows(s.db, car), 0);
+    ck_assert_int_eq(system(pathf("rm -rf %s", s.dir)), 0);
+}
+END_TEST
+
 Suite *
 search_suite(void)
 {
@@ -660,6 +879,10 @@ search_suite(void)
     tcase_add_test(tc, sold_car_keeper_ranks_below_the_active_one);
     tcase_add_test(tc, names_that_sound_alike);
     tcase_add_test(tc, plates_in_any_spelling);
+    tcase_add_test(tc, plate_written_as_typed_ranks_first);
+    tcase_add_test(tc, umlaut_plates_transliterated_or_decomposed);
+    tcase_add_test(tc, old_plates_rank_below_current_ones);
+    tcase_add_test(tc, plate_beginnings_rank_below_exact_plates);
     tcase_add_test(tc, vin_full_and_tail);
     tcase_add_test(tc, phone_in_any_format);
     tcase_add_test(tc, email_in_any_case);
@@ -676,6 +899,7 @@ search_suite(void)
     tc = tcase_create("backfill");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, backfill_at_start);
+    tcase_add_test(tc, old_plates_of_earlier_cars_are_found_after_the_upgrade);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -82,6 +82,13 @@ static const struct out_case plate_cases[] = {
     { "ÄÖÜÄÖÜ 1234", 32, "ÄÖÜÄÖÜ1234" }, /* 10 characters, 16 bytes */
     { "M-AB 1234", 8, "MAB1234" },         /* exact fit */
     { "LÖ-X 5", 6, "LÖX5" },               /* exact fit, 5 bytes + NUL */
+    /* A, O, U + U+0308 COMBINING DIAERESIS (NFD) are the umlauts */
+    { "O\xcc\x88 1", P, "Ö1" },
+    { "W\xcc\x88-K 7", P, NULL },                /* W has no umlaut */
+    { "WU\xcc\x88-K 7", P, "WÜK7" },
+    { "wu\xcc\x88 k 7", P, "WÜK7" },
+    { "a\xcc\x88o\xcc\x88U\xcc\x88 1", P, "ÄÖÜ1" },
+    { "LO\xcc\x88-X 5", 6, "LÖX5" },          /* exact fit: 3 input bytes become 2 */
     /* invalid */
     { NULL, P, NULL },
     { "", P, NULL },
@@ -101,7 +108,10 @@ static const struct out_case plate_cases[] = {
     { "MAB1234!", P, NULL },
     { "STRAßE 1", P, NULL },
     { "É 1", P, NULL },
-    { "O\xcc\x88 1", P, NULL },  /* decomposed Ö */
+    { "E\xcc\x88 1", P, NULL },  /* Ë is no plate letter */
+    { "\xcc\x88" "A 1", P, NULL }, /* a combining mark alone */
+    { "O\xcc 1", P, NULL },      /* half a combining mark */
+    { "O\xcc\x88\xcc\x88 1", P, NULL },
     { "L\xf6 1", P, NULL },      /* Latin-1 ö */
     { "A1\xc3", P, NULL },       /* truncated UTF-8 */
     { "A1\xc3(", P, NULL },
@@ -274,6 +284,138 @@ START_TEST(test_email)
 }
 END_TEST
 
+/* A typed plate and the keys it is looked up by (up to 4; none: not a plate). */
+struct keys_case {
+    const char *in;
+    const char *want[NORMALIZE_PLATE_KEYS + 1]; /* NULL-terminated; {NULL}: -1 */
+    int separated;
+};
+
+static const struct keys_case plate_keys_cases[] = {
+    { "M-AB 123", { "MAB123", NULL }, 1 },
+    { "MAB123", { "MAB123", NULL }, 0 },
+    { "WÜ-K 7", { "WÜK7", NULL }, 1 },
+    { "WUE-K 7", { "WUEK7", "WÜK7", NULL }, 1 },
+    { "wue k 7", { "WUEK7", "WÜK7", NULL }, 1 },
+    { "WUEK7", { "WUEK7", "WÜK7", NULL }, 0 },   /* no separator: the leading letters */
+    { "W\xcc\x88-K 7", { NULL }, 0 },
+    { "MUE-R 12", { "MUER12", "MÜR12", NULL }, 1 },
+    { "LOE-A 1", { "LOEA1", "LÖA1", NULL }, 1 },
+    { "AE-B 1", { "AEB1", "ÄB1", NULL }, 1 },
+    { "UEAE 1", { "UEAE1", "ÜAE1", "UEÄ1", "ÜÄ1" }, 1 }, /* two digraphs: four keys */
+    { "M-UE 1", { "MUE1", NULL }, 1 },           /* after the district: letters as typed */
+    { "MAUE-X 1", { "MAUEX1", "MAÜX1", NULL }, 1 }, /* 4 letters typed, 3 read */
+    { "ABCUE 1", { "ABCUE1", NULL }, 1 },        /* the UE is past the 4th letter */
+    { "BUEE 12", { "BUEE12", "BÜE12", NULL }, 1 },
+    { "M-HW", { NULL }, 0 },                     /* no digit: no plate */
+    { "", { NULL }, 0 },
+    { NULL, { NULL }, 0 },
+};
+
+static void
+check_keys(const struct keys_case *c, int rc, const struct plate_keys *k)
+{
+    size_t n = 0;
+
+    while (n < NORMALIZE_PLATE_KEYS && c->want[n])
+        n++;
+    if (n == 0) {
+        ck_assert_msg(rc == -1 && k->n == 0, "\"%s\": rc %d, %zu keys, want -1", c->in, rc, k->n);
+        return;
+    }
+    ck_assert_msg(rc == 0, "\"%s\": rc %d", c->in, rc);
+    ck_assert_msg(k->n == n, "\"%s\": %zu keys, want %zu", c->in, k->n, n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(!strcmp(k->key[i], c->want[i]), "\"%s\" key %zu: %s, want %s", c->in, i,
+                      k->key[i], c->want[i]);
+    ck_assert_int_eq(k->separated, c->separated);
+}
+
+START_TEST(test_plate_keys)
+{
+    const struct keys_case *c = &plate_keys_cases[_i];
+    struct plate_keys k;
+
+    memset(&k, 'Z', sizeof k);
+    check_keys(c, normalize_plate_keys(c->in, &k), &k);
+}
+END_TEST
+
+static const struct keys_case prefix_cases[] = {
+    { "M-HW", { "MHW", NULL }, 1 },
+    { "m hw 20", { "MHW20", NULL }, 1 },
+    { "M-HW 2022", { "MHW2022", NULL }, 1 },
+    { "MHW", { "MHW", NULL }, 0 },               /* the caller asks for a separator */
+    { "M-HW 2022E", { "MHW2022E", NULL }, 1 },
+    { "WUE-K", { "WUEK", "WÜK", NULL }, 1 },
+    { "WU\xcc\x88-K", { "WÜK", NULL }, 1 },
+    { "M-H", { NULL }, 0 },                      /* 2 characters list half of Munich */
+    { "M-", { NULL }, 0 },
+    { "12-AB", { NULL }, 0 },                    /* starts with a digit */
+    { "M-HW 20E1", { NULL }, 0 },                /* a letter between digits */
+    { "M-HW 20EE", { NULL }, 0 },
+    { "M-1A2", { NULL }, 0 },
+    { "Wessling, Harry", { NULL }, 0 },
+    { "ABCDEFGHIJK", { NULL }, 0 },              /* 11 characters */
+    { NULL, { NULL }, 0 },
+};
+
+START_TEST(test_plate_prefix_keys)
+{
+    const struct keys_case *c = &prefix_cases[_i];
+    struct plate_keys k;
+
+    memset(&k, 'Z', sizeof k);
+    check_keys(c, normalize_plate_prefix_keys(c->in, &k), &k);
+}
+END_TEST
+
+struct fits_case {
+    const char *typed, *stored;
+    int want;
+};
+
+static const struct fits_case fits_cases[] = {
+    /* the pair: Munich and Mannheim */
+    { "M-AB 123", "M-AB 123", 1 },
+    { "M-AB 123", "MA-B 123", 0 },
+    { "MA-B 123", "MA-B 123", 1 },
+    { "MA-B 123", "M-AB 123", 0 },
+    { "m-ab123", "M-AB 123", 1 },
+    { "m-ab123", "MA-B 123", 0 },
+    { "m.ab-123", "M-AB 123", 0 },               /* a hyphen elsewhere */
+    { "M AB 123", "M-AB 123", 1 },               /* no hyphen: spaces where the stored has any */
+    { "M AB 123", "MA-B 123", 0 },
+    { "MAB 123", "M-AB 123", 1 },
+    { "MAB 123", "MA-B 123", 1 },
+    { "M.AB.123", "M-AB 123", 1 },
+    { " M-AB 123 ", "M-AB 123", 1 },             /* leading and trailing ones do not count */
+    { "M-AB 123", "MAB123", 0 },
+    { "M-AB 123", "M AB 123", 0 },               /* a hyphen typed needs a hyphen stored */
+    /* positions count from the end: a transliterated district keeps them */
+    { "WUE-K 7", "WÜ-K 7", 1 },
+    { "WUE-K 7", "W-ÜK 7", 0 },
+    { "wue k 7", "WÜ-K 7", 1 },
+    /* nothing to tell */
+    { "MAB123", "M-AB 123", -1 },
+    { "-MAB123-", "M-AB 123", -1 },
+    { "M_AB 123", "M-AB 123", -1 },
+    { NULL, "M-AB 123", -1 },
+    { "M-AB 123", NULL, 0 },
+    { "M-AB 123", "M/AB 123", 0 },
+};
+
+START_TEST(test_plate_fits)
+{
+    const struct fits_case *c = &fits_cases[_i];
+
+    ck_assert_msg(normalize_plate_fits(c->typed, c->stored) == c->want,
+                  "\"%s\" vs \"%s\": %d, want %d", c->typed ? c->typed : "(null)",
+                  c->stored ? c->stored : "(null)", normalize_plate_fits(c->typed, c->stored),
+                  c->want);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -284,6 +426,18 @@ normalize_suite(void)
 
     tc = tcase_create("plate");
     tcase_add_loop_test(tc, test_plate, 0, N(plate_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("plate_keys");
+    tcase_add_loop_test(tc, test_plate_keys, 0, N(plate_keys_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("plate_prefix_keys");
+    tcase_add_loop_test(tc, test_plate_prefix_keys, 0, N(prefix_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("plate_fits");
+    tcase_add_loop_test(tc, test_plate_fits, 0, N(fits_cases));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("vin");
