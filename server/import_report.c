@@ -34,16 +34,23 @@ import_report_ok(struct import_report *r, unsigned long line, int type, int outc
     snprintf(o->id, sizeof o->id, "%s", id);
 }
 
-/* s cut to at most max bytes, at a character boundary (s is UTF-8), as a new JSON string. */
-static json_t *
-cut_text(const char *s, size_t max)
+/* Bytes of s that fit in max without splitting a character (s is UTF-8). */
+static size_t
+cut_len(const char *s, size_t max)
 {
-    size_t n = s ? strlen(s) : 0;
+    size_t n = strlen(s);
 
     if (n > max)
         for (n = max; n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
             ;
-    return json_stringn(s ? s : "", n);
+    return n;
+}
+
+/* s cut to at most max bytes, as a new JSON string. */
+static json_t *
+cut_text(const char *s, size_t max)
+{
+    return s ? json_stringn(s, cut_len(s, max)) : json_string("");
 }
 
 /* p as problem+json with its errors[] cut to IMPORT_REPORT_FIELDS short entries. */
@@ -76,11 +83,8 @@ static void
 first_field(const struct problem *p, char *out)
 {
     const char *f = json_string_value(json_object_get(json_array_get(p->errors, 0), "field"));
-    size_t n = f ? strlen(f) : 0;
+    size_t n = f ? cut_len(f, IMPORT_REPORT_FIELD) : 0;
 
-    if (n > IMPORT_REPORT_FIELD)
-        for (n = IMPORT_REPORT_FIELD; n > 0 && ((unsigned char)f[n] & 0xC0) == 0x80; n--)
-            ;
     memcpy(out, f ? f : "", n);
     out[n] = '\0';
 }
