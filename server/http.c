@@ -31,6 +31,7 @@
 #include "defer.h"
 #include "exchange.h"
 #include "http_deadline.h"
+#include "http_framing.h"
 #include "http_room.h"
 #include "ratelimit.h"
 #include "log.h"
@@ -76,6 +77,9 @@ struct http_ctx {
     struct timespec begun;        /* CLOCK_MONOTONIC at the first call (access log, metrics) */
     int sent_status;              /* status queued, 0 = none yet */
     size_t sent_bytes;            /* body bytes queued */
+    size_t target_len;            /* the raw request target up to a NUL (uri_logged) */
+    int began;                    /* the access handler ran: telemetry and access log */
+    int close;                    /* the request's framing is broken: close after answering */
 };
 
 /* Requests that were deferred and have not ended yet (the stop waits for them to answer). */
@@ -98,10 +102,25 @@ valid_request_id(const char *s)
     return 1;
 }
 
-static struct http_ctx *
-ctx_new(struct MHD_Connection *conn, const char *method, const char *url)
+/*
+ * libmicrohttpd's URI log callback, before it splits and decodes the target: the request's
+ * context starts here, remembering how long the target is up to a NUL (http_framing_check).
+ */
+static void *
+uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct http_ctx *c = xcalloc(1, sizeof *c);
+    (void)cls;
+    (void)conn;
+
+    c->target_len = strlen(uri);
+    return c;
+}
+
+/* The access handler's first call: the request's headers are in. */
+static void
+ctx_begin(struct http_ctx *c, struct MHD_Connection *conn, const char *method, const char *url)
+{
     const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
     const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 
@@ -116,7 +135,7 @@ ctx_new(struct MHD_Connection *conn, const char *method, const char *url)
     c->started = ratelimit_now();
     clock_gettime(CLOCK_MONOTONIC, &c->begun);
     telemetry_begin();
-    return c;
+    c->began = 1;
 }
 
 /* Remember the request's Origin when CORS allows it (add_common_headers answers it). */
@@ -178,8 +197,10 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_Reque
 
     http_deadline_request_done(s->deadline, conn);
     if (*con_cls) {
-        finish(conn, *con_cls, toe);
-        ctx_free(*con_cls);
+        struct http_ctx *c = *con_cls;
+        if (c->began) /* else libmicrohttpd answered the request itself */
+            finish(conn, c, toe);
+        ctx_free(c);
     }
     *con_cls = NULL;
     db_idle(db_current()); /* housekeeping a request asked for (an erasure's), after its answer */
@@ -192,7 +213,7 @@ queue(struct MHD_Connection *conn, struct http_ctx *c, int status, struct MHD_Re
 {
     enum MHD_Result ret;
 
-    if (atomic_load(&http_stopping))
+    if (atomic_load(&http_stopping) || c->close)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     ret = MHD_queue_response(conn, (unsigned)status, r);
     MHD_destroy_response(r);
@@ -520,7 +541,7 @@ dispatch(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
 
 /* First call: match the route; a streaming route's sink opens before the body arrives. */
 static enum MHD_Result
-begin(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
+begin(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c, const char *version)
 {
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
@@ -538,6 +559,11 @@ begin(struct http_server *s, struct MHD_Connection *conn, struct http_ctx *c)
     for (size_t i = 0; c->rr == ROUTER_MATCH && routes_sinks[i]; i++)
         if (routes_sinks[i]->handler == c->req.match.route->handler)
             c->sink = routes_sinks[i];
+    if (http_framing_check(conn, c->req.method, c->req.path, version, c->target_len,
+                           &c->res.problem) != 0) {
+        c->close = 1; /* answered before the body, which is not read */
+        return queue_problem(conn, c, NULL);
+    }
     if (cl && strtoull(cl, NULL, 10) > body_limit(s, c)) {
         /* Refuse before reading the body; the connection closes. */
         c->too_large = 1;
@@ -570,13 +596,12 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
 {
     struct http_server *s = cls;
     struct http_ctx *c = *con_cls;
-    if (!c) {
+    if (!c->began) { /* c is uri_logged's */
         http_deadline_headers_in(s->deadline, conn);
-        c = ctx_new(conn, method, url);
-        *con_cls = c;
+        ctx_begin(c, conn, method, url);
         c->no_host = !strcmp(version, MHD_HTTP_VERSION_1_1) &&
                      !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-        return begin(s, conn, c);
+        return begin(s, conn, c, version);
     }
     c->calls++;
     if (*upload_data_size && s->cfg->request_timeout > 0 &&
@@ -725,7 +750,8 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
                                                (intptr_t)http_deadline_notify, s->deadline };
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, access_handler, s, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, addr,
+        mhd_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK,
+        uri_logged, NULL, MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, completed,
         s, MHD_OPTION_ARRAY, deadline, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,

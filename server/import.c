@@ -11,40 +11,34 @@
  * writes the lines. The apply phase runs on the job thread (request_job),
  * not on a worker.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "import.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "diskspace.h"
 #include "handlers.h"
 #include "import_parse.h"
+#include "import_report.h"
 #include "import_text.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
 
 #define IMPORT_BATCH 10000 /* lines per transaction by default: other writers get turns */
-
-enum { OUTCOME_CREATED, OUTCOME_UPDATED, OUTCOME_UNCHANGED, OUTCOME_ERROR, NOUTCOMES };
-static const char *const outcome_names[NOUTCOMES] = { "created", "updated", "unchanged", "error" };
-
-struct result {
-    unsigned long line;
-    int type; /* enum import_type, or -1 when unknown */
-    int outcome;
-    char id[UTIL_UUID_LEN + 1];
-    json_t *problem; /* errors only */
-};
+#define IMPORT_TRIM_LINES 10000 /* an import this long gives its memory back (malloc_trim) */
 
 struct import {
-    int csv, atomic, errors_only;
+    int csv, atomic;
     size_t max_record; /* longest NDJSON line or CSV record (--max-body) */
     enum import_type csv_type;
     struct import_lines lines;
@@ -54,13 +48,13 @@ struct import {
     size_t ncols;
     struct import_csv_head head;       /* cols as import_csv_row reads them */
     FILE *spool[IMPORT_NTYPES];
-    /* identities seen: 64-bit hashes (open addressing, 0 = empty) and their lines */
+    /* identities seen: 64-bit hashes (open addressing, 0 = empty) and their lines, in one
+     * mapping of seen_cap slots (seen_map): the one part that grows with the body */
     uint64_t *seen;
-    unsigned long *seen_line;
+    uint32_t *seen_line; /* saturates at UINT32_MAX: 4 bytes, not 8, per slot */
     size_t seen_cap, nseen;
-    struct result *results;
-    size_t nresults, cap;
-    unsigned long counts[NOUTCOMES], nlines;
+    struct import_report report; /* bounded: see import_report.h */
+    unsigned long nlines;
     const char *request_id;
     struct problem *fatal; /* the request's problem: a failure that stops the feed */
     unsigned long batches; /* batches committed so far (not atomic) */
@@ -69,75 +63,14 @@ struct import {
 
 /* ---- the report ---- */
 
-static void
-add_result(struct import *im, unsigned long line, int type, int outcome, const char *id,
-           json_t *problem)
-{
-    struct result *r;
-
-    im->counts[outcome]++;
-    if (im->errors_only && outcome != OUTCOME_ERROR) {
-        json_decref(problem);
-        return;
-    }
-    if (im->nresults == im->cap) {
-        im->cap = im->cap ? im->cap * 2 : 64;
-        im->results = xrealloc(im->results, im->cap * sizeof *im->results);
-    }
-    r = &im->results[im->nresults++];
-    r->line = line;
-    r->type = type;
-    r->outcome = outcome;
-    snprintf(r->id, sizeof r->id, "%s", id ? id : "");
-    r->problem = problem;
-}
-
-/* A line's error: the problem the single-record endpoint would answer. */
-static void
-add_error(struct import *im, unsigned long line, int type, struct problem *sub)
-{
-    add_result(im, line, type, OUTCOME_ERROR, NULL, problem_to_json(sub));
-    problem_release(sub);
-}
-
-static int
-by_line(const void *a, const void *b)
-{
-    const struct result *x = a, *y = b;
-    return x->line < y->line ? -1 : x->line > y->line;
-}
-
-static json_t *
-report_items(struct import *im)
-{
-    json_t *items = json_array();
-
-    if (im->nresults > 1)
-        qsort(im->results, im->nresults, sizeof *im->results, by_line);
-    for (size_t i = 0; i < im->nresults; i++) {
-        struct result *r = &im->results[i];
-        json_t *it = json_pack("{s:I, s:o, s:s}", "line", (json_int_t)r->line, "type",
-                               r->type < 0 ? json_null() : json_string(import_type_names[r->type]),
-                               "outcome", outcome_names[r->outcome]);
-        if (r->outcome == OUTCOME_ERROR) {
-            json_object_set_new(it, "problem", r->problem);
-            r->problem = NULL;
-        } else {
-            json_object_set_new(it, "id", json_string(r->id));
-        }
-        json_array_append_new(items, it);
-    }
-    return items;
-}
-
 static json_t *
 report_totals(const struct import *im)
 {
     return json_pack("{s:I, s:I, s:I, s:I, s:I}", "lines", (json_int_t)im->nlines, "created",
-                     (json_int_t)im->counts[OUTCOME_CREATED], "updated",
-                     (json_int_t)im->counts[OUTCOME_UPDATED], "unchanged",
-                     (json_int_t)im->counts[OUTCOME_UNCHANGED], "errors",
-                     (json_int_t)im->counts[OUTCOME_ERROR]);
+                     (json_int_t)im->report.counts[IMPORT_CREATED], "updated",
+                     (json_int_t)im->report.counts[IMPORT_UPDATED], "unchanged",
+                     (json_int_t)im->report.counts[IMPORT_UNCHANGED], "errors",
+                     (json_int_t)im->report.counts[IMPORT_ERROR]);
 }
 
 /* ---- spooling: identity check, then one temporary file per type ---- */
@@ -153,6 +86,32 @@ hash_key(int type, const char *key)
     return h ? h : 1;
 }
 
+#define SEEN_SLOT (sizeof(uint64_t) + sizeof(uint32_t))
+
+/*
+ * cap zeroed slots, mapped on their own: freeing them gives the memory back to the system at
+ * once, where glibc keeps a large block that a worker thread freed in that thread's arena.
+ */
+static uint64_t *
+seen_map(size_t cap)
+{
+    void *m = mmap(NULL, cap * SEEN_SLOT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+
+    if (m == MAP_FAILED) {
+        log_error("import: out of memory for %zu identities", cap / 2);
+        abort();
+    }
+    return m;
+}
+
+static void
+seen_unmap(uint64_t *keys, size_t cap)
+{
+    if (keys)
+        munmap(keys, cap * SEEN_SLOT);
+}
+
 /* 0 if the identity is new (remembered), else the line that had it. */
 static unsigned long
 seen_before(struct import *im, uint64_t h, unsigned long line)
@@ -161,8 +120,8 @@ seen_before(struct import *im, uint64_t h, unsigned long line)
 
     if (2 * (im->nseen + 1) > im->seen_cap) {
         size_t cap = im->seen_cap ? im->seen_cap * 2 : 1024;
-        uint64_t *keys = xcalloc(cap, sizeof *keys);
-        unsigned long *lines = xcalloc(cap, sizeof *lines);
+        uint64_t *keys = seen_map(cap);
+        uint32_t *lines = (uint32_t *)(keys + cap);
         for (i = 0; i < im->seen_cap; i++) {
             size_t j;
             if (!im->seen[i])
@@ -172,8 +131,7 @@ seen_before(struct import *im, uint64_t h, unsigned long line)
             keys[j] = im->seen[i];
             lines[j] = im->seen_line[i];
         }
-        free(im->seen);
-        free(im->seen_line);
+        seen_unmap(im->seen, im->seen_cap);
         im->seen = keys;
         im->seen_line = lines;
         im->seen_cap = cap;
@@ -182,7 +140,7 @@ seen_before(struct import *im, uint64_t h, unsigned long line)
         if (im->seen[i] == h)
             return im->seen_line[i];
     im->seen[i] = h;
-    im->seen_line[i] = line;
+    im->seen_line[i] = line < UINT32_MAX ? (uint32_t)line : UINT32_MAX;
     im->nseen++;
     return 0;
 }
@@ -260,18 +218,18 @@ spool_object(struct import *im, unsigned long line, const json_t *o, const char 
         problem_set(&sub, PROBLEM_VALIDATION, "the line has no known type");
         problem_add_field(&sub, "type", "must be one of customer, household, vehicle, membership, "
                                         "company_person, touchpoint");
-        add_error(im, line, -1, &sub);
+        import_report_error(&im->report, line, -1, &sub);
         return 0;
     }
     if (import_line_key((enum import_type)t, o, key, sizeof key, &sub) != 0) {
-        add_error(im, line, t, &sub);
+        import_report_error(&im->report, line, t, &sub);
         return 0;
     }
     if ((first = seen_before(im, hash_key(t, key), line)) != 0) {
         problem_set(&sub, PROBLEM_CONFLICT,
                     "line %lu already has this %s (%.300s); send each record once per import",
                     first, name, key);
-        add_error(im, line, t, &sub);
+        import_report_error(&im->report, line, t, &sub);
         return 0;
     }
     return spool_write(im, (enum import_type)t, line, text, len);
@@ -291,11 +249,11 @@ on_line(void *ctx, unsigned long lineno, const char *text, size_t len, int too_l
     if (too_long) {
         problem_set(&sub, PROBLEM_TOO_LARGE, "the line is longer than %zu bytes (--max-body)",
                     im->lines.max);
-        add_error(im, lineno, -1, &sub);
+        import_report_error(&im->report, lineno, -1, &sub);
         return 0;
     }
     if (!(o = jsonx_parse_object(text, len, &sub))) {
-        add_error(im, lineno, -1, &sub);
+        import_report_error(&im->report, lineno, -1, &sub);
         return 0;
     }
     rc = spool_object(im, lineno, o, text, len);
@@ -332,11 +290,11 @@ on_record(void *ctx, unsigned long recno, char **fields, size_t n, const char *e
     im->nlines++;
     if (error) {
         problem_set(&sub, PROBLEM_BAD_REQUEST, "CSV row %lu: %s", recno, error);
-        add_error(im, recno, (int)im->csv_type, &sub);
+        import_report_error(&im->report, recno, (int)im->csv_type, &sub);
         return 0;
     }
     if (!(o = import_csv_row(&im->head, recno, fields, n, &sub))) {
-        add_error(im, recno, (int)im->csv_type, &sub);
+        import_report_error(&im->report, recno, (int)im->csv_type, &sub);
         return 0;
     }
     text = json_dumps(o, JSON_COMPACT);
@@ -461,7 +419,7 @@ read_options(struct request *req, struct import *im, struct problem *p)
         problem_set(p, PROBLEM_BAD_REQUEST, "query parameter 'report' must be full or errors");
         return -1;
     }
-    im->errors_only = report && !strcmp(report, "errors");
+    im->report.errors_only = report && !strcmp(report, "errors");
     if (!im->csv && type) {
         problem_set(p, PROBLEM_BAD_REQUEST,
                     "query parameter 'type' is for text/csv only; NDJSON lines carry their type");
@@ -530,6 +488,7 @@ static void
 import_close(struct request *req)
 {
     struct import *im = req->sink_state;
+    int large;
 
     if (!im)
         return;
@@ -541,14 +500,17 @@ import_close(struct request *req)
     for (int t = 0; t < IMPORT_NTYPES; t++)
         if (im->spool[t])
             fclose(im->spool[t]);
-    for (size_t i = 0; i < im->nresults; i++)
-        json_decref(im->results[i].problem);
-    free(im->results);
-    free(im->seen);
-    free(im->seen_line);
+    import_report_release(&im->report);
+    seen_unmap(im->seen, im->seen_cap);
     import_refs_release(&im->refs);
+    large = im->nlines >= IMPORT_TRIM_LINES;
     free(im);
     req->sink_state = NULL;
+    /* glibc keeps what a large import freed (the identities seen, the outcomes, the report's
+     * JSON, the arenas of the worker and job threads) mapped for good; the answer has been
+     * sent, so hand it back to the system now (a few milliseconds, once per large import) */
+    if (large)
+        malloc_trim(0);
 }
 
 const struct route_sink import_sink = { import_post, import_open, import_feed, import_close };
@@ -588,9 +550,9 @@ apply_line(struct db *db, struct import *im, enum import_type t, unsigned long l
         return -1;
     }
     if (rc == 0)
-        add_result(im, line, (int)t, (int)outcome, id, NULL);
+        import_report_ok(&im->report, line, (int)t, (int)outcome, id);
     else
-        add_error(im, line, (int)t, &sub);
+        import_report_error(&im->report, line, (int)t, &sub);
     return 0;
 }
 
@@ -656,13 +618,12 @@ import_run(struct request *req, struct response *res)
     struct import *im = req->sink_state;
     struct problem *p = &res->problem;
     int batch = 0, failed, rc;
-    json_t *items;
 
     store_import_session(req->db, 1);
     rc = store_begin_write(req->db, p);
     for (int t = 0; rc == 0 && t < IMPORT_NTYPES; t++)
         rc = apply_spool(req->db, im, (enum import_type)t, &batch);
-    failed = im->atomic && im->counts[OUTCOME_ERROR] > 0;
+    failed = im->atomic && im->report.counts[IMPORT_ERROR] > 0;
     if (rc != 0 || failed)
         store_rollback(req->db);
     else
@@ -670,18 +631,22 @@ import_run(struct request *req, struct response *res)
     store_import_session(req->db, 0);
     if (rc != 0)
         return -1;
-    items = report_items(im);
     if (failed) {
         problem_set(p, PROBLEM_IMPORT_REJECTED,
                     "%lu of %lu lines have errors; with atomic=true nothing was written",
-                    im->counts[OUTCOME_ERROR], im->nlines);
+                    im->report.counts[IMPORT_ERROR], im->nlines);
         problem_set_extra(p, "totals", report_totals(im));
-        problem_set_extra(p, "items", items);
+        problem_set_extra(p, "errors_truncated", json_boolean(import_report_truncated(&im->report)));
+        problem_set_extra(p, "error_counts", import_report_error_counts(&im->report));
+        problem_set_extra(p, "items", import_report_items(&im->report));
         return -1;
     }
-    return response_json(res, 200,
-                         json_pack("{s:b, s:o, s:o}", "atomic", im->atomic, "totals",
-                                   report_totals(im), "items", items));
+    return response_json(
+        res, 200,
+        json_pack("{s:b, s:o, s:b, s:o, s:o}", "atomic", im->atomic, "totals", report_totals(im),
+                  "errors_truncated", import_report_truncated(&im->report), "error_counts",
+                  import_report_error_counts(&im->report), "items",
+                  import_report_items(&im->report)));
 }
 
 /* POST /v1/import (the body arrived through import_sink): the rest of it, then the job. */

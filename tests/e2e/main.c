@@ -42,6 +42,7 @@ main(void)
     srunner_add_suite(sr, desk_suite());
     srunner_add_suite(sr, async_suite());
     srunner_add_suite(sr, import_same_suite());
+    srunner_add_suite(sr, import_bounds_suite());
     srunner_add_suite(sr, probe_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, tls_suite());

@@ -29,6 +29,7 @@ Suite *apidocs_suite(void);
 Suite *desk_suite(void);
 Suite *async_suite(void);
 Suite *import_same_suite(void);
+Suite *import_bounds_suite(void);
 Suite *probe_suite(void);
 Suite *auth_suite(void);
 Suite *tls_suite(void);

@@ -520,6 +520,106 @@ START_TEST(raw_requests)
 }
 END_TEST
 
+/* ---- framing: refused with 400 problem+json, and the connection closed ---- */
+
+#define LIT(s) s, sizeof s - 1
+
+/* Requests as bytes around the admin key's header line (NULs kept), and what the 400 says. */
+static const struct {
+    const char *head;
+    size_t head_len;
+    const char *tail;
+    size_t tail_len;
+    const char *detail;
+} framings[] = {
+    /* a proxy framing by Content-Length would pass the chunked body on as the next request */
+    { LIT("POST /v1/customers HTTP/1.1\r\nHost: x\r\n"),
+      LIT("Content-Type: application/json\r\nContent-Length: 41\r\nTransfer-Encoding: chunked\r\n"
+          "\r\n29\r\n{\"kind\":\"person\",\"family_name\":\"Hostile\"}\r\n0\r\n\r\n"),
+      "both Content-Length and Transfer-Encoding" },
+    { LIT("POST /v1/customers HTTP/1.1\r\nHost: x\r\n"),
+      LIT("Content-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
+      "Transfer-Encoding 'gzip, chunked'" },
+    { LIT("POST /v1/customers HTTP/1.1\r\nHost: x\r\n"),
+      LIT("Content-Type: application/json\r\nContent-Length: 41\r\nContent-Length: 2\r\n\r\n"
+          "{\"kind\":\"person\",\"family_name\":\"Hostile\"}"),
+      "2 Content-Length headers" },
+    /* a NUL cut the path short: this listed the keys */
+    { LIT("GET /v1/keys\0.json HTTP/1.1\r\nHost: x\r\n"), LIT("\r\n"),
+      "request target holds a NUL byte after 8 bytes" },
+    { LIT("GET /v1/customers?limit=1\0&family_name=x HTTP/1.1\r\nHost: x\r\n"), LIT("\r\n"),
+      "request target holds a NUL byte" },
+    { LIT("GET /v1/customers HTTP/1.1\r\nHost: x\r\n"), LIT("X-Note: a\0b\r\n\r\n"),
+      "a header holds a NUL byte" },
+    { LIT("GET /v1/customers HTTP/1.1\r\nHost: x\r\nAccept: application/json\0junk\r\n"),
+      LIT("\r\n"), "a header holds a NUL byte" },
+    { LIT("GET /v1/customers HTTP/1.1\r\nHost: x\r\n"), LIT("X-Note: a\r\n folded\r\n\r\n"),
+      "folded over several lines" },
+};
+
+/* Send req on a fresh connection and read until the server closes it (or 3 s pass). */
+static int
+raw_until_close(const char *req, size_t n, char *out, size_t outsz)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0), closed = 0;
+    size_t got = 0;
+
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ck_assert_int_eq(send(fd, req, n, MSG_NOSIGNAL), (ssize_t)n);
+    while (got + 1 < outsz) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        ssize_t k;
+        if (poll(&p, 1, 3000) <= 0)
+            break;
+        if ((k = recv(fd, out + got, outsz - 1 - got, 0)) <= 0) {
+            closed = k == 0;
+            break;
+        }
+        got += (size_t)k;
+    }
+    out[got] = '\0';
+    close(fd);
+    return closed;
+}
+
+START_TEST(broken_framing_is_refused_and_closed)
+{
+    char auth[160], req[1024], out[8192];
+    size_t alen, n;
+    struct reply r;
+
+    alen = (size_t)snprintf(auth, sizeof auth, "%s\r\n", srv.auth);
+    for (size_t i = 0; i < COUNT(framings); i++) {
+        int closed;
+        memcpy(req, framings[i].head, framings[i].head_len);
+        memcpy(req + framings[i].head_len, auth, alen);
+        memcpy(req + framings[i].head_len + alen, framings[i].tail, framings[i].tail_len);
+        n = framings[i].head_len + alen + framings[i].tail_len;
+        closed = raw_until_close(req, n, out, sizeof out);
+        ck_assert_msg(!strncmp(out, "HTTP/1.1 400 ", 13), "framing #%zu answered %.200s", i, out);
+        ck_assert_msg(strstr(out, "Content-Type: application/problem+json"), "#%zu: %.300s", i, out);
+        ck_assert_msg(strstr(out, "Connection: close"), "#%zu keeps the connection: %.300s", i, out);
+        ck_assert_msg(strstr(out, framings[i].detail), "#%zu: %.400s", i, out);
+        ck_assert_msg(closed, "framing #%zu: the connection stays open", i);
+        ck_assert_msg(!strstr(out, "HTTP/1.1 201"), "#%zu: the smuggled request ran", i);
+    }
+    ck_assert_int_eq(count_hostile(), 0);
+    /* a chunked body alone still works */
+    snprintf(req, sizeof req,
+             "POST /v1/customers HTTP/1.1\r\nHost: x\r\n%s\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n28\r\n"
+             "{\"kind\":\"person\",\"family_name\":\"Chunky\"}\r\n0\r\n\r\n",
+             srv.auth);
+    raw_until_close(req, strlen(req), out, sizeof out);
+    ck_assert_msg(!strncmp(out, "HTTP/1.1 201 ", 13), "chunked answered %.300s", out);
+    http_get("/healthz", &r);
+    ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
+}
+END_TEST
+
 Suite *
 hostile_suite(void)
 {
@@ -531,6 +631,7 @@ hostile_suite(void)
     tcase_add_test(tc, hostile_table);
     tcase_add_test(tc, sql_injection_round_trips);
     tcase_add_test(tc, raw_requests);
+    tcase_add_test(tc, broken_framing_is_refused_and_closed);
     suite_add_tcase(s, tc);
     return s;
 }

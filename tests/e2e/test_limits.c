@@ -320,7 +320,8 @@ START_TEST(slow_header_flood)
     ck_assert_double_lt(now_s() - t0, 4.5); /* the deadline is 2 s */
     close(fd);
     for (int i = 0; i < SLOW_FLOOD; i++) {
-        closed += read_status(fds[i], 10, out, sizeof out) == -1;
+        /* shut down by the watchdog's last sweep; a loaded machine may need a moment */
+        closed += read_status(fds[i], 300, out, sizeof out) == -1;
         close(fds[i]);
     }
     ck_assert_int_ge(closed, 50);

@@ -30,6 +30,7 @@ main(void)
     srunner_add_suite(sr, merge_rules_suite());
     srunner_add_suite(sr, webhook_suite());
     srunner_add_suite(sr, import_parse_suite());
+    srunner_add_suite(sr, import_report_suite());
     srunner_add_suite(sr, probe_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, accesslog_suite());

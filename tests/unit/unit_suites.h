@@ -23,6 +23,7 @@ Suite *dupe_suite(void);
 Suite *merge_rules_suite(void);
 Suite *webhook_suite(void);
 Suite *import_parse_suite(void);
+Suite *import_report_suite(void);
 Suite *probe_suite(void);
 Suite *auth_suite(void);
 Suite *accesslog_suite(void);
