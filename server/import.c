@@ -28,11 +28,18 @@
 #include "import_text.h"
 #include "log.h"
 #include "store.h"
+#include "telemetry.h"
 #include "util.h"
 
 #define IMPORT_BATCH 10000 /* lines per transaction by default: other writers get turns */
 
-enum { OUTCOME_CREATED, OUTCOME_UPDATED, OUTCOME_UNCHANGED, OUTCOME_ERROR, NOUTCOMES };
+enum {
+    OUTCOME_CREATED = TELEMETRY_IMPORT_CREATED,
+    OUTCOME_UPDATED = TELEMETRY_IMPORT_UPDATED,
+    OUTCOME_UNCHANGED = TELEMETRY_IMPORT_UNCHANGED,
+    OUTCOME_ERROR = TELEMETRY_IMPORT_ERROR,
+    NOUTCOMES = TELEMETRY_NIMPORT
+};
 static const char *const outcome_names[NOUTCOMES] = { "created", "updated", "unchanged", "error" };
 
 struct result {
@@ -61,6 +68,7 @@ struct import {
     struct result *results;
     size_t nresults, cap;
     unsigned long counts[NOUTCOMES], nlines;
+    unsigned long counted[NOUTCOMES]; /* of counts, what the metrics have (count_lines) */
     const char *request_id;
     struct problem *fatal; /* the request's problem: a failure that stops the feed */
     unsigned long batches; /* batches committed so far (not atomic) */
@@ -90,6 +98,22 @@ add_result(struct import *im, unsigned long line, int type, int outcome, const c
     r->outcome = outcome;
     snprintf(r->id, sizeof r->id, "%s", id ? id : "");
     r->problem = problem;
+}
+
+/*
+ * Add the outcomes since the last call to crmd_import_lines_total: after a
+ * commit (the lines stand as reported), or, errors_only, when an atomic
+ * import is rejected (its other lines were rolled back).
+ */
+static void
+count_lines(struct import *im, int errors_only)
+{
+    for (int k = 0; k < NOUTCOMES; k++) {
+        if (errors_only && k != OUTCOME_ERROR)
+            continue;
+        telemetry_import_lines((enum telemetry_import)k, im->counts[k] - im->counted[k]);
+        im->counted[k] = im->counts[k];
+    }
 }
 
 /* A line's error: the problem the single-record endpoint would answer. */
@@ -635,7 +659,12 @@ apply_spool(struct db *db, struct import *im, enum import_type t, int *batch)
         }
         if (!im->atomic && ++*batch > IMPORT_BATCH) {
             /* commit what is done: other writers get the lock between batches */
-            if (store_commit(db, im->fatal) != 0 || store_begin_write(db, im->fatal) != 0) {
+            if (store_commit(db, im->fatal) != 0) {
+                rc = -1;
+                break;
+            }
+            count_lines(im, 0);
+            if (store_begin_write(db, im->fatal) != 0) {
                 rc = -1;
                 break;
             }
@@ -665,8 +694,10 @@ import_run(struct request *req, struct response *res)
     failed = im->atomic && im->counts[OUTCOME_ERROR] > 0;
     if (rc != 0 || failed)
         store_rollback(req->db);
-    else
-        rc = store_commit(req->db, p);
+    else if ((rc = store_commit(req->db, p)) == 0)
+        count_lines(im, 0);
+    if (failed && rc == 0)
+        count_lines(im, 1);
     store_import_session(req->db, 0);
     if (rc != 0)
         return -1;
