@@ -19,7 +19,7 @@ enum { STAT_UTIME = 11, STAT_STIME = 12, STAT_STARTTIME = 19, STAT_VSIZE = 20, S
 void
 procstat_init(struct procstat *ps)
 {
-    *ps = (struct procstat){ -1, -1, -1, -1, -1, -1 };
+    *ps = (struct procstat){-1, -1, -1, -1, -1, -1};
 }
 
 int
@@ -148,8 +148,8 @@ figure(struct buf *out, const char *name, const char *type, const char *help, do
 void
 procstat_render(const struct procstat *ps, struct buf *out)
 {
-    figure(out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
-           ps->cpu_seconds);
+    figure(out, "process_cpu_seconds_total", "counter",
+           "Total user and system CPU time spent in seconds.", ps->cpu_seconds);
     figure(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
            (double)ps->resident_bytes);
     figure(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",

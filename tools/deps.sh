@@ -2,7 +2,8 @@
 # Install the Debian packages crmd needs to build, test and benchmark, if any
 # is missing (apt-get; through sudo when not root). Quiet when all are there.
 # Arguments are more packages: make fuzz adds clang-14 and libclang-rt-14-dev
-# (libclang_rt.fuzzer). libphonenumber-dev (a C++ library, hence g++) reads
+# (libclang_rt.fuzzer), make browser chromium, make e2e prometheus (its
+# promtool checks GET /metrics; the Prometheus server it also ships is not started). libphonenumber-dev (a C++ library, hence g++) reads
 # phone numbers (server/phone.cc). libsystemd-dev: sd_notify (server/service.c),
 # readiness and stop under systemd's Type=notify.
 set -eu

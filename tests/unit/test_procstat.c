@@ -15,8 +15,9 @@
 
 /* After the name: state, then fields 4..24 of proc(5): utime 150, stime 50, starttime 12345,
  * vsize 396070912, rss 5956 pages; tpgid (field 8) is -1 as without a terminal. */
-#define TAIL " S 1 1138 1138 0 -1 4194560 2210 0 0 0 150 50 0 0 20 0 3 0 12345 396070912 5956 " \
-             "18446744073709551615 1 1 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n"
+#define TAIL                                                                                       \
+    " S 1 1138 1138 0 -1 4194560 2210 0 0 0 150 50 0 0 20 0 3 0 12345 396070912 5956 "             \
+    "18446744073709551615 1 1 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n"
 
 static const struct {
     const char *text;
@@ -24,14 +25,14 @@ static const struct {
     int rc;
     double cpu, start;
 } stat_cases[] = {
-    { "1138 (crmd)" TAIL, 1796000000, 0, 2.0, 1796000123.45 },
-    { "1138 (crmd worker) x) (y)" TAIL, 1796000000, 0, 2.0, 1796000123.45 },
-    { "1138 (crmd)" TAIL, -1, 0, 2.0, -1 },                    /* boot time unknown */
-    { "1138 (crmd) S 1 1138 1138 0 -1 4194560 2210 0 0 0 150 50\n", 0, -1, -1, -1 }, /* short */
-    { "1138 (crmd) S 1 1138 1138 0 -1 4194560 2210 0 0 0 x 50 0 0 20 0 3 0 12345 1 1\n", 0, -1,
-      -1, -1 },                                                  /* not a number */
-    { "1138 crmd S 1", 0, -1, -1, -1 },                          /* no name */
-    { "1138 (crmd)", 0, -1, -1, -1 },                            /* nothing after it */
+    {"1138 (crmd)" TAIL, 1796000000, 0, 2.0, 1796000123.45},
+    {"1138 (crmd worker) x) (y)" TAIL, 1796000000, 0, 2.0, 1796000123.45},
+    {"1138 (crmd)" TAIL, -1, 0, 2.0, -1}, /* boot time unknown */
+    {"1138 (crmd) S 1 1138 1138 0 -1 4194560 2210 0 0 0 150 50\n", 0, -1, -1, -1}, /* short */
+    {"1138 (crmd) S 1 1138 1138 0 -1 4194560 2210 0 0 0 x 50 0 0 20 0 3 0 12345 1 1\n", 0, -1, -1,
+     -1},                             /* not a number */
+    {"1138 crmd S 1", 0, -1, -1, -1}, /* no name */
+    {"1138 (crmd)", 0, -1, -1, -1},   /* nothing after it */
 };
 
 START_TEST(stat_lines)
@@ -55,12 +56,12 @@ static const struct {
     int rc;
     long long btime;
 } btime_cases[] = {
-    { "cpu  10 0 5 100\ncpu0 10 0 5 100\nintr 12 0 3\nctxt 99\nbtime 1796000000\nprocesses 7\n", 0,
-      1796000000 },
-    { "btime 1796000000", 0, 1796000000 },     /* the last line, no newline */
-    { "cpu  1 2 3\nprocesses 7\n", -1, 0 },     /* none */
-    { "btime x\n", -1, 0 },
-    { "xbtime 5\n", -1, 0 },
+    {"cpu  10 0 5 100\ncpu0 10 0 5 100\nintr 12 0 3\nctxt 99\nbtime 1796000000\nprocesses 7\n", 0,
+     1796000000},
+    {"btime 1796000000", 0, 1796000000},  /* the last line, no newline */
+    {"cpu  1 2 3\nprocesses 7\n", -1, 0}, /* none */
+    {"btime x\n", -1, 0},
+    {"xbtime 5\n", -1, 0},
 };
 
 START_TEST(boot_time)
@@ -75,7 +76,7 @@ END_TEST
 START_TEST(render_leaves_out_the_unknown)
 {
     struct procstat ps;
-    struct buf b = { 0 };
+    struct buf b = {0};
 
     procstat_init(&ps);
     ps.cpu_seconds = 2.5;
