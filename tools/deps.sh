@@ -3,7 +3,8 @@
 # is missing (apt-get; through sudo when not root). Quiet when all are there.
 # Arguments are more packages: make fuzz adds clang-14 and libclang-rt-14-dev
 # (libclang_rt.fuzzer), make browser chromium, make e2e prometheus (its
-# promtool checks GET /metrics; the Prometheus server it also ships is not started). libphonenumber-dev (a C++ library, hence g++) reads
+# promtool checks GET /metrics; where systemd runs, the package also enables
+# its own prometheus.service: `systemctl disable --now prometheus` if unwanted). libphonenumber-dev (a C++ library, hence g++) reads
 # phone numbers (server/phone.cc). libsystemd-dev: sd_notify (server/service.c),
 # readiness and stop under systemd's Type=notify.
 set -eu
