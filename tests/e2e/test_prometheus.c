@@ -29,35 +29,27 @@
 #define LINES "crmd_import_lines_total"
 #define BACKUP_TS "crmd_backup_last_success_timestamp_seconds"
 
-static char dir[64]; /* this test's backup directory */
-static char env_dir[160];
-static const char *const env[] = {env_dir,
-                                  "CRMD_WEBHOOK_BACKOFF_MS=100",
-                                  "CRMD_WEBHOOK_BACKOFF_MAX_MS=300",
-                                  "CRMD_WEBHOOK_TIMEOUT=1",
-                                  "CRMD_WEBHOOK_CONNECT_TIMEOUT=1",
-                                  NULL};
+static char dir[300]; /* --backup-dir: in the server's directory, which teardown removes */
+static char env_dir[340];
+static const char *const env[] = { env_dir,
+                                   "CRMD_WEBHOOK_BACKOFF_MS=100",
+                                   "CRMD_WEBHOOK_BACKOFF_MAX_MS=300",
+                                   "CRMD_WEBHOOK_TIMEOUT=1",
+                                   "CRMD_WEBHOOK_CONNECT_TIMEOUT=1",
+                                   NULL };
 
 static void
 prom_setup(void)
 {
     char tmpl[] = "/tmp/crmd-prom-XXXXXX";
 
-    ck_assert_ptr_nonnull(mkdtemp(tmpl));
-    snprintf(dir, sizeof dir, "%s", tmpl);
-    snprintf(env_dir, sizeof env_dir, "CRMD_BACKUP_DIR=%s", dir);
     memset(&srv, 0, sizeof srv);
+    ck_assert_ptr_nonnull(mkdtemp(tmpl));
+    snprintf(srv.dir, sizeof srv.dir, "%s", tmpl); /* server_start keeps a directory it is given */
+    snprintf(dir, sizeof dir, "%s/backups", srv.dir);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    snprintf(env_dir, sizeof env_dir, "CRMD_BACKUP_DIR=%s", dir);
     server_start(&srv, NULL, env);
-}
-
-static void
-prom_teardown(void)
-{
-    char cmd[128];
-
-    harness_teardown();
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
 }
 
 /* The sample family{outcome="outcome"} now (-1 when absent). */
@@ -100,26 +92,19 @@ hook_at(const char *url)
     return id;
 }
 
-static void
-hook_delete(const char *id)
-{
-    struct reply r;
-
-    http("DELETE", pathf("/v1/webhooks/%s", id), NULL, NULL, NULL, &r);
-    ck_assert_int_eq(r.status, 204);
-    reply_free(&r);
-}
-
 /* One subscription at url and one new customer: wait until outcome counted once more. */
 static void
 deliver_until(const char *url, const char *outcome)
 {
     double before = value_of(DELIVERIES, outcome);
     const char *hook = hook_at(url);
+    struct reply r;
 
     new_person_named("Prometheus");
     await_at_least(DELIVERIES, outcome, before + 1);
-    hook_delete(hook);
+    http("DELETE", pathf("/v1/webhooks/%s", hook), NULL, NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 204);
+    reply_free(&r);
 }
 
 /* Three customer lines, the third without a kind; atomic or not. The report's status. */
@@ -147,7 +132,7 @@ import_with_an_error(int atomic)
 static char *
 promtool(const char *text)
 {
-    char path[96], cmd[192], *out = calloc(1, 8192);
+    char path[340], cmd[420], *out = calloc(1, 8192);
     FILE *f, *p;
     size_t n;
 
@@ -249,7 +234,7 @@ END_TEST
 /* After a restart the gauge shows the newest complete backup in --backup-dir. */
 START_TEST(last_backup_time_survives_a_restart)
 {
-    char tmp[128];
+    char tmp[400];
     struct stat st;
     struct reply r;
     FILE *f;
@@ -279,7 +264,7 @@ prometheus_suite(void)
     Suite *s = suite_create("prometheus");
     TCase *t = tcase_create("prometheus");
 
-    tcase_add_checked_fixture(t, prom_setup, prom_teardown);
+    tcase_add_checked_fixture(t, prom_setup, harness_teardown);
     tcase_set_timeout(t, 60);
     tcase_add_test(t, promtool_is_clean_after_traffic_and_counters_move);
     tcase_add_test(t, process_figures_and_build_info_describe_this_server);
