@@ -183,7 +183,9 @@ unit: $(B)/unit_tests
 	$(B)/unit_tests
 
 # The harness logs every exchange to $(CONTRACT_LOG); contract checks them against the spec.
+# promtool (Debian's prometheus package) checks /metrics in the prometheus suite.
 e2e: $(B)/e2e_tests $(B)/crmd $(B)/api/openapi.json
+	@./tools/deps.sh prometheus
 	@rm -f $(CONTRACT_LOG)
 	CRMD_BIN=$(B)/crmd CRMD_CONTRACT_LOG=$(CONTRACT_LOG) $(B)/e2e_tests
 	node tools/api/contract-check.js $(B)/api/openapi.json $(CONTRACT_LOG) server/routes.c

@@ -1,9 +1,11 @@
 /*
  * backup: temp file + sqlite3_backup (store_ops.c) + fsync + integrity
- * check + rename + fsync of the directory; and the crmd backup command.
+ * check + rename + fsync of the directory; the newest backup of a
+ * directory (for /metrics after a restart); and the crmd backup command.
  */
 #include "backup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -114,6 +116,29 @@ backup_name(const char *dir, char *out, size_t n, const char **name)
         return -1;
     *name = strrchr(out, '/') + 1;
     return 0;
+}
+
+long long
+backup_latest(const char *dir)
+{
+    DIR *d = dir ? opendir(dir) : NULL;
+    long long latest = 0;
+    struct dirent *e;
+    struct stat st;
+
+    if (!d)
+        return 0;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        /* crmd-....db; a copy under way is crmd-....db.tmp-XXXXXXXX */
+        if (strncmp(e->d_name, "crmd-", 5) != 0 || n < 8 || strcmp(e->d_name + n - 3, ".db") != 0)
+            continue;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+            (long long)st.st_mtime > latest)
+            latest = (long long)st.st_mtime;
+    }
+    closedir(d);
+    return latest;
 }
 
 static int

@@ -27,6 +27,13 @@ int backup_to(const char *db_path, const char *dest, long long *size, char *err,
  */
 int backup_name(const char *dir, char *out, size_t n, const char **name);
 
+/*
+ * When the newest backup in dir (a file named as backup_name names them:
+ * only complete copies get such a name) was last written, in seconds since
+ * the epoch; 0 when dir is NULL, unreadable or holds none.
+ */
+long long backup_latest(const char *dir);
+
 /* crmd backup --db FILE --to FILE: argv from "backup" on; the exit code. */
 int backup_main(int argc, char **argv);
 

@@ -23,6 +23,12 @@
 #define CRMD_VERSION "0.1.0"
 #endif
 
+const char *
+config_version(void)
+{
+    return CRMD_VERSION;
+}
+
 enum opt_kind { OPT_STR, OPT_INT, OPT_SIZE, OPT_BOOL, OPT_LL };
 
 struct option_def {

@@ -58,4 +58,7 @@ struct config {
  */
 void config_load(struct config *cfg, int argc, char **argv);
 
+/* The release crmd --version prints. */
+const char *config_version(void);
+
 #endif

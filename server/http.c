@@ -768,6 +768,12 @@ http_start(const struct config *cfg, const struct route *table, size_t n)
     return s;
 }
 
+const char *
+http_library_version(void)
+{
+    return MHD_get_version();
+}
+
 int
 http_port(const struct http_server *s)
 {

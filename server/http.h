@@ -21,6 +21,9 @@ struct http_server;
  */
 struct http_server *http_start(const struct config *cfg, const struct route *routes, size_t n);
 
+/* The version of libmicrohttpd crmd runs with ("0.9.75"). */
+const char *http_library_version(void);
+
 /* The TCP port actually bound (useful with port 0). */
 int http_port(const struct http_server *s);
 

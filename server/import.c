@@ -32,6 +32,7 @@
 #include "import_text.h"
 #include "log.h"
 #include "store.h"
+#include "telemetry.h"
 #include "util.h"
 
 #define IMPORT_BATCH 10000 /* lines per transaction by default: other writers get turns */
@@ -55,6 +56,7 @@ struct import {
     size_t seen_cap, nseen;
     struct import_report report; /* bounded: see import_report.h */
     unsigned long nlines;
+    unsigned long counted[IMPORT_NOUTCOMES]; /* of report.counts, what the metrics have (count_lines) */
     const char *request_id;
     struct problem *fatal; /* the request's problem: a failure that stops the feed */
     unsigned long batches; /* batches committed so far (not atomic) */
@@ -62,6 +64,26 @@ struct import {
 };
 
 /* ---- the report ---- */
+
+/*
+ * Add the outcomes since the last call to crmd_import_lines_total: after a
+ * commit (the lines stand as reported), or, errors_only, when an atomic
+ * import is rejected (its other lines were rolled back).
+ */
+static void
+count_lines(struct import *im, int errors_only)
+{
+    _Static_assert((int)IMPORT_CREATED == (int)TELEMETRY_IMPORT_CREATED &&
+                       (int)IMPORT_ERROR == (int)TELEMETRY_IMPORT_ERROR &&
+                       (int)IMPORT_NOUTCOMES == (int)TELEMETRY_NIMPORT,
+                   "import outcomes and their metrics in the same order");
+    for (int k = 0; k < IMPORT_NOUTCOMES; k++) {
+        if (errors_only && k != IMPORT_ERROR)
+            continue;
+        telemetry_import_lines((enum telemetry_import)k, im->report.counts[k] - im->counted[k]);
+        im->counted[k] = im->report.counts[k];
+    }
+}
 
 static json_t *
 report_totals(const struct import *im)
@@ -597,7 +619,12 @@ apply_spool(struct db *db, struct import *im, enum import_type t, int *batch)
         }
         if (!im->atomic && ++*batch > IMPORT_BATCH) {
             /* commit what is done: other writers get the lock between batches */
-            if (store_commit(db, im->fatal) != 0 || store_begin_write(db, im->fatal) != 0) {
+            if (store_commit(db, im->fatal) != 0) {
+                rc = -1;
+                break;
+            }
+            count_lines(im, 0);
+            if (store_begin_write(db, im->fatal) != 0) {
                 rc = -1;
                 break;
             }
@@ -626,8 +653,10 @@ import_run(struct request *req, struct response *res)
     failed = im->atomic && im->report.counts[IMPORT_ERROR] > 0;
     if (rc != 0 || failed)
         store_rollback(req->db);
-    else
-        rc = store_commit(req->db, p);
+    else if ((rc = store_commit(req->db, p)) == 0)
+        count_lines(im, 0);
+    if (failed && rc == 0)
+        count_lines(im, 1);
     store_import_session(req->db, 0);
     if (rc != 0)
         return -1;

@@ -243,6 +243,7 @@ main(int argc, char **argv)
     }
     store_changes_listen(defer_wake); /* commits wake parked long-polls */
     telemetry_init(routes, routes_count);
+    telemetry_backup_succeeded(backup_latest(cfg.backup_dir)); /* backups before this start */
     server = audit_start(&cfg) == 0 && accesslog_open(cfg.access_log, cfg.access_log_status) == 0
                  ? http_start(&cfg, routes, routes_count)
                  : NULL;

@@ -1,8 +1,9 @@
 /*
  * ops: the operations endpoints. GET /metrics renders telemetry.c's
  * counters plus gauges read at scrape (file sizes, webhook backlog,
- * parked long-polls, import jobs); POST /v1/backup writes a backup into
- * --backup-dir (backup.c), one at a time, and names the file.
+ * parked long-polls, import jobs, the process figures of procstat.c,
+ * the build); POST /v1/backup writes a backup into --backup-dir
+ * (backup.c), one at a time, names the file and tells telemetry.c.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@
 #include "config.h"
 #include "defer.h"
 #include "handlers.h"
+#include "http.h"
 #include "log.h"
+#include "procstat.h"
 #include "store.h"
 #include "store_ops.h"
 #include "telemetry.h"
@@ -37,9 +40,12 @@ file_size(const char *path, const char *suffix)
 HANDLER(ops_metrics)
 {
     static const char *const allowed[] = { NULL };
-    struct telemetry_gauges g = { .webhook_backlog = -1 };
+    struct telemetry_build build = { config_version(), store_ops_sqlite_version(),
+                                     http_library_version() };
+    struct telemetry_gauges g = { .webhook_backlog = -1, .build = &build };
     struct buf out = { 0 };
     struct problem ignored = { 0 };
+    struct procstat ps;
 
     if (request_check_query(req, allowed, &res->problem) != 0)
         return -1;
@@ -51,6 +57,8 @@ HANDLER(ops_metrics)
         problem_release(&ignored);
     }
     telemetry_render(&g, &out);
+    procstat_read(&ps);
+    procstat_render(&ps, &out);
     response_raw(res, out.data, out.len, OPS_METRICS_TYPE);
     res->raw_owned = out.data;
     return 0;
@@ -116,5 +124,6 @@ HANDLER(ops_backup)
         return -1;
     }
     log_info("request %s: backup %s (%lld bytes)", req->id, path, size);
+    telemetry_backup_succeeded((long long)time(NULL));
     return backup_answer(res, name, size);
 }

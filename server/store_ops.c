@@ -134,6 +134,12 @@ store_ops_checkpoint(const char *path, char *err, size_t errlen)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
+const char *
+store_ops_sqlite_version(void)
+{
+    return sqlite3_libversion();
+}
+
 int
 store_ops_webhook_backlog(struct db *db, long long *n, struct problem *p)
 {

@@ -1,7 +1,7 @@
 /*
  * store_ops: the SQL of operations: online backup (sqlite3_backup_*), the
- * integrity check of a copy, the WAL checkpoint at the stop and the
- * webhook backlog gauge of GET /metrics. The backup functions open
+ * integrity check of a copy, the WAL checkpoint at the stop, the
+ * webhook backlog gauge and SQLite's version of GET /metrics. The backup functions open
  * connections of their own (the CLI has no server), so they take paths.
  */
 #ifndef CRMD_STORE_OPS_H
@@ -31,6 +31,9 @@ int store_ops_integrity(const char *path, char *err, size_t errlen);
 
 /* PRAGMA wal_checkpoint(TRUNCATE) on path: 0, or -1 (busy: a reader still runs) with err. */
 int store_ops_checkpoint(const char *path, char *err, size_t errlen);
+
+/* The version of SQLite crmd runs with ("3.40.1"). */
+const char *store_ops_sqlite_version(void);
 
 /*
  * Changes of the feed after the cursors of the active webhook

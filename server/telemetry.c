@@ -1,5 +1,6 @@
 /*
- * telemetry: per-route request counters and latency histograms in
+ * telemetry: per-route request counters and latency histograms, webhook
+ * deliveries and import lines by outcome and the last backup's time in
  * relaxed atomics, rendered as Prometheus text (version 0.0.4) at scrape.
  * Statuses outside the fixed list are counted as "other".
  */
@@ -34,6 +35,14 @@ static const struct route *table;
 static size_t ntable;
 static struct route_stats stats[TELEMETRY_ROUTES_MAX + 1]; /* [ntable]: no route matched */
 static atomic_llong in_flight;
+
+static const char *const delivery_names[TELEMETRY_NDELIVERY] = { "delivered", "http_error",
+                                                                 "timeout", "network_error" };
+static const char *const import_names[TELEMETRY_NIMPORT] = { "created", "updated", "unchanged",
+                                                             "error" };
+static atomic_ullong deliveries[TELEMETRY_NDELIVERY];
+static atomic_ullong import_lines[TELEMETRY_NIMPORT];
+static atomic_llong backup_last; /* seconds since the epoch; 0 = none known */
 
 void
 telemetry_init(const struct route *routes, size_t n)
@@ -73,6 +82,29 @@ telemetry_end(const struct route *route, int status, long long duration_us)
     atomic_fetch_add_explicit(&st->bucket[b], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&st->sum_us, (unsigned long long)(duration_us > 0 ? duration_us : 0),
                               memory_order_relaxed);
+}
+
+void
+telemetry_webhook_delivery(enum telemetry_delivery outcome)
+{
+    atomic_fetch_add_explicit(&deliveries[outcome], 1, memory_order_relaxed);
+}
+
+void
+telemetry_import_lines(enum telemetry_import outcome, unsigned long n)
+{
+    atomic_fetch_add_explicit(&import_lines[outcome], n, memory_order_relaxed);
+}
+
+void
+telemetry_backup_succeeded(long long t)
+{
+    long long was = atomic_load_explicit(&backup_last, memory_order_relaxed);
+
+    while (t > was && !atomic_compare_exchange_weak_explicit(&backup_last, &was, t,
+                                                              memory_order_relaxed,
+                                                              memory_order_relaxed))
+        ;
 }
 
 long long
@@ -165,9 +197,49 @@ gauge(struct buf *out, const char *name, const char *help, long long v)
     buf_printf(out, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, name, name, v);
 }
 
+/* One counter family with a sample per outcome label, zeros included (rate() needs the series). */
+static void
+by_outcome(struct buf *out, const char *name, const char *help, const char *const *outcomes,
+           atomic_ullong *v, size_t n)
+{
+    buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(out, "%s{outcome=\"%s\"} %llu\n", name, outcomes[i],
+                   atomic_load_explicit(&v[i], memory_order_relaxed));
+}
+
+static void
+render_build(struct buf *out, const struct telemetry_build *b)
+{
+    if (!b)
+        return;
+    buf_puts(out, "# HELP crmd_build_info The crmd release and the library versions it runs "
+                  "with; always 1.\n# TYPE crmd_build_info gauge\n");
+    buf_printf(out, "crmd_build_info{version=\"%s\",sqlite=\"%s\",libmicrohttpd=\"%s\"} 1\n",
+               b->version, b->sqlite, b->libmicrohttpd);
+}
+
+static void
+render_events(struct buf *out)
+{
+    by_outcome(out, "crmd_webhook_deliveries_total",
+               "Webhook delivery attempts by outcome: delivered (2xx), http_error (another "
+               "status), timeout, network_error (no answer).",
+               delivery_names, deliveries, TELEMETRY_NDELIVERY);
+    by_outcome(out, "crmd_import_lines_total",
+               "Import lines by outcome, counted when their batch commits (errors also when an "
+               "atomic import is rejected).",
+               import_names, import_lines, TELEMETRY_NIMPORT);
+    gauge(out, "crmd_backup_last_success_timestamp_seconds",
+          "When the last backup into --backup-dir completed (seconds since the epoch; 0: none "
+          "since the start and none found there at the start).",
+          atomic_load_explicit(&backup_last, memory_order_relaxed));
+}
+
 void
 telemetry_render(const struct telemetry_gauges *g, struct buf *out)
 {
+    render_build(out, g->build);
     render_requests(out);
     render_latency(out);
     gauge(out, "crmd_http_requests_in_flight", "Requests received and not yet answered.",
@@ -179,4 +251,5 @@ telemetry_render(const struct telemetry_gauges *g, struct buf *out)
           g->webhook_backlog);
     gauge(out, "crmd_longpolls_waiting", "Long-polls (GET /v1/changes?wait) parked.", g->waiting);
     gauge(out, "crmd_import_jobs", "Imports running or queued.", g->jobs);
+    render_events(out);
 }

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_webhooks.h"
+#include "telemetry.h"
 #include "util.h"
 #include "webhook.h"
 
@@ -271,7 +272,18 @@ unlink_job(struct job *j)
     *pp = j->next;
 }
 
-/* Record the outcome of finished job j. */
+/* The metrics' class of a finished transfer: libcurl's code, then the receiver's status. */
+static enum telemetry_delivery
+outcome(CURLcode code, long status)
+{
+    if (code == CURLE_OPERATION_TIMEDOUT)
+        return TELEMETRY_TIMEOUT;
+    if (code != CURLE_OK)
+        return TELEMETRY_NETWORK_ERROR;
+    return status >= 200 && status <= 299 ? TELEMETRY_DELIVERED : TELEMETRY_HTTP_ERROR;
+}
+
+/* Record the outcome of finished job j (in the delivery log and the metrics). */
 static void
 finish(struct db *db, struct job *j, CURLcode code)
 {
@@ -286,6 +298,7 @@ finish(struct db *db, struct job *j, CURLcode code)
     a.duration_ms = (end.tv_sec - j->started.tv_sec) * 1000 +
                     (end.tv_nsec - j->started.tv_nsec) / 1000000;
     curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &a.status_code);
+    telemetry_webhook_delivery(outcome(code, a.status_code));
     if (code != CURLE_OK)
         snprintf(error, sizeof error, "%s", j->error[0] ? j->error : curl_easy_strerror(code));
     else if (a.status_code < 200 || a.status_code > 299)

@@ -2,8 +2,11 @@
 # Install the Debian packages crmd needs to build, test and benchmark, if any
 # is missing (apt-get; through sudo when not root). Quiet when all are there.
 # Arguments are more packages: make fuzz adds clang-14 and libclang-rt-14-dev
-# (libclang_rt.fuzzer). libphonenumber-dev (a C++ library, hence g++) reads
-# phone numbers (server/phone.cc); libutf8proc-dev normalises text to NFC and
+# (libclang_rt.fuzzer), make browser chromium, make e2e prometheus (its
+# promtool checks GET /metrics; where systemd runs, the package also enables
+# its own prometheus.service: `systemctl disable --now prometheus` if
+# unwanted). libphonenumber-dev (a C++ library, hence g++) reads phone
+# numbers (server/phone.cc); libutf8proc-dev normalises text to NFC and
 # folds letters for the search (server/unicode.c, server/search_norm.c).
 # libsystemd-dev: sd_notify (server/service.c), readiness and stop under
 # systemd's Type=notify.

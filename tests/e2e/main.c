@@ -52,6 +52,7 @@ main(void)
     srunner_add_suite(sr, privacy_suite());
     srunner_add_suite(sr, audit_suite());
     srunner_add_suite(sr, ops_suite());
+    srunner_add_suite(sr, prometheus_suite());
     srunner_add_suite(sr, diskfull_suite());
     srunner_add_suite(sr, retention_suite());
     srunner_add_suite(sr, service_suite());

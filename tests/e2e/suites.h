@@ -39,6 +39,7 @@ Suite *limits_suite(void);
 Suite *privacy_suite(void);
 Suite *audit_suite(void);
 Suite *ops_suite(void);
+Suite *prometheus_suite(void);
 Suite *diskfull_suite(void);
 Suite *retention_suite(void);
 Suite *i18n_suite(void);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "metrics_client.h"
 #include "suites.h"
 
 #define NDJSON "application/x-ndjson"
@@ -190,32 +191,6 @@ START_TEST(access_log_status_filter_logs_only_errors)
 }
 END_TEST
 
-/* The value of the sample line starting with name (labels included) in text, or -1. */
-static double
-sample(const char *text, const char *name)
-{
-    size_t n = strlen(name);
-
-    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-        if (!strncmp(l, name, n) && l[n] == ' ')
-            return atof(l + n + 1);
-    return -1;
-}
-
-static char *
-scrape(void)
-{
-    struct reply r;
-    char *text;
-
-    http("GET", "/metrics", NULL, NULL, (const char *[]){ "Authorization:", NULL }, &r);
-    ck_assert_int_eq(r.status, 200);
-    ck_assert_str_eq(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
-    text = strdup(r.body);
-    reply_free(&r);
-    return text;
-}
-
 START_TEST(metrics_count_requests_by_route_and_status)
 {
     const char *id = new_person_named("Metric");
@@ -233,38 +208,39 @@ START_TEST(metrics_count_requests_by_route_and_status)
     /* a request is counted when it has ended, which is just after its answer went out: the
      * client may scrape before the server got there, so wait for the last one (2 s at most) */
     for (int i = 0;; i++) {
-        text = scrape();
-        if (sample(text, "crmd_http_request_duration_seconds_count{method=\"GET\","
-                         "route=\"/v1/customers/{id}\"}") == 4 &&
-            sample(text, "crmd_http_requests_in_flight") == 1)
+        text = metrics_scrape();
+        if (metrics_sample(text, "crmd_http_request_duration_seconds_count{method=\"GET\","
+                                 "route=\"/v1/customers/{id}\"}") == 4 &&
+            metrics_sample(text, "crmd_http_requests_in_flight") == 1)
             break;
         ck_assert_msg(i < 200, "the last request never counted: %s", text);
         free(text);
         pause_ms(10);
     }
     ck_assert_double_eq(
-        sample(text, "crmd_http_requests_total{method=\"GET\",route=\"/v1/customers/{id}\","
-                     "status=\"200\"}"),
+        metrics_sample(text, "crmd_http_requests_total{method=\"GET\","
+                             "route=\"/v1/customers/{id}\",status=\"200\"}"),
         3);
     ck_assert_double_eq(
-        sample(text, "crmd_http_requests_total{method=\"GET\",route=\"/v1/customers/{id}\","
-                     "status=\"404\"}"),
+        metrics_sample(text, "crmd_http_requests_total{method=\"GET\","
+                             "route=\"/v1/customers/{id}\",status=\"404\"}"),
         1);
-    ck_assert_double_eq(sample(text, "crmd_http_requests_total{method=\"POST\",route=\"/v1/"
-                                     "customers\",status=\"201\"}"),
+    ck_assert_double_eq(metrics_sample(text, "crmd_http_requests_total{method=\"POST\","
+                                             "route=\"/v1/customers\",status=\"201\"}"),
                         1);
-    ck_assert_double_eq(sample(text, "crmd_http_request_duration_seconds_count{method=\"GET\","
-                                     "route=\"/v1/customers/{id}\"}"),
+    ck_assert_double_eq(metrics_sample(text, "crmd_http_request_duration_seconds_count{"
+                                             "method=\"GET\",route=\"/v1/customers/{id}\"}"),
                         4);
-    ck_assert_double_eq(sample(text, "crmd_http_request_duration_seconds_bucket{method=\"GET\","
-                                     "route=\"/v1/customers/{id}\",le=\"+Inf\"}"),
+    ck_assert_double_eq(metrics_sample(text, "crmd_http_request_duration_seconds_bucket{"
+                                             "method=\"GET\",route=\"/v1/customers/{id}\","
+                                             "le=\"+Inf\"}"),
                         4);
-    ck_assert_double_eq(sample(text, "crmd_http_requests_in_flight"), 1); /* the scrape */
-    ck_assert_double_gt(sample(text, "crmd_database_size_bytes"), 4096);
-    ck_assert_double_ge(sample(text, "crmd_database_wal_size_bytes"), 0);
-    ck_assert_double_eq(sample(text, "crmd_longpolls_waiting"), 0);
-    ck_assert_double_eq(sample(text, "crmd_import_jobs"), 0);
-    ck_assert_double_eq(sample(text, "crmd_webhook_backlog"), 0);
+    ck_assert_double_eq(metrics_sample(text, "crmd_http_requests_in_flight"), 1); /* the scrape */
+    ck_assert_double_gt(metrics_sample(text, "crmd_database_size_bytes"), 4096);
+    ck_assert_double_ge(metrics_sample(text, "crmd_database_wal_size_bytes"), 0);
+    ck_assert_double_eq(metrics_sample(text, "crmd_longpolls_waiting"), 0);
+    ck_assert_double_eq(metrics_sample(text, "crmd_import_jobs"), 0);
+    ck_assert_double_eq(metrics_sample(text, "crmd_webhook_backlog"), 0);
     ck_assert_msg(!strstr(text, id), "a path id in the metrics");
     free(text);
     http_get("/metrics?format=json", &r);
@@ -290,8 +266,8 @@ START_TEST(metrics_show_the_webhook_backlog)
     reply_free(&r);
     new_person_named("Backlog");
     new_person_named("Backlog");
-    text = scrape();
-    ck_assert_double_eq(sample(text, "crmd_webhook_backlog"), 2);
+    text = metrics_scrape();
+    ck_assert_double_eq(metrics_sample(text, "crmd_webhook_backlog"), 2);
     free(text);
 }
 END_TEST

@@ -35,6 +35,7 @@ main(void)
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, accesslog_suite());
     srunner_add_suite(sr, telemetry_suite());
+    srunner_add_suite(sr, procstat_suite());
     srunner_add_suite(sr, problem_suite());
     srunner_add_suite(sr, diskspace_suite());
     srunner_add_suite(sr, uuid_suite());

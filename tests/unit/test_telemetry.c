@@ -2,8 +2,10 @@
  * test_telemetry: what GET /metrics renders from the counters: requests by
  * route and status (unlisted statuses as "other", no route as route ""),
  * latency buckets (an upper bound is inclusive, cumulative, +Inf, sum in
- * seconds, count), in-flight requests, gauges left out when unknown, and
- * the Prometheus text shape (HELP and TYPE before a family's samples).
+ * seconds, count), in-flight requests, gauges left out when unknown,
+ * webhook deliveries and import lines by outcome (zeros shown), the last
+ * backup's time (never going back), crmd_build_info, and the Prometheus
+ * text shape (HELP and TYPE before a family's samples).
  * The counters are process-wide: each test runs in its own fork (Check's
  * default), so every test starts from zero.
  */
@@ -21,7 +23,7 @@ static const struct route routes[] = {
     { "POST", "/v1/customers", NULL, 0 },
 };
 
-static const struct telemetry_gauges unknown = { -1, -1, -1, -1, -1 };
+static const struct telemetry_gauges unknown = { -1, -1, -1, -1, -1, NULL };
 
 /* Render into a NUL-terminated string (caller frees). */
 static char *
@@ -110,7 +112,7 @@ END_TEST
 
 START_TEST(in_flight_and_gauges)
 {
-    struct telemetry_gauges g = { 8192, -1, 3, 0, -1 };
+    struct telemetry_gauges g = { 8192, -1, 3, 0, -1, NULL };
     char *t;
 
     telemetry_init(routes, 2);
@@ -131,10 +133,65 @@ START_TEST(in_flight_and_gauges)
 }
 END_TEST
 
+START_TEST(events_by_outcome)
+{
+    char *t;
+
+    telemetry_init(routes, 2);
+    t = render(&unknown);
+    ck_assert_double_eq(sample(t, "crmd_webhook_deliveries_total{outcome=\"delivered\"}"), 0);
+    ck_assert_double_eq(sample(t, "crmd_import_lines_total{outcome=\"error\"}"), 0);
+    ck_assert_double_eq(sample(t, "crmd_backup_last_success_timestamp_seconds"), 0);
+    ck_assert_ptr_null(strstr(t, "crmd_build_info")); /* no build given */
+    free(t);
+    telemetry_webhook_delivery(TELEMETRY_DELIVERED);
+    telemetry_webhook_delivery(TELEMETRY_DELIVERED);
+    telemetry_webhook_delivery(TELEMETRY_HTTP_ERROR);
+    telemetry_webhook_delivery(TELEMETRY_TIMEOUT);
+    telemetry_webhook_delivery(TELEMETRY_NETWORK_ERROR);
+    telemetry_import_lines(TELEMETRY_IMPORT_CREATED, 2);
+    telemetry_import_lines(TELEMETRY_IMPORT_ERROR, 1);
+    telemetry_import_lines(TELEMETRY_IMPORT_UNCHANGED, 0);
+    telemetry_backup_succeeded(1796000000);
+    telemetry_backup_succeeded(1795000000); /* an older backup found later: no step back */
+    t = render(&unknown);
+    ck_assert_double_eq(sample(t, "crmd_webhook_deliveries_total{outcome=\"delivered\"}"), 2);
+    ck_assert_double_eq(sample(t, "crmd_webhook_deliveries_total{outcome=\"http_error\"}"), 1);
+    ck_assert_double_eq(sample(t, "crmd_webhook_deliveries_total{outcome=\"timeout\"}"), 1);
+    ck_assert_double_eq(sample(t, "crmd_webhook_deliveries_total{outcome=\"network_error\"}"),
+                        1);
+    ck_assert_double_eq(sample(t, "crmd_import_lines_total{outcome=\"created\"}"), 2);
+    ck_assert_double_eq(sample(t, "crmd_import_lines_total{outcome=\"updated\"}"), 0);
+    ck_assert_double_eq(sample(t, "crmd_import_lines_total{outcome=\"unchanged\"}"), 0);
+    ck_assert_double_eq(sample(t, "crmd_import_lines_total{outcome=\"error\"}"), 1);
+    ck_assert_double_eq(sample(t, "crmd_backup_last_success_timestamp_seconds"), 1796000000);
+    ck_assert_ptr_nonnull(strstr(t, "# TYPE crmd_webhook_deliveries_total counter\n"));
+    ck_assert_ptr_nonnull(strstr(t, "# TYPE crmd_import_lines_total counter\n"));
+    free(t);
+}
+END_TEST
+
+START_TEST(build_info)
+{
+    static const struct telemetry_build build = { "0.5.0+g98909f5", "3.40.1", "0.9.75" };
+    struct telemetry_gauges g = unknown;
+    char *t;
+
+    telemetry_init(routes, 2);
+    g.build = &build;
+    t = render(&g);
+    ck_assert_ptr_nonnull(strstr(t, "# TYPE crmd_build_info gauge\n"
+                                    "crmd_build_info{version=\"0.5.0+g98909f5\",sqlite=\"3.40.1\","
+                                    "libmicrohttpd=\"0.9.75\"} 1\n"));
+    free(t);
+}
+END_TEST
+
 /* Every sample's family has # HELP and # TYPE lines before it; samples are "series value". */
 START_TEST(text_format)
 {
-    struct telemetry_gauges g = { 1, 2, 3, 4, 5 };
+    static const struct telemetry_build build = { "1.0", "3.40.1", "0.9.75" };
+    struct telemetry_gauges g = { 1, 2, 3, 4, 5, &build };
     char *t, *save = NULL, typed[64] = "";
     int samples = 0;
 
@@ -170,6 +227,8 @@ telemetry_suite(void)
     tcase_add_test(tc, requests_by_route_and_status);
     tcase_add_test(tc, latency_histogram);
     tcase_add_test(tc, in_flight_and_gauges);
+    tcase_add_test(tc, events_by_outcome);
+    tcase_add_test(tc, build_info);
     tcase_add_test(tc, text_format);
     suite_add_tcase(s, tc);
     return s;

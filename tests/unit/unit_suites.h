@@ -28,6 +28,7 @@ Suite *probe_suite(void);
 Suite *auth_suite(void);
 Suite *accesslog_suite(void);
 Suite *telemetry_suite(void);
+Suite *procstat_suite(void);
 Suite *problem_suite(void);
 Suite *diskspace_suite(void);
 Suite *uuid_suite(void);
