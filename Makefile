@@ -3,7 +3,7 @@
 
 CC      ?= gcc
 CXX      = g++
-PKGS     = libmicrohttpd jansson sqlite3 uuid libcrypto libcurl libsystemd
+PKGS     = libmicrohttpd jansson sqlite3 uuid libcrypto libcurl libsystemd zlib
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
           -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
           -Wformat=2 -fno-common -MMD -MP -g -Iserver

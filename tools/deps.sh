@@ -4,11 +4,12 @@
 # Arguments are more packages: make fuzz adds clang-14 and libclang-rt-14-dev
 # (libclang_rt.fuzzer). libphonenumber-dev (a C++ library, hence g++) reads
 # phone numbers (server/phone.cc). libsystemd-dev: sd_notify (server/service.c),
-# readiness and stop under systemd's Type=notify.
+# readiness and stop under systemd's Type=notify. zlib1g-dev: gzip of answers
+# (server/compress.c).
 set -eu
 PKGS="gcc g++ make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev uuid-dev
-check libsubunit-dev libcurl4-openssl-dev libssl-dev libphonenumber-dev libsystemd-dev tzdata
-openssl $*"
+check libsubunit-dev libcurl4-openssl-dev libssl-dev libphonenumber-dev libsystemd-dev zlib1g-dev
+tzdata openssl $*"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -38,6 +38,7 @@ main(void)
     srunner_add_suite(sr, lang_suite());
     srunner_add_suite(sr, msg_suite());
     srunner_add_suite(sr, log_suite());
+    srunner_add_suite(sr, compress_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -31,5 +31,6 @@ Suite *uuid_suite(void);
 Suite *lang_suite(void);
 Suite *msg_suite(void);
 Suite *log_suite(void);
+Suite *compress_suite(void);
 
 #endif
