@@ -123,16 +123,18 @@ DESK_OK  = desk/node_modules/.crmd-installed
 $(DESK_OK): desk/package-lock.json | $(DEPS_OK)
 	@./tools/npm-ci.sh desk
 
-# /openapi.json and /docs: generated from the spec, compiled into the binary.
-$(B)/api/openapi.json: $(SPEC) $(API_OK)
+# /openapi.json and /docs: generated from the spec, compiled into the binary. The bundle's
+# info.version is the binary's (`crmd --version`), and the page is made from the bundle.
+$(B)/api/openapi.json: $(SPEC) tools/api/set-version.js $(API_OK) $(B)/gen/version
 	@mkdir -p $(dir $@)
 	@out=$$($(REDOCLY) bundle $(SPEC) --ext json --lint-config off -o $@ 2>&1) || \
 	    { echo "$$out"; exit 1; }
+	@node tools/api/set-version.js $@ "$(VERSION)"
 	@echo "GEN $@"
 
-$(B)/api/docs.html: $(SPEC) tools/api/build-docs.js $(API_OK)
+$(B)/api/docs.html: $(B)/api/openapi.json tools/api/build-docs.js tools/api/redocly.yaml $(API_OK)
 	@mkdir -p $(dir $@)
-	@node tools/api/build-docs.js $(SPEC) $@
+	@node tools/api/build-docs.js $(B)/api/openapi.json $@
 	@echo "GEN $@"
 
 $(B)/gen/apidocs.c: $(B)/api/openapi.json $(B)/api/docs.html tools/embed-files.sh
