@@ -59,7 +59,7 @@ help:
 	@echo "make test    build and run every test (lint, unit, end-to-end + contract check)"
 	@echo "make unit    Check unit tests only"
 	@echo "make e2e     end-to-end tests (real server, real SQLite, HTTP), then the contract check"
-	@echo "make lint    lint api-docs/openapi.yaml (Redocly CLI), test the contract checker"
+	@echo "make lint    lint api-docs/openapi.yaml (Redocly CLI, Spectral), test the contract checker"
 	@echo "make contract  check the responses of the last e2e run against the spec"
 	@echo "make browser the desk in Debian's Chromium (Playwright): tests/browser/*.test.mjs"
 	@echo "make screenshots  retake docs/img/*.png (the README's desk pictures) in Chromium"
@@ -193,9 +193,12 @@ e2e: $(B)/e2e_tests $(B)/crmd $(B)/api/openapi.json
 contract: $(B)/api/openapi.json
 	node tools/api/contract-check.js $(B)/api/openapi.json $(CONTRACT_LOG) server/routes.c
 
-# lint: the spec (Redocly CLI, recommended rules) and the contract checker's own tests.
+# lint: the spec (Redocly CLI, recommended rules; Spectral, spectral:oas, failing on errors)
+# and the contract checker's own tests.
 lint: | $(API_OK)
 	$(REDOCLY) lint $(SPEC) --config tools/api/redocly.yaml --format stylish
+	tools/api/node_modules/.bin/spectral lint $(SPEC) --ruleset tools/api/.spectral.yaml \
+	    --fail-severity error --quiet
 	@mkdir -p $(B)
 	@node --test tools/api/contract-check.test.js >$(B)/api-test.log 2>&1 || \
 	    { cat $(B)/api-test.log; exit 1; }
