@@ -3,7 +3,7 @@
 
 CC      ?= gcc
 CXX      = g++
-PKGS     = libmicrohttpd jansson sqlite3 uuid libcrypto libcurl libsystemd libutf8proc
+PKGS     = libmicrohttpd jansson sqlite3 uuid libcrypto libcurl libsystemd libutf8proc zlib
 CFLAGS_BASE = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
           -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
           -Wformat=2 -fno-common -MMD -MP -g -Iserver
@@ -59,7 +59,7 @@ help:
 	@echo "make test    build and run every test (lint, unit, end-to-end + contract check)"
 	@echo "make unit    Check unit tests only"
 	@echo "make e2e     end-to-end tests (real server, real SQLite, HTTP), then the contract check"
-	@echo "make lint    lint api-docs/openapi.yaml (Redocly CLI), test the contract checker"
+	@echo "make lint    lint api-docs/openapi.yaml (Redocly CLI, Spectral), test the contract checker"
 	@echo "make contract  check the responses of the last e2e run against the spec"
 	@echo "make browser the desk in Debian's Chromium (Playwright): tests/browser/*.test.mjs"
 	@echo "make screenshots  retake docs/img/*.png (the README's desk pictures) in Chromium"
@@ -123,16 +123,18 @@ DESK_OK  = desk/node_modules/.crmd-installed
 $(DESK_OK): desk/package-lock.json | $(DEPS_OK)
 	@./tools/npm-ci.sh desk
 
-# /openapi.json and /docs: generated from the spec, compiled into the binary.
-$(B)/api/openapi.json: $(SPEC) $(API_OK)
+# /openapi.json and /docs: generated from the spec, compiled into the binary. The bundle's
+# info.version is the binary's (`crmd --version`), and the page is made from the bundle.
+$(B)/api/openapi.json: $(SPEC) tools/api/set-version.js $(API_OK) $(B)/gen/version
 	@mkdir -p $(dir $@)
 	@out=$$($(REDOCLY) bundle $(SPEC) --ext json --lint-config off -o $@ 2>&1) || \
 	    { echo "$$out"; exit 1; }
+	@node tools/api/set-version.js $@ "$(VERSION)"
 	@echo "GEN $@"
 
-$(B)/api/docs.html: $(SPEC) tools/api/build-docs.js $(API_OK)
+$(B)/api/docs.html: $(B)/api/openapi.json tools/api/build-docs.js tools/api/redocly.yaml $(API_OK)
 	@mkdir -p $(dir $@)
-	@node tools/api/build-docs.js $(SPEC) $@
+	@node tools/api/build-docs.js $(B)/api/openapi.json $@
 	@echo "GEN $@"
 
 $(B)/gen/apidocs.c: $(B)/api/openapi.json $(B)/api/docs.html tools/embed-files.sh
@@ -193,9 +195,12 @@ e2e: $(B)/e2e_tests $(B)/crmd $(B)/api/openapi.json
 contract: $(B)/api/openapi.json
 	node tools/api/contract-check.js $(B)/api/openapi.json $(CONTRACT_LOG) server/routes.c
 
-# lint: the spec (Redocly CLI, recommended rules) and the contract checker's own tests.
+# lint: the spec (Redocly CLI, recommended rules; Spectral, spectral:oas, failing on errors)
+# and the contract checker's own tests.
 lint: | $(API_OK)
 	$(REDOCLY) lint $(SPEC) --config tools/api/redocly.yaml --format stylish
+	tools/api/node_modules/.bin/spectral lint $(SPEC) --ruleset tools/api/.spectral.yaml \
+	    --fail-severity error --quiet
 	@mkdir -p $(B)
 	@node --test tools/api/contract-check.test.js >$(B)/api-test.log 2>&1 || \
 	    { cat $(B)/api-test.log; exit 1; }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compress.h"
 #include "etag.h"
 #include "request.h"
 
@@ -22,15 +23,21 @@ embed_find(const struct embed_file *table, size_t n, const char *name)
 int
 embed_serve(struct request *req, struct response *res, const struct embed_file *f)
 {
-    int unchanged = etag_check_if_none_match(req->if_none_match, f->etag, &res->problem);
+    int gzip = f->gz && compress_accept_gzip(&req->accept_encoding);
+    const char *etag = gzip ? f->gz_etag : f->etag;
+    int unchanged = etag_check_if_none_match(req->if_none_match, etag, &res->problem);
 
     if (unchanged < 0)
         return -1;
-    snprintf(res->etag, sizeof res->etag, "%s", f->etag);
+    snprintf(res->etag, sizeof res->etag, "%s", etag);
+    res->vary_encoding = f->gz != NULL;
     res->cache_control = "no-cache";
     if (unchanged) {
         res->status = 304;
         return 0;
     }
-    return response_raw(res, f->data, f->len, f->type);
+    if (!gzip)
+        return response_raw(res, f->data, f->len, f->type);
+    res->raw_encoding = "gzip";
+    return response_raw(res, f->gz, f->gz_len, f->type);
 }

@@ -18,6 +18,11 @@ struct embed_file {
     size_t len;
     const char *etag; /* strong, quotes included: the start of the SHA-256 of the bytes */
     const char *type; /* Content-Type by extension, with charset: "text/css; charset=utf-8" */
+    /* gzip of the bytes, made at build time when the type compresses and it gains (embed-files.sh);
+     * NULL for small files */
+    const char *gz;
+    size_t gz_len;
+    const char *gz_etag; /* etag with "-gzip" before the closing quote */
 };
 
 /* The file named name in table[0..n), or NULL. */
@@ -26,8 +31,9 @@ const struct embed_file *embed_find(const struct embed_file *table, size_t n, co
 /*
  * Answer f: its ETag and Cache-Control: no-cache (clients keep it and
  * revalidate, so a new build takes effect at the next load), then 304
- * when If-None-Match matches, else 200 with f's bytes and type. Returns
- * 0, or -1 (400) for a malformed If-None-Match.
+ * when If-None-Match matches, else 200 with f's bytes and type. The gzip
+ * variant (its own ETag) when f has one and the request accepts gzip.
+ * Returns 0, or -1 (400) for a malformed If-None-Match.
  */
 int embed_serve(struct request *req, struct response *res, const struct embed_file *f);
 

@@ -86,6 +86,10 @@ exchange_add_header(struct request *req, const char *key, const char *value, siz
         accept_language_add(req, value, value_size);
         return NULL;
     }
+    if (strcasecmp(key, "Accept-Encoding") == 0) {
+        compress_accept_add(&req->accept_encoding, value ? value : "", value ? value_size : 0);
+        return NULL;
+    }
     if (strcasecmp(key, "Accept") == 0 && value) {
         size_t have = strlen(req->accept);
         snprintf(req->accept + have, sizeof req->accept - have, "%s%.*s", have ? ", " : "",

@@ -25,6 +25,7 @@
 #include "accesslog.h"
 #include "audit.h"
 #include "auth.h"
+#include "compress.h"
 #include "config.h"
 #include "cors.h"
 #include "db.h"
@@ -261,10 +262,14 @@ add_common_headers(struct MHD_Response *r, const struct http_ctx *c)
         MHD_add_response_header(r, h->name, h->value);
     MHD_add_response_header(r, "Cache-Control",
                             res->cache_control ? res->cache_control : "no-store");
-    if (cors || localized) /* answers differ by Origin, by Accept-Language */
-        MHD_add_response_header(r, "Vary", !localized ? "Origin"
-                                           : cors     ? "Origin, Accept-Language"
-                                                      : "Accept-Language");
+    if (cors || localized || res->vary_encoding) { /* by Origin, Accept-Language, -Encoding */
+        char vary[64];
+        snprintf(vary, sizeof vary, "%s%s%s%s%s", cors ? "Origin" : "",
+                 cors && localized ? ", " : "", localized ? "Accept-Language" : "",
+                 (cors || localized) && res->vary_encoding ? ", " : "",
+                 res->vary_encoding ? "Accept-Encoding" : "");
+        MHD_add_response_header(r, "Vary", vary);
+    }
     if (localized)
         MHD_add_response_header(r, "Content-Language", lang_code(c->req.lang));
     if (c->origin) {
@@ -273,13 +278,45 @@ add_common_headers(struct MHD_Response *r, const struct http_ctx *c)
     }
 }
 
+/*
+ * gzip of a body of len bytes made for this answer when its type compresses, it has at least
+ * COMPRESS_MIN bytes (then the answer varies by Accept-Encoding) and the client accepts gzip:
+ * the gzip bytes (malloc'd, *len updated), or NULL to send text as it is.
+ */
+static char *
+gzip_body(struct http_ctx *c, const char *text, size_t *len, const char *type)
+{
+    size_t gz_len;
+    char *gz;
+
+    if (*len < COMPRESS_MIN || !compress_type(type))
+        return NULL;
+    c->res.vary_encoding = 1;
+    if (!compress_accept_gzip(&c->req.accept_encoding))
+        return NULL;
+    gz = compress_gzip(text, *len, COMPRESS_LEVEL, &gz_len);
+    if (gz)
+        *len = gz_len;
+    return gz;
+}
+
 /* A static body (res.raw: the API documents) with its own content type and ETag. */
 static enum MHD_Result
 queue_raw(struct MHD_Connection *conn, struct http_ctx *c)
 {
     struct MHD_Response *r;
+    const char *encoding = c->res.raw_encoding;
 
     if (c->res.raw_owned) { /* the response frees it */
+        size_t len = c->res.raw_len;
+        char *gz = gzip_body(c, c->res.raw_owned, &len, c->res.raw_type);
+
+        if (gz) {
+            free(c->res.raw_owned);
+            c->res.raw_owned = gz;
+            c->res.raw_len = len;
+            encoding = "gzip";
+        }
         r = MHD_create_response_from_buffer_with_free_callback(c->res.raw_len, c->res.raw_owned,
                                                                free);
         c->res.raw_owned = NULL;
@@ -288,20 +325,29 @@ queue_raw(struct MHD_Connection *conn, struct http_ctx *c)
                                             MHD_RESPMEM_PERSISTENT);
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->res.raw_type);
+    if (encoding)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, encoding);
     add_common_headers(r, c);
     if (c->res.etag[0])
         MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, c->res.etag);
     return queue(conn, c, c->res.status, r, c->res.raw_len);
 }
 
+/* The reader of a streamed answer: the plain stream's, or gzip around it (stream_gzip). */
+struct stream_out {
+    struct response res; /* stream_read, stream_free, stream_ctx */
+    struct compress_stream *gz;
+};
+
 static ssize_t
 stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
-    struct response *res = cls;
+    struct stream_out *out = cls;
     long n;
 
     (void)pos;
-    n = res->stream_read(res->stream_ctx, buf, max);
+    n = out->gz ? compress_stream_read(out->gz, buf, max)
+                : out->res.stream_read(out->res.stream_ctx, buf, max);
     if (n < 0)
         return MHD_CONTENT_READER_END_WITH_ERROR;
     return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
@@ -310,27 +356,36 @@ stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
 static void
 stream_done(void *cls)
 {
-    struct response *res = cls;
+    struct stream_out *out = cls;
 
-    res->stream_free(res->stream_ctx);
-    free(res);
+    compress_stream_free(out->gz);
+    out->res.stream_free(out->res.stream_ctx);
+    free(out);
 }
 
-/* A streamed body (res.stream_read): chunked, read as libmicrohttpd sends it. */
+/*
+ * A streamed body (res.stream_read): chunked, read as libmicrohttpd sends it; in gzip when
+ * its type compresses and the client accepts gzip (its length is unknown: no minimum).
+ */
 static enum MHD_Result
 queue_stream(struct MHD_Connection *conn, struct http_ctx *c)
 {
     /* the callbacks may run after the request is freed: they get their own copy */
-    struct response *own = xcalloc(1, sizeof *own);
+    struct stream_out *own = xcalloc(1, sizeof *own);
     struct MHD_Response *r;
 
-    own->stream_read = c->res.stream_read;
-    own->stream_free = c->res.stream_free;
-    own->stream_ctx = c->res.stream_ctx;
+    own->res.stream_read = c->res.stream_read;
+    own->res.stream_free = c->res.stream_free;
+    own->res.stream_ctx = c->res.stream_ctx;
     c->res.stream_ctx = NULL;
+    c->res.vary_encoding = compress_type(c->res.stream_type);
+    if (c->res.vary_encoding && compress_accept_gzip(&c->req.accept_encoding))
+        own->gz = compress_stream_new(own->res.stream_read, own->res.stream_ctx, COMPRESS_LEVEL);
     r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, stream_reader, own,
                                           stream_done);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->res.stream_type);
+    if (own->gz)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
     add_common_headers(r, c);
     if (c->res.disposition[0])
         MHD_add_response_header(r, "Content-Disposition", c->res.disposition);
@@ -346,11 +401,20 @@ queue_json(struct MHD_Connection *conn, struct http_ctx *c, int status, json_t *
 
     if (body) {
         /* 15 digits: 0.9 comes out as 0.9, not 0.90000000000000002 */
-        char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
+        char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)), *gz;
         len = strlen(text);
+        gz = gzip_body(c, text, &len, type);
+        if (gz) {
+            free(text);
+            text = gz;
+        }
         r = MHD_create_response_from_buffer_with_free_callback(len, text, free);
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+        if (gz)
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
     } else {
+        /* a 304 stands for a 200 that may have been compressed (RFC 9110 section 15.4.5) */
+        c->res.vary_encoding = c->res.vary_encoding || status == 304;
         r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     }
     add_common_headers(r, c);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "compress.h"
 #include "lang.h"
 #include "problem.h"
 #include "router.h"
@@ -47,6 +48,7 @@ struct request {
     char accept_language[LANG_ACCEPT_MAX + 2];
     /* Accept as sent (repeated ones joined with ", "), cut after REQUEST_ACCEPT_MAX bytes */
     char accept[REQUEST_ACCEPT_MAX + 1];
+    struct compress_accept accept_encoding; /* what Accept-Encoding said of gzip */
     enum lang lang;       /* the staff's language for sentences, from accept_language */
     char *body;           /* NUL-terminated copy of the body, or NULL */
     size_t body_len;
@@ -84,6 +86,9 @@ struct response {
     size_t raw_len;
     const char *raw_type; /* Content-Type of raw */
     char *raw_owned;      /* malloc'd raw (== raw) that http.c frees; NULL when raw is static */
+    const char *raw_encoding; /* Content-Encoding of a static raw ("gzip"), NULL = none: http.c
+                               * compresses a raw_owned body itself when it gains */
+    int vary_encoding;    /* the answer depends on Accept-Encoding (Vary), with or without gzip */
     const char *cache_control; /* Cache-Control header; NULL = "no-store" */
     int retry_after;      /* seconds for a Retry-After header on a problem (0 = none) */
     const char *www_authenticate; /* WWW-Authenticate header of a 401 (static string) */

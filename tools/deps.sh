@@ -9,11 +9,11 @@
 # numbers (server/phone.cc); libutf8proc-dev normalises text to NFC and
 # folds letters for the search (server/unicode.c, server/search_norm.c).
 # libsystemd-dev: sd_notify (server/service.c), readiness and stop under
-# systemd's Type=notify.
+# systemd's Type=notify. zlib1g-dev: gzip of answers (server/compress.c).
 set -eu
 PKGS="gcc g++ make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev uuid-dev
 check libsubunit-dev libcurl4-openssl-dev libssl-dev libphonenumber-dev libsystemd-dev libutf8proc-dev
-tzdata openssl $*"
+zlib1g-dev tzdata openssl $*"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -2,7 +2,9 @@
 # Compile text files into the binary: writes OUT, a C file of struct
 # embed_file constants (server/embed.h) with each file's exact bytes (as
 # string literals), its length, a strong ETag made of the start of its
-# SHA-256, and the Content-Type its extension names.
+# SHA-256, and the Content-Type its extension names; for a file of at least
+# 1,024 bytes also its gzip (gzip -9, made once here, served to clients that
+# accept gzip; the ETag gets "-gzip") when that is smaller.
 #   embed-files.sh OUT NAME=FILE...            one constant NAME per file
 #                                              (server/apidocs.c)
 #   embed-files.sh OUT --table T NAME=FILE...  the array T[] and T_count, each
@@ -22,7 +24,7 @@ fi
 
 die() {
     echo "tools/embed-files.sh: $*" >&2
-    rm -f "$out.tmp"
+    rm -f "$out.tmp" "$out.gz.tmp"
     exit 1
 }
 
@@ -57,6 +59,34 @@ literal() {
         }' <"$1"
 }
 
+# Any bytes of $1 as C string literals of 64 bytes each: printable ASCII but
+# \ " ? as is, every other byte as a three-digit octal escape.
+binary_literal() {
+    perl -e '
+        binmode STDIN;
+        local $/;
+        my $d = <STDIN>;
+        for my $piece (unpack "(a64)*", $d) {
+            $piece =~ s/([^\x20-\x7e]|[\\"?])/sprintf("\\%03o", ord $1)/ge;
+            print "    \"", $piece, "\"\n";
+        }' <"$1"
+}
+
+# The gzip variant of $1 (identifier $2, ETag $3) when it gains: its array, then
+# the initialiser's tail into $gz_init (NULLs when there is none).
+emit_gzip() {
+    gz_init=", NULL, 0, NULL"
+    [ "$(wc -c <"$1")" -ge 1024 ] || return 0
+    gzip -9 -n -c "$1" >"$out.gz.tmp"
+    if [ "$(wc -c <"$out.gz.tmp")" -lt "$(wc -c <"$1")" ]; then
+        echo "static const char ${2}_gz[] ="
+        binary_literal "$out.gz.tmp"
+        echo "    ;"
+        gz_init=", ${2}_gz, sizeof ${2}_gz - 1, \"\\\"$3-gzip\\\"\""
+    fi
+    rm -f "$out.gz.tmp"
+}
+
 # One file: its data array, then its struct embed_file initialiser into $init.
 emit() {
     name=$1 file=$2 ident=$3
@@ -70,7 +100,8 @@ emit() {
     echo "static const char ${ident}_data[] ="
     literal "$file"
     echo "    ;"
-    init="{ \"$name\", ${ident}_data, sizeof ${ident}_data - 1, \"\\\"$etag\\\"\", \"$type\" }"
+    emit_gzip "$file" "$ident" "$etag"
+    init="{ \"$name\", ${ident}_data, sizeof ${ident}_data - 1, \"\\\"$etag\\\"\", \"$type\"$gz_init }"
 }
 
 {

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 struct server srv;
 
@@ -258,7 +259,32 @@ on_header(char *line, size_t size, size_t n, void *ud)
     take_header(&r->etag, line, len, "ETag");
     take_header(&r->cache_control, line, len, "Cache-Control");
     take_header(&r->disposition, line, len, "Content-Disposition");
+    take_header(&r->encoding, line, len, "Content-Encoding");
     return len;
+}
+
+/* The gzip bytes of s inflated in its place; a body that is not gzip fails the test. */
+static void
+gunzip_sink(struct sink *s)
+{
+    struct sink out = { 0 };
+    z_stream z = { 0 };
+    char chunk[16384];
+    int rc = Z_OK;
+
+    ck_assert_int_eq(inflateInit2(&z, 31), Z_OK);
+    z.next_in = (Bytef *)s->data;
+    z.avail_in = (uInt)s->len;
+    while (rc == Z_OK) {
+        z.next_out = (Bytef *)chunk;
+        z.avail_out = sizeof chunk;
+        rc = inflate(&z, Z_NO_FLUSH);
+        on_body(chunk, 1, sizeof chunk - z.avail_out, &out);
+    }
+    inflateEnd(&z);
+    ck_assert_msg(rc == Z_STREAM_END && z.avail_in == 0, "Content-Encoding: gzip, but not gzip");
+    free(s->data);
+    *s = out;
 }
 
 /* path with bytes outside ASCII percent-encoded (as a URL carries them) into out; its length. */
@@ -358,6 +384,9 @@ http(const char *method, const char *path, const char *content_type, const char 
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
+    r->wire_len = sink.len;
+    if (r->encoding && !strcmp(r->encoding, "gzip") && sink.len)
+        gunzip_sink(&sink);
     r->body = sink.data ? sink.data : strdup("");
     r->body_len = sink.len;
     r->json = r->body[0] ? json_loads(r->body, JSON_DECODE_ANY, NULL) : NULL;
@@ -419,6 +448,7 @@ reply_free(struct reply *r)
     free(r->etag);
     free(r->cache_control);
     free(r->disposition);
+    free(r->encoding);
     free(r->headers);
     free(r->body);
     json_decref(r->json);

@@ -30,8 +30,10 @@ struct reply {
     char *etag;
     char *cache_control;
     char *disposition;  /* Content-Disposition */
-    char *body;         /* NUL-terminated, "" if none */
+    char *encoding;     /* Content-Encoding, NULL if absent */
+    char *body;         /* NUL-terminated, "" if none; a gzip answer decompressed */
     size_t body_len;    /* bytes of body */
+    size_t wire_len;    /* bytes received (compressed when encoding is gzip) */
     json_t *json;       /* parsed body or NULL */
     char *headers;      /* every header line of the final answer, as received */
 };
@@ -74,7 +76,8 @@ int server_stop(struct server *s);
  * "Name: value" strings or NULL. Sends srv.auth (the admin key) unless
  * headers has an Authorization entry: "Authorization: Bearer ..." sends
  * another key, "Authorization:" (no value) sends none. path is sent as
- * written: no dot segment is removed.
+ * written: no dot segment is removed. A gzip answer (the request sent
+ * Accept-Encoding) is decompressed into body, the contract log gets that.
  */
 void http(const char *method, const char *path, const char *content_type, const char *body,
           const char *const *headers, struct reply *r);

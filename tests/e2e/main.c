@@ -39,6 +39,7 @@ main(void)
     srunner_add_suite(sr, concurrency_suite());
     srunner_add_suite(sr, webhooks_suite());
     srunner_add_suite(sr, apidocs_suite());
+    srunner_add_suite(sr, compress_suite());
     srunner_add_suite(sr, desk_suite());
     srunner_add_suite(sr, async_suite());
     srunner_add_suite(sr, import_same_suite());

@@ -26,6 +26,7 @@ Suite *merge_suite(void);
 Suite *concurrency_suite(void);
 Suite *webhooks_suite(void);
 Suite *apidocs_suite(void);
+Suite *compress_suite(void);
 Suite *desk_suite(void);
 Suite *async_suite(void);
 Suite *import_same_suite(void);

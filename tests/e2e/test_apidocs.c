@@ -1,6 +1,6 @@
 /*
- * test_apidocs: GET /openapi.json (the bundled spec: same version and
- * paths as api-docs/openapi.yaml) and GET /docs (the HTML reference, which
+ * test_apidocs: GET /openapi.json (the bundled spec: the paths of
+ * api-docs/openapi.yaml, info.version of the binary) and GET /docs (the HTML reference, which
  * loads nothing from the network); ETag, If-None-Match and Cache-Control
  * of both; the errors every route has (unknown query parameter, 405).
  */
@@ -13,13 +13,13 @@
 
 #define SPEC_YAML "api-docs/openapi.yaml" /* e2e tests run from the repository root */
 
-/* info.version and the path keys of the YAML spec, read line by line (its own layout). */
+/* The path keys of the YAML spec, read line by line (its own layout). */
 static void
-read_yaml(char *version, size_t vsz, json_t *paths)
+read_yaml(json_t *paths)
 {
     FILE *f = fopen(SPEC_YAML, "r");
     char line[1024];
-    int in_info = 0, in_paths = 0, line_start = 1;
+    int in_paths = 0, line_start = 1;
 
     ck_assert_msg(f != NULL, "cannot open %s", SPEC_YAML);
     while (fgets(line, sizeof line, f)) {
@@ -29,10 +29,7 @@ read_yaml(char *version, size_t vsz, json_t *paths)
         if (!starts)
             continue;
         if (line[0] != ' ' && line[0] != '\n' && line[0] != '#') {
-            in_info = strncmp(line, "info:", 5) == 0;
             in_paths = strncmp(line, "paths:", 6) == 0;
-        } else if (in_info && strncmp(line, "  version: ", 11) == 0) {
-            snprintf(version, vsz, "%.*s", (int)strcspn(line + 11, "\r\n"), line + 11);
         } else if (in_paths && strncmp(line, "  /", 3) == 0) {
             line[strcspn(line, ":")] = '\0';
             json_array_append_new(paths, json_string(line + 2));
@@ -41,14 +38,32 @@ read_yaml(char *version, size_t vsz, json_t *paths)
     fclose(f);
 }
 
+/* The version `$CRMD_BIN --version` prints ("crmd 0.5.0+g1234567" → "0.5.0+g1234567"). */
+static void
+binary_version(char *out, size_t outsz)
+{
+    char cmd[512], line[128] = "";
+    FILE *p;
+
+    snprintf(cmd, sizeof cmd, "%s --version", getenv("CRMD_BIN"));
+    p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, p));
+    ck_assert_int_eq(pclose(p), 0);
+    ck_assert_msg(strncmp(line, "crmd ", 5) == 0, "crmd --version: %s", line);
+    snprintf(out, outsz, "%.*s", (int)strcspn(line + 5, " \r\n"), line + 5);
+}
+
 START_TEST(openapi_json_is_the_spec)
 {
     struct reply r;
     json_t *paths = json_array(), *p, *served;
-    char version[64] = "";
+    char version[128] = "";
     size_t i;
 
-    read_yaml(version, sizeof version, paths);
+    binary_version(version, sizeof version);
+    ck_assert_int_gt(strlen(version), 4);
+    read_yaml(paths);
     ck_assert_int_gt(json_array_size(paths), 20);
     http_get("/openapi.json", &r);
     assert_json(&r, 200);
@@ -78,6 +93,8 @@ START_TEST(docs_html_is_offline)
     ck_assert_ptr_null(strstr(r.body, "src=\"http"));
     ck_assert_ptr_null(strstr(r.body, "href=\"https://fonts"));
     ck_assert_ptr_null(strstr(r.body, "cdn.redocly.com"));
+    ck_assert_ptr_null(strstr(r.body, "cdn.redoc.ly")); /* Redoc's logo in the sidebar */
+    ck_assert_ptr_nonnull(strstr(r.body, "<link rel=\"icon\" type=\"image/svg+xml\" href=\"/desk/icon.svg\">"));
     reply_free(&r);
 }
 END_TEST

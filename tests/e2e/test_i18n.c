@@ -317,7 +317,8 @@ START_TEST(cors_lets_the_language_through)
     http("GET", pathf("/v1/greeting?customer_id=%s", id), NULL, NULL, get, &r);
     assert_json(&r, 200);
     ck_assert_str_eq(reply_header(&r, "Content-Language"), "de");
-    ck_assert_str_eq(reply_header(&r, "Vary"), "Origin, Accept-Language");
+    /* the card has more than 1,024 bytes: it could come in gzip (test_compress.c) */
+    ck_assert_str_eq(reply_header(&r, "Vary"), "Origin, Accept-Language, Accept-Encoding");
     ck_assert_str_eq(sget(json_object_get(r.json, "recognized_by"), "how"), "exakt");
     reply_free(&r);
 }

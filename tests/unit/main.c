@@ -45,6 +45,7 @@ main(void)
     srunner_add_suite(sr, http_room_suite());
     srunner_add_suite(sr, http_deadline_suite());
     srunner_add_suite(sr, unicode_suite());
+    srunner_add_suite(sr, compress_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -38,5 +38,6 @@ Suite *log_suite(void);
 Suite *http_room_suite(void);
 Suite *http_deadline_suite(void);
 Suite *unicode_suite(void);
+Suite *compress_suite(void);
 
 #endif
