@@ -187,8 +187,10 @@ import_report_items(struct import_report *r)
     json_t *items = json_array();
     size_t i = 0, j = 0;
 
-    qsort(r->ok, r->nok, sizeof *r->ok, ok_by_line);
-    qsort(r->failed, r->nfailed, sizeof *r->failed, failed_by_line);
+    if (r->nok) /* qsort's base must not be NULL, even for no element */
+        qsort(r->ok, r->nok, sizeof *r->ok, ok_by_line);
+    if (r->nfailed)
+        qsort(r->failed, r->nfailed, sizeof *r->failed, failed_by_line);
     while (i < r->nok || j < r->nfailed) {
         json_t *it;
         if (j == r->nfailed || (i < r->nok && r->ok[i].line < r->failed[j].line)) {
@@ -226,7 +228,8 @@ import_report_error_counts(struct import_report *r)
 {
     json_t *a = json_array();
 
-    qsort(r->groups, r->ngroups, sizeof *r->groups, by_count);
+    if (r->ngroups)
+        qsort(r->groups, r->ngroups, sizeof *r->groups, by_count);
     for (size_t i = 0; i < r->ngroups; i++) {
         const struct import_error_group *g = &r->groups[i];
         char type[64];
