@@ -400,7 +400,7 @@ post_costing(size_t cost, int extra_header, size_t *len)
     pad = cost - fixed - nfill * per;
     text_add(&b, head, hlen);
     for (size_t i = 0; i < nfill + (size_t)extra_header; i++) {
-        char line[32];
+        char line[48]; /* 16 bytes while i < 10000 */
         snprintf(line, sizeof line, "X-Fill-%04zu: v\r\n", i);
         text_add(&b, line, 16);
     }
