@@ -15,6 +15,7 @@
 #include "phone.h"
 #include "ratelimit.h"
 #include "log.h"
+#include "netguard.h"
 #include "service.h"
 
 #define CONFIG_DRAIN_MANAGED_S 5 /* --drain-seconds under systemd */
@@ -100,6 +101,9 @@ static const struct option_def options[] = {
       "seconds a webhook delivery may take in all (default 10)" },
     { "--webhook-connect-timeout", "CRMD_WEBHOOK_CONNECT_TIMEOUT", OPT_INT,
       OFF(webhook_connect_timeout), 1, 300, "seconds to connect to a webhook receiver (default 5)" },
+    { "--webhook-allow", "CRMD_WEBHOOK_ALLOW", OPT_STR, OFF(webhook_allow), 0, 0,
+      "address ranges webhook receivers may have although they are loopback, private or "
+      "link-local, comma-separated: 10.0.0.0/8,fd00::/8 (default none)" },
     { "--webhook-backoff-ms", "CRMD_WEBHOOK_BACKOFF_MS", OPT_LL, OFF(webhook_backoff_ms), 1,
       3600000, "first retry delay of a failed webhook delivery in ms (default 1000)" },
     { "--webhook-backoff-max-ms", "CRMD_WEBHOOK_BACKOFF_MAX_MS", OPT_LL,
@@ -198,6 +202,8 @@ set(struct config *cfg, const struct option_def *o, const char *v)
 static void
 validate(struct config *cfg)
 {
+    char why[160];
+
     if (strcasecmp(cfg->synchronous, "FULL") && strcasecmp(cfg->synchronous, "NORMAL")) {
         fprintf(stderr, "crmd: --synchronous must be FULL or NORMAL, not '%s'\n", cfg->synchronous);
         exit(2);
@@ -227,6 +233,10 @@ validate(struct config *cfg)
     if (phone_init(cfg->phone_region) != 0) {
         fprintf(stderr, "crmd: --phone-region must be an ISO 3166 region such as DE, AT or CH, "
                         "not '%s'\n", cfg->phone_region);
+        exit(2);
+    }
+    if (netguard_configure(cfg->webhook_allow, why, sizeof why) != 0) {
+        fprintf(stderr, "crmd: %s\n", why);
         exit(2);
     }
     if (cfg->max_waiting < 0)

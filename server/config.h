@@ -38,6 +38,7 @@ struct config {
     int webhooks;                /* deliver webhooks from this process */
     int webhook_timeout;         /* seconds a webhook delivery may take in all */
     int webhook_connect_timeout; /* seconds to connect to a webhook receiver */
+    const char *webhook_allow;   /* ranges webhooks may reach despite netguard.h; NULL = none */
     long long webhook_backoff_ms;     /* first retry delay after a failed delivery */
     long long webhook_backoff_max_ms; /* longest retry delay (the delay doubles up to it) */
     const char *cors_origins; /* comma-separated browser origins allowed (cors.h); NULL = none */

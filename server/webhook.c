@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "netguard.h"
 #include "store.h"
 
 static const char *const ops[] = { "create", "update", "delete", NULL };
@@ -34,8 +35,9 @@ printable_ascii(const char *s)
 static const char *
 parsed_error(CURLU *u, const char *url)
 {
+    static _Thread_local char msg[256]; /* a refused host's message */
     char *part = NULL;
-    const char *why = NULL;
+    const char *why = NULL, *guard;
 
     if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
         return "must be an absolute http or https URL such as https://crm-hooks.example.com/crmd";
@@ -51,6 +53,13 @@ parsed_error(CURLU *u, const char *url)
     part = NULL;
     if (!why && (curl_url_get(u, CURLUPART_HOST, &part, 0) != CURLUE_OK || !part[0]))
         why = "must name a host";
+    else if (!why && (guard = netguard_host_refused(part)) != NULL) {
+        snprintf(msg, sizeof msg,
+                 "names %s, %s: crmd does not send webhooks there unless --webhook-allow lists "
+                 "it (for a receiver on the local network)",
+                 part, guard);
+        why = msg;
+    }
     curl_free(part);
     return why;
 }

@@ -21,7 +21,8 @@
 /*
  * Why url cannot be a subscription URL (an absolute http or https URL
  * with a host, printable ASCII, no user:password@, no #fragment, at most
- * WEBHOOK_URL_MAX bytes), or NULL when it can.
+ * WEBHOOK_URL_MAX bytes, a host netguard.h does not refuse), or NULL when
+ * it can. The text may live in a thread-local buffer until the next call.
  */
 const char *webhook_url_error(const char *url);
 

@@ -8,18 +8,22 @@
  */
 #include "webhooks_worker.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "config.h"
 #include "cursor.h"
 #include "db.h"
 #include "log.h"
+#include "netguard.h"
 #include "store.h"
 #include "store_webhooks.h"
 #include "telemetry.h"
@@ -44,6 +48,8 @@ struct job {
     char at[UTIL_TIME_LEN + 1];
     struct timespec started;
     char error[CURL_ERROR_SIZE];
+    const char *refused; /* why the resolved address was not connected to (netguard.h) */
+    char refused_ip[64];
 };
 
 static struct {
@@ -127,6 +133,30 @@ sign(struct job *j, const char *secret, const char *event_id)
     j->headers = curl_slist_append(j->headers, "Expect:"); /* no 100-continue round trip */
 }
 
+/*
+ * libcurl's socket opener: every address a delivery would connect to, after
+ * DNS, passes netguard first, so a name that resolves to a refused range
+ * (or starts doing so: DNS rebinding) reaches nothing.
+ */
+static curl_socket_t
+open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    struct job *j = arg;
+    const char *why = netguard_refused(&a->addr);
+
+    if (purpose != CURLSOCKTYPE_IPCXN || why) {
+        j->refused = why ? why : "not a connection to the receiver";
+        if (a->addr.sa_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->sin_addr, j->refused_ip,
+                      sizeof j->refused_ip);
+        else if (a->addr.sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&a->addr)->sin6_addr, j->refused_ip,
+                      sizeof j->refused_ip);
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static void
 configure(struct job *j, const char *url)
 {
@@ -147,6 +177,8 @@ configure(struct job *j, const char *url)
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->error);
     curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, j);
 }
 
 /* Start delivering change item (as /v1/changes shows it) to subscription sub. */
@@ -272,6 +304,46 @@ unlink_job(struct job *j)
     *pp = j->next;
 }
 
+/*
+ * The delivery log's text of a failed transfer: one of a few classes, never
+ * libcurl's own words (they would tell a closed port from a service that
+ * does not speak HTTP, a port scan through the log).
+ */
+static void
+error_class(const struct job *j, CURLcode code, long status, char *out, size_t outsz)
+{
+    switch (code) {
+    case CURLE_OK:
+        snprintf(out, outsz, "http_status: the receiver answered %ld, not 2xx", status);
+        return;
+    case CURLE_OPERATION_TIMEDOUT:
+        snprintf(out, outsz, "timeout: no complete answer within --webhook-timeout");
+        return;
+    case CURLE_COULDNT_RESOLVE_HOST:
+        snprintf(out, outsz, "dns_error: the receiver's host name did not resolve");
+        return;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+        snprintf(out, outsz, "tls_error: no trusted TLS connection to the receiver");
+        return;
+    default:
+        break;
+    }
+    if (j->refused)
+        snprintf(out, outsz,
+                 "refused_destination: the receiver's address %s is %s; --webhook-allow can "
+                 "list it",
+                 j->refused_ip[0] ? j->refused_ip : "?", j->refused);
+    else
+        snprintf(out, outsz, "connection_failed: no HTTP answer from the receiver");
+}
+
 /* The metrics' class of a finished transfer: libcurl's code, then the receiver's status. */
 static enum telemetry_delivery
 outcome(CURLcode code, long status)
@@ -299,16 +371,14 @@ finish(struct db *db, struct job *j, CURLcode code)
                     (end.tv_nsec - j->started.tv_nsec) / 1000000;
     curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &a.status_code);
     telemetry_webhook_delivery(outcome(code, a.status_code));
-    if (code != CURLE_OK)
-        snprintf(error, sizeof error, "%s", j->error[0] ? j->error : curl_easy_strerror(code));
-    else if (a.status_code < 200 || a.status_code > 299)
-        snprintf(error, sizeof error, "the receiver answered %ld, not 2xx", a.status_code);
     if (code != CURLE_OK || a.status_code < 200 || a.status_code > 299) {
+        error_class(j, code, a.status_code, error, sizeof error);
         a.error = error;
         a.retry_at_ms = now_ms() + webhook_backoff_ms(j->attempt, w.cfg->webhook_backoff_ms,
                                                       w.cfg->webhook_backoff_max_ms);
-        log_info("webhook %s: %s attempt %d failed: %s", j->webhook_id, j->event, j->attempt,
-                 error);
+        /* the operator's log keeps libcurl's own words; the delivery log only the class */
+        log_info("webhook %s: %s attempt %d failed: %s (%s)", j->webhook_id, j->event, j->attempt,
+                 error, j->error[0] ? j->error : curl_easy_strerror(code));
     }
     if (store_webhook_record(db, &a, &p) != 0) {
         /* not recorded: the change is delivered again (at least once) */

@@ -5,10 +5,18 @@
  * (short backoff through CRMD_WEBHOOK_BACKOFF_MS), the delivery log,
  * validation, pause/resume and delete. "Nothing was delivered" is proved
  * by a second, "control" subscription that did receive the same change.
+ * Destinations: loopback, private and link-local receivers are refused
+ * unless --webhook-allow lists them (the harness allows 127.0.0.0/8 for
+ * the receiver; the "destinations" case runs a server without it).
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -709,6 +717,156 @@ START_TEST(delivery_log_pages_newest_first)
 }
 END_TEST
 
+/* POST /v1/webhooks to url: the answer (status checked by the caller). */
+static void
+hook_post(const char *url, struct reply *r)
+{
+    http_json("POST", "/v1/webhooks",
+              pathf("{\"url\": \"%s\", \"events\": [\"*\"], \"secret\": \"%s\"}", url, SECRET),
+              r);
+}
+
+/* A failed attempt's error in the delivery log of a new hook to url, after one change. */
+static char *
+first_error(const char *url, const char *given)
+{
+    struct reply r;
+    char hook[40], *error;
+    json_t *log;
+
+    hook_post(url, &r);
+    assert_json(&r, 201);
+    snprintf(hook, sizeof hook, "%s", jstr(&r, "id"));
+    reply_free(&r);
+    person(given);
+    log = deliveries_wait(hook, 1);
+    ck_assert_str_eq(item_str(log, 0, "outcome"), "failed");
+    error = strdup(item_str(log, 0, "error"));
+    json_decref(log);
+    hook_delete(hook);
+    return error;
+}
+
+/* A TCP service that is not HTTP: it greets like SSH and closes (one connection at a time). */
+static void *
+not_http(void *arg)
+{
+    int fd = *(int *)arg, c;
+
+    while ((c = accept(fd, NULL, NULL)) >= 0) {
+        const char hello[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n";
+        if (write(c, hello, sizeof hello - 1) < 0) {
+            /* the client left first: nothing to tell */
+        }
+        close(c);
+    }
+    return NULL;
+}
+
+/* The delivery log tells no port state: a closed port and a non-HTTP service read the same. */
+START_TEST(closed_port_and_other_service_look_the_same)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t alen = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    pthread_t t;
+    char *closed, *other;
+
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ck_assert_int_eq(listen(fd, 8), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
+    ck_assert_int_eq(pthread_create(&t, NULL, not_http, &fd), 0);
+    closed = first_error("http://127.0.0.1:1/x", "Closedport");
+    other = first_error(pathf("http://127.0.0.1:%d/x", ntohs(a.sin_port)), "Otherservice");
+    ck_assert_str_eq(closed, "connection_failed: no HTTP answer from the receiver");
+    ck_assert_str_eq(other, closed);
+    free(closed);
+    free(other);
+    shutdown(fd, SHUT_RDWR);
+    close(fd);
+    pthread_join(t, NULL);
+}
+END_TEST
+
+/* Written without --webhook-allow: hosts in refused ranges, and what the message names. */
+static const struct {
+    const char *url, *says;
+} refused_urls[] = {
+    { "http://127.0.0.1:9/x", "a loopback address" },
+    { "http://127.8.9.10/x", "a loopback address" },
+    { "http://[::1]:8080/x", "a loopback address" },
+    { "http://localhost:9/x", "the local machine (localhost)" },
+    { "http://LOCALHOST./x", "the local machine (localhost)" },
+    { "http://10.1.2.3/x", "a private address (10.0.0.0/8)" },
+    { "http://172.31.255.1/x", "a private address (172.16.0.0/12)" },
+    { "http://192.168.178.1/x", "a private address (192.168.0.0/16)" },
+    { "http://169.254.169.254/latest/meta-data/", "a link-local address" },
+    { "http://[fe80::1]/x", "a link-local address (fe80::/10)" },
+    { "http://[fd00::5]/x", "a unique local (private) address" },
+    { "http://[::ffff:10.0.0.1]/x", "a private address (10.0.0.0/8)" },
+    { "http://100.64.1.1/x", "carrier-grade NAT" },
+    { "http://0.0.0.0:8080/x", "an unspecified address" },
+    { "http://224.0.0.1/x", "a multicast address" },
+};
+
+static void
+strict_setup(void)
+{
+    static const char *const env[] = { "CRMD_WEBHOOK_ALLOW=", "CRMD_WEBHOOK_BACKOFF_MS=100",
+                                       "CRMD_WEBHOOK_CONNECT_TIMEOUT=1", NULL };
+    memset(&srv, 0, sizeof srv);
+    server_start(&srv, NULL, env);
+}
+
+START_TEST(private_destinations_are_refused)
+{
+    struct reply r;
+    json_t *e;
+
+    hook_post(refused_urls[_i].url, &r);
+    assert_problem(&r, 400, "validation");
+    e = json_array_get(json_object_get(r.json, "errors"), 0);
+    ck_assert_str_eq(sget(e, "field"), "url");
+    ck_assert_msg(strstr(sget(e, "message"), refused_urls[_i].says) &&
+                      strstr(sget(e, "message"), "--webhook-allow"),
+                  "%s: %s", refused_urls[_i].url, sget(e, "message"));
+    reply_free(&r);
+}
+END_TEST
+
+/*
+ * A name is judged where it leads: one that resolves to this machine (its
+ * own host name, 127.0.1.1 on Debian) is accepted when written, and every
+ * delivery ends before connecting, the class in the log (DNS rebinding).
+ */
+START_TEST(a_name_that_resolves_to_loopback_is_refused_at_delivery)
+{
+    struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *ai = NULL;
+    char host[256], *error;
+    int arrived;
+
+    ck_assert_int_eq(gethostname(host, sizeof host), 0);
+    if (getaddrinfo(host, NULL, &hints, &ai) != 0 ||
+        (ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr) >> 24) != 127) {
+        fprintf(stderr, "# skipped: host name %s does not resolve to loopback here\n", host);
+        if (ai)
+            freeaddrinfo(ai);
+        return;
+    }
+    freeaddrinfo(ai);
+    receiver_start();
+    arrived = receiver_arrived();
+    error = first_error(pathf("http://%s:%s", host, strchr(receiver_url("main") + 7, ':') + 1),
+                        "Rebound");
+    ck_assert_msg(strncmp(error, "refused_destination: the receiver's address 127.", 48) == 0 &&
+                      strstr(error, "is a loopback address (127.0.0.0/8); --webhook-allow can"),
+                  "%s", error);
+    ck_assert_int_eq(receiver_arrived(), arrived);
+    free(error);
+    receiver_stop();
+}
+END_TEST
+
 Suite *
 webhooks_suite(void)
 {
@@ -732,6 +890,14 @@ webhooks_suite(void)
     tcase_add_test(tc, patch_rules);
     tcase_add_test(tc, limit_and_paging);
     tcase_add_test(tc, delivery_log_pages_newest_first);
+    tcase_add_test(tc, closed_port_and_other_service_look_the_same);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("destinations");
+    tcase_add_unchecked_fixture(tc, strict_setup, harness_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, private_destinations_are_refused, 0,
+                        (int)(sizeof refused_urls / sizeof refused_urls[0]));
+    tcase_add_test(tc, a_name_that_resolves_to_loopback_is_refused_at_delivery);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -499,7 +499,8 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     static const uint8_t webhook[] = "POST /v1/webhooks\nContent-Type: application/json\n\n"
-                                     "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"*\"]}";
+                                     "{\"url\":\"http://hooks.example.com:9/hook\","
+                                     "\"events\":[\"*\"]}";
     char *fake_argv[] = {(char *)"crmd", NULL};
 
     (void)argc;

@@ -46,6 +46,7 @@ main(void)
     srunner_add_suite(sr, http_deadline_suite());
     srunner_add_suite(sr, unicode_suite());
     srunner_add_suite(sr, compress_suite());
+    srunner_add_suite(sr, netguard_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

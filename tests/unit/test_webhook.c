@@ -19,9 +19,11 @@ struct url_case {
 
 static const struct url_case url_cases[] = {
     { "https://hooks.example.com/crmd", 1 },
-    { "http://127.0.0.1:8099/in?x=1", 1 },
+    { "http://127.0.0.1:8099/in?x=1", 0 }, /* loopback: --webhook-allow (test_netguard) */
+    { "http://203.0.112.9:8099/in?x=1", 1 },
     { "HTTPS://Hooks.Example.com", 1 },
-    { "http://[::1]:9000/", 1 },
+    { "http://[::1]:9000/", 0 },
+    { "http://[2a00:1450:4001::200e]:9000/", 1 },
     { "ftp://example.com/x", 0 },
     { "hooks.example.com/crmd", 0 },
     { "/relative/path", 0 },

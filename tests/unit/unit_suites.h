@@ -39,5 +39,6 @@ Suite *http_room_suite(void);
 Suite *http_deadline_suite(void);
 Suite *unicode_suite(void);
 Suite *compress_suite(void);
+Suite *netguard_suite(void);
 
 #endif
