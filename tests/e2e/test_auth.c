@@ -448,22 +448,95 @@ START_TEST(cli_revoke_applies_to_running_server)
 }
 END_TEST
 
-static const char *const desk_contact_patches[] = {
-    "{\"emails\":[{\"address\":\"neu@example.org\"}]}",
-    "{\"phones\":null}",
-    "{\"do_not_contact\":true}",
-    "{\"address\":null,\"preferences\":null}",
+/* Every member of the desk grant (routes.c's customer_contact_fields): a patch and what reading
+ * the record back must show (a subset: consents gain their "at"). */
+static const struct {
+    const char *member, *patch, *back;
+} desk_contact_patches[] = {
+    {"emails", "{\"emails\":[{\"address\":\"neu@example.org\"}]}",
+     "[{\"address\":\"neu@example.org\"}]"},
+    {"phones", "{\"phones\":null}", "null"},
+    {"address", "{\"address\":null}", "null"},
+    {"preferences", "{\"preferences\":null}", "null"},
+    {"consents", "{\"consents\":{\"phone\":\"withdrawn\"}}", "{\"phone\":{\"status\":\"withdrawn\"}}"},
+    {"do_not_contact", "{\"do_not_contact\":true}", "true"},
 };
 
-/* A desk key changes a customer's contact data ... */
+#define NDESK (sizeof desk_contact_patches / sizeof desk_contact_patches[0])
+
+/* want is within got: objects member by member, arrays item by item, the rest equal; a
+ * missing member counts as null. */
+static int
+json_within(const json_t *want, const json_t *got)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+
+    if (json_is_null(want))
+        return !got || json_is_null(got);
+    if (json_is_object(want)) {
+        json_object_foreach ((json_t *)want, k, v)
+            if (!json_is_object(got) || !json_within(v, json_object_get(got, k)))
+                return 0;
+        return 1;
+    }
+    if (json_is_array(want)) {
+        if (!json_is_array(got) || json_array_size(got) != json_array_size(want))
+            return 0;
+        json_array_foreach ((json_t *)want, i, v)
+            if (!json_within(v, json_array_get(got, i)))
+                return 0;
+        return 1;
+    }
+    return json_equal(want, got);
+}
+
+/* A desk key changes each member of a customer's contact data, and it reads back ... */
 START_TEST(desk_patches_contact_data)
 {
     const char *id = new_person_named("Kontakt");
     const char *h[] = {bearer(DESK), NULL};
     struct answer a;
+    json_t *want, *got;
 
-    send_raw("PATCH", pathf("/v1/customers/%s", id), desk_contact_patches[_i], h, &a);
-    ck_assert_msg(a.status == 200, "%ld %s", a.status, a.body);
+    send_raw("PATCH", pathf("/v1/customers/%s", id), desk_contact_patches[_i].patch, h, &a);
+    ck_assert_msg(a.status == 200, "%s: %ld %s", desk_contact_patches[_i].member, a.status, a.body);
+    answer_free(&a);
+    want = json_loads(desk_contact_patches[_i].back, JSON_DECODE_ANY, NULL);
+    got = fetch(pathf("/v1/customers/%s", id));
+    ck_assert_msg(json_within(want, json_object_get(got, desk_contact_patches[_i].member)),
+                  "%s did not read back as %s", desk_contact_patches[_i].member,
+                  desk_contact_patches[_i].back);
+    json_decref(want);
+    json_decref(got);
+}
+END_TEST
+
+/* ... and the list above is the server's grant: the 403 names it "(a, b, ...)". */
+START_TEST(desk_grant_is_the_tested_list)
+{
+    const char *id = new_person_named("Liste");
+    const char *h[] = {bearer(DESK), NULL};
+    struct answer a;
+    char list[256], *tok, *save = NULL;
+    const char *open, *close;
+    size_t n = 0;
+
+    send_raw("PATCH", pathf("/v1/customers/%s", id), "{\"notes\":\"n\"}", h, &a);
+    assert_answer_problem(&a, 403, "forbidden");
+    open = strchr(sget(a.json, "detail"), '(');
+    ck_assert_ptr_nonnull(open);
+    close = strchr(open, ')');
+    ck_assert_ptr_nonnull(close);
+    snprintf(list, sizeof list, "%.*s", (int)(close - open - 1), open + 1);
+    for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save), n++) {
+        size_t i;
+        for (i = 0; i < NDESK && strcmp(desk_contact_patches[i].member, tok); i++)
+            ;
+        ck_assert_msg(i < NDESK, "desk may change %s, which the test does not change", tok);
+    }
+    ck_assert_int_eq(n, NDESK);
     answer_free(&a);
 }
 END_TEST
@@ -671,8 +744,8 @@ auth_suite(void)
     tcase_add_loop_test(m, matrix_row, 0, NMATRIX);
     tcase_add_test(m, matrix_covers_every_operation);
     tcase_add_test(m, malformed_keys_are_refused);
-    tcase_add_loop_test(m, desk_patches_contact_data, 0,
-                        sizeof desk_contact_patches / sizeof desk_contact_patches[0]);
+    tcase_add_loop_test(m, desk_patches_contact_data, 0, NDESK);
+    tcase_add_test(m, desk_grant_is_the_tested_list);
     tcase_add_test(m, desk_cannot_patch_other_members);
     suite_add_tcase(s, m);
 
