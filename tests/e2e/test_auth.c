@@ -21,74 +21,76 @@ enum { READER, DESK, MANAGER, ADMIN, NROLES, OPEN = -1 };
 static const char *const role_names[NROLES] = {"reader", "desk", "manager", "admin"};
 static char keys[NROLES][64]; /* one key per role in srv's database */
 
-/* The role matrix: the least role of each route (OPEN: no key needed). */
+/* The role matrix: the least role of each route (OPEN: no key needed) and the exact status
+ * every role at or above it gets (a 500 is no "allowed"). */
 static const struct {
     const char *method;
     const char *path;
     int least;
+    long ok; /* what an allowed role gets: the id names nothing, the body is {} */
 } matrix[] = {
-    {"GET", "/healthz", OPEN},
-    {"GET", "/readyz", OPEN},
-    {"GET", "/openapi.json", OPEN},
-    {"GET", "/docs", OPEN},
-    {"GET", "/metrics", OPEN},
-    {"GET", "/", OPEN},
-    {"GET", "/desk", OPEN},
-    {"GET", "/desk/", OPEN},
-    {"GET", "/desk/{file}", OPEN},
-    {"GET", "/desk/vendor/{file}", OPEN},
-    {"GET", "/v1/me", READER},
-    {"GET", "/v1/greeting", READER},
-    {"GET", "/v1/rules", READER},
-    {"POST", "/v1/customers", MANAGER},
-    {"GET", "/v1/customers", READER},
-    {"GET", "/v1/customers/duplicates", READER},
-    {"GET", "/v1/customers/{id}", READER},
-    {"PATCH", "/v1/customers/{id}", DESK}, /* desk: contact data only (desk_* tests) */
-    {"DELETE", "/v1/customers/{id}", MANAGER},
-    {"GET", "/v1/customers/{id}/people", READER},
-    {"GET", "/v1/customers/{id}/companies", READER},
-    {"GET", "/v1/customers/{id}/journeys", READER},
-    {"GET", "/v1/customers/{id}/export", MANAGER},
-    {"GET", "/v1/customers/{id}/contact-policy", READER},
-    {"POST", "/v1/customers/{id}/merge", MANAGER},
-    {"PUT", "/v1/customers/{company_id}/people/{person_id}", MANAGER},
-    {"DELETE", "/v1/customers/{company_id}/people/{person_id}", MANAGER},
-    {"POST", "/v1/households", MANAGER},
-    {"GET", "/v1/households", READER},
-    {"GET", "/v1/households/{id}", READER},
-    {"PATCH", "/v1/households/{id}", MANAGER},
-    {"DELETE", "/v1/households/{id}", MANAGER},
-    {"PUT", "/v1/households/{id}/members/{customer_id}", MANAGER},
-    {"DELETE", "/v1/households/{id}/members/{customer_id}", MANAGER},
-    {"POST", "/v1/vehicles", MANAGER},
-    {"GET", "/v1/vehicles", READER},
-    {"GET", "/v1/vehicles/{id}", READER},
-    {"PATCH", "/v1/vehicles/{id}", MANAGER},
-    {"DELETE", "/v1/vehicles/{id}", MANAGER},
-    {"POST", "/v1/touchpoints", DESK},
-    {"GET", "/v1/touchpoints", READER},
-    {"GET", "/v1/touchpoints/{id}", READER},
-    {"PATCH", "/v1/touchpoints/{id}", DESK},
-    {"DELETE", "/v1/touchpoints/{id}", MANAGER},
-    {"GET", "/v1/journeys/{id}", READER},
-    {"GET", "/v1/metrics/experience", READER},
-    {"GET", "/v1/search", READER},
-    {"GET", "/v1/changes", READER},
-    {"POST", "/v1/import", MANAGER},
-    {"GET", "/v1/export", MANAGER},
-    {"POST", "/v1/webhooks", ADMIN},
-    {"GET", "/v1/webhooks", ADMIN},
-    {"GET", "/v1/webhooks/{id}", ADMIN},
-    {"PATCH", "/v1/webhooks/{id}", ADMIN},
-    {"DELETE", "/v1/webhooks/{id}", ADMIN},
-    {"GET", "/v1/webhooks/{id}/deliveries", ADMIN},
-    {"POST", "/v1/keys", ADMIN},
-    {"GET", "/v1/keys", ADMIN},
-    {"GET", "/v1/keys/{id}", ADMIN},
-    {"DELETE", "/v1/keys/{id}", ADMIN},
-    {"POST", "/v1/backup", ADMIN},
-    {"GET", "/v1/audit", ADMIN},
+    {"GET", "/healthz", OPEN, 0},
+    {"GET", "/readyz", OPEN, 0},
+    {"GET", "/openapi.json", OPEN, 0},
+    {"GET", "/docs", OPEN, 0},
+    {"GET", "/metrics", OPEN, 0},
+    {"GET", "/", OPEN, 0},
+    {"GET", "/desk", OPEN, 0},
+    {"GET", "/desk/", OPEN, 0},
+    {"GET", "/desk/{file}", OPEN, 0},
+    {"GET", "/desk/vendor/{file}", OPEN, 0},
+    {"GET", "/v1/me", READER, 200},
+    {"GET", "/v1/greeting", READER, 400},
+    {"GET", "/v1/rules", READER, 200},
+    {"POST", "/v1/customers", MANAGER, 400},
+    {"GET", "/v1/customers", READER, 200},
+    {"GET", "/v1/customers/duplicates", READER, 200},
+    {"GET", "/v1/customers/{id}", READER, 404},
+    {"PATCH", "/v1/customers/{id}", DESK, 404}, /* desk: contact data only (desk_* tests) */
+    {"DELETE", "/v1/customers/{id}", MANAGER, 404},
+    {"GET", "/v1/customers/{id}/people", READER, 404},
+    {"GET", "/v1/customers/{id}/companies", READER, 404},
+    {"GET", "/v1/customers/{id}/journeys", READER, 404},
+    {"GET", "/v1/customers/{id}/export", MANAGER, 404},
+    {"GET", "/v1/customers/{id}/contact-policy", READER, 400},
+    {"POST", "/v1/customers/{id}/merge", MANAGER, 400},
+    {"PUT", "/v1/customers/{company_id}/people/{person_id}", MANAGER, 400},
+    {"DELETE", "/v1/customers/{company_id}/people/{person_id}", MANAGER, 404},
+    {"POST", "/v1/households", MANAGER, 400},
+    {"GET", "/v1/households", READER, 200},
+    {"GET", "/v1/households/{id}", READER, 404},
+    {"PATCH", "/v1/households/{id}", MANAGER, 404},
+    {"DELETE", "/v1/households/{id}", MANAGER, 404},
+    {"PUT", "/v1/households/{id}/members/{customer_id}", MANAGER, 400},
+    {"DELETE", "/v1/households/{id}/members/{customer_id}", MANAGER, 404},
+    {"POST", "/v1/vehicles", MANAGER, 400},
+    {"GET", "/v1/vehicles", READER, 200},
+    {"GET", "/v1/vehicles/{id}", READER, 404},
+    {"PATCH", "/v1/vehicles/{id}", MANAGER, 404},
+    {"DELETE", "/v1/vehicles/{id}", MANAGER, 404},
+    {"POST", "/v1/touchpoints", DESK, 400},
+    {"GET", "/v1/touchpoints", READER, 200},
+    {"GET", "/v1/touchpoints/{id}", READER, 404},
+    {"PATCH", "/v1/touchpoints/{id}", DESK, 404},
+    {"DELETE", "/v1/touchpoints/{id}", MANAGER, 404},
+    {"GET", "/v1/journeys/{id}", READER, 404},
+    {"GET", "/v1/metrics/experience", READER, 200},
+    {"GET", "/v1/search", READER, 400},
+    {"GET", "/v1/changes", READER, 200},
+    {"POST", "/v1/import", MANAGER, 415},
+    {"GET", "/v1/export", MANAGER, 400},
+    {"POST", "/v1/webhooks", ADMIN, 400},
+    {"GET", "/v1/webhooks", ADMIN, 200},
+    {"GET", "/v1/webhooks/{id}", ADMIN, 404},
+    {"PATCH", "/v1/webhooks/{id}", ADMIN, 404},
+    {"DELETE", "/v1/webhooks/{id}", ADMIN, 404},
+    {"GET", "/v1/webhooks/{id}/deliveries", ADMIN, 404},
+    {"POST", "/v1/keys", ADMIN, 400},
+    {"GET", "/v1/keys", ADMIN, 200},
+    {"GET", "/v1/keys/{id}", ADMIN, 404},
+    {"DELETE", "/v1/keys/{id}", ADMIN, 404},
+    {"POST", "/v1/backup", ADMIN, 400},
+    {"GET", "/v1/audit", ADMIN, 200},
 };
 
 #define NMATRIX (sizeof matrix / sizeof matrix[0])
@@ -241,7 +243,7 @@ bearer(int role)
     return pathf("Authorization: Bearer %s", keys[role]);
 }
 
-/* One row of the matrix: each role gets in or gets 403; no key and a bad key get 401. */
+/* One row of the matrix: each role gets exactly its status or 403; no key and a bad key get 401. */
 START_TEST(matrix_row)
 {
     const char *path = concrete(matrix[_i].path), *body = body_for(matrix[_i].method);
@@ -260,8 +262,9 @@ START_TEST(matrix_row)
             ck_assert_msg(a.status == open, "%s %s as %s: %ld %s", matrix[_i].method, path,
                           role_names[r], a.status, a.body);
         else if (allowed)
-            ck_assert_msg(a.status != 401 && a.status != 403, "%s %s as %s: %ld %s",
-                          matrix[_i].method, path, role_names[r], a.status, a.body);
+            ck_assert_msg(a.status == matrix[_i].ok, "%s %s as %s: %ld, expected %ld: %s",
+                          matrix[_i].method, path, role_names[r], a.status, matrix[_i].ok,
+                          a.body);
         else
             assert_answer_problem(&a, 403, "forbidden");
         answer_free(&a);
@@ -445,22 +448,95 @@ START_TEST(cli_revoke_applies_to_running_server)
 }
 END_TEST
 
-static const char *const desk_contact_patches[] = {
-    "{\"emails\":[{\"address\":\"neu@example.org\"}]}",
-    "{\"phones\":null}",
-    "{\"do_not_contact\":true}",
-    "{\"address\":null,\"preferences\":null}",
+/* Every member of the desk grant (routes.c's customer_contact_fields): a patch and what reading
+ * the record back must show (a subset: consents gain their "at"). */
+static const struct {
+    const char *member, *patch, *back;
+} desk_contact_patches[] = {
+    {"emails", "{\"emails\":[{\"address\":\"neu@example.org\"}]}",
+     "[{\"address\":\"neu@example.org\"}]"},
+    {"phones", "{\"phones\":null}", "null"},
+    {"address", "{\"address\":null}", "null"},
+    {"preferences", "{\"preferences\":null}", "null"},
+    {"consents", "{\"consents\":{\"phone\":\"withdrawn\"}}", "{\"phone\":{\"status\":\"withdrawn\"}}"},
+    {"do_not_contact", "{\"do_not_contact\":true}", "true"},
 };
 
-/* A desk key changes a customer's contact data ... */
+#define NDESK (sizeof desk_contact_patches / sizeof desk_contact_patches[0])
+
+/* want is within got: objects member by member, arrays item by item, the rest equal; a
+ * missing member counts as null. */
+static int
+json_within(const json_t *want, const json_t *got)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+
+    if (json_is_null(want))
+        return !got || json_is_null(got);
+    if (json_is_object(want)) {
+        json_object_foreach ((json_t *)want, k, v)
+            if (!json_is_object(got) || !json_within(v, json_object_get(got, k)))
+                return 0;
+        return 1;
+    }
+    if (json_is_array(want)) {
+        if (!json_is_array(got) || json_array_size(got) != json_array_size(want))
+            return 0;
+        json_array_foreach ((json_t *)want, i, v)
+            if (!json_within(v, json_array_get(got, i)))
+                return 0;
+        return 1;
+    }
+    return json_equal(want, got);
+}
+
+/* A desk key changes each member of a customer's contact data, and it reads back ... */
 START_TEST(desk_patches_contact_data)
 {
     const char *id = new_person_named("Kontakt");
     const char *h[] = {bearer(DESK), NULL};
     struct answer a;
+    json_t *want, *got;
 
-    send_raw("PATCH", pathf("/v1/customers/%s", id), desk_contact_patches[_i], h, &a);
-    ck_assert_msg(a.status == 200, "%ld %s", a.status, a.body);
+    send_raw("PATCH", pathf("/v1/customers/%s", id), desk_contact_patches[_i].patch, h, &a);
+    ck_assert_msg(a.status == 200, "%s: %ld %s", desk_contact_patches[_i].member, a.status, a.body);
+    answer_free(&a);
+    want = json_loads(desk_contact_patches[_i].back, JSON_DECODE_ANY, NULL);
+    got = fetch(pathf("/v1/customers/%s", id));
+    ck_assert_msg(json_within(want, json_object_get(got, desk_contact_patches[_i].member)),
+                  "%s did not read back as %s", desk_contact_patches[_i].member,
+                  desk_contact_patches[_i].back);
+    json_decref(want);
+    json_decref(got);
+}
+END_TEST
+
+/* ... and the list above is the server's grant: the 403 names it "(a, b, ...)". */
+START_TEST(desk_grant_is_the_tested_list)
+{
+    const char *id = new_person_named("Liste");
+    const char *h[] = {bearer(DESK), NULL};
+    struct answer a;
+    char list[256], *tok, *save = NULL;
+    const char *open, *close;
+    size_t n = 0;
+
+    send_raw("PATCH", pathf("/v1/customers/%s", id), "{\"notes\":\"n\"}", h, &a);
+    assert_answer_problem(&a, 403, "forbidden");
+    open = strchr(sget(a.json, "detail"), '(');
+    ck_assert_ptr_nonnull(open);
+    close = strchr(open, ')');
+    ck_assert_ptr_nonnull(close);
+    snprintf(list, sizeof list, "%.*s", (int)(close - open - 1), open + 1);
+    for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save), n++) {
+        size_t i;
+        for (i = 0; i < NDESK && strcmp(desk_contact_patches[i].member, tok); i++)
+            ;
+        ck_assert_msg(i < NDESK, "desk may change %s, which the test does not change", tok);
+    }
+    ck_assert_int_eq(n, NDESK);
     answer_free(&a);
 }
 END_TEST
@@ -668,8 +744,8 @@ auth_suite(void)
     tcase_add_loop_test(m, matrix_row, 0, NMATRIX);
     tcase_add_test(m, matrix_covers_every_operation);
     tcase_add_test(m, malformed_keys_are_refused);
-    tcase_add_loop_test(m, desk_patches_contact_data, 0,
-                        sizeof desk_contact_patches / sizeof desk_contact_patches[0]);
+    tcase_add_loop_test(m, desk_patches_contact_data, 0, NDESK);
+    tcase_add_test(m, desk_grant_is_the_tested_list);
     tcase_add_test(m, desk_cannot_patch_other_members);
     suite_add_tcase(s, m);
 

@@ -180,6 +180,18 @@ kill_hard(struct server *s)
     s->pid = 0;
 }
 
+/* The seed of the kill moments: CRMD_CRASH_SEED replays a run, else the clock;
+ * printed as "seed=N" so a failing run can be repeated. */
+static unsigned
+crash_seed(void)
+{
+    const char *env = getenv("CRMD_CRASH_SEED");
+    unsigned seed = env && *env ? (unsigned)strtoul(env, NULL, 10) : (unsigned)time(NULL);
+
+    fprintf(stderr, "crash: seed=%u (replay with CRMD_CRASH_SEED=%u)\n", seed, seed);
+    return seed;
+}
+
 START_TEST(kill_during_writes)
 {
     struct server s;
@@ -190,7 +202,7 @@ START_TEST(kill_during_writes)
     char cmd[400];
 
     memset(&s, 0, sizeof s);
-    srand((unsigned)time(NULL));
+    srand(crash_seed());
     for (int round = 0; round < CRASH_ROUNDS; round++) {
         server_start(&s, NULL, NULL);
         if (round > 0)
