@@ -20,7 +20,14 @@
 //    This is checked on the whole document, exercised or not.
 // With server/routes.c as third argument, the route table and the operations
 // of the spec must also be the same set (method and path template).
-// Usage: node contract-check.js SPEC.json LOG.jsonl [ROUTES.c]   (exit 1 on any failure)
+// Documented responses no test produces: every (method, path template,
+// status) listed by an operation must be produced by some exchange, or be on
+// the allow-list given with --require-produced FILE (one `METHOD /path STATUS
+// # reason` a line, reason mandatory). Only the full e2e run passes it; a
+// listed pair that was produced is a stale entry and warns. --unproduced lists
+// the unproduced pairs one a line (otherwise only the counts are printed).
+// Usage: node contract-check.js [--unproduced] [--require-produced LIST] SPEC.json LOG.jsonl [ROUTES.c]
+// (exit 1 on any failure)
 'use strict';
 const fs = require('fs');
 const Ajv2020 = require('ajv/dist/2020');
@@ -214,7 +221,8 @@ class Checker {
             return { op, error: `status ${st} is not documented (documented: ${Object.keys(responses).join(', ')})` };
         const [resp, ptr] = deref(this.spec, responses[key],
             `#/paths/${escapePointer(t.tpl)}/${m}/responses/${key}`);
-        return { op, error: this.checkBody(x, resp, ptr, method === 'HEAD') };
+        const pair = `${m.toUpperCase()} ${t.tpl} ${key}`;
+        return { op, pair, error: this.checkBody(x, resp, ptr, method === 'HEAD') };
     }
 
     // Unknown path or method: the documented generic problem of components.responses[name].
@@ -266,10 +274,99 @@ class Checker {
     }
 }
 
+// ---- documented responses no test produces
+// Every (METHOD template STATUS) an operation lists; 414/431, NoRoute, MethodNotAllowed and
+// Preflight are components no operation lists, so they are not pairs.
+function documentedPairs(spec) {
+    return Object.entries(spec.paths || {}).flatMap(([p, item]) =>
+        METHODS.filter((m) => item[m]).flatMap((m) =>
+            Object.keys(item[m].responses || {}).map((st) => `${m.toUpperCase()} ${p} ${st}`)));
+}
+
+// The allow-list: `METHOD /path STATUS  # reason` a line; blank lines and lines starting
+// with # are comments. Returns { entries: Map pair -> reason, errors: [string] }.
+function parseAllowList(text) {
+    const entries = new Map();
+    const errors = [];
+    text.split('\n').forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        const m = /^([A-Z]+) (\/\S*) ([0-9]{3}|[1-5]XX|default)\s*(?:#\s*(.*))?$/.exec(line);
+        if (!m)
+            errors.push(`line ${i + 1}: not "METHOD /path STATUS  # reason": ${line}`);
+        else if (!m[4] || !m[4].trim())
+            errors.push(`line ${i + 1}: ${m[1]} ${m[2]} ${m[3]} has no reason (# why no test can produce it)`);
+        else if (entries.has(`${m[1]} ${m[2]} ${m[3]}`))
+            errors.push(`line ${i + 1}: ${m[1]} ${m[2]} ${m[3]} is listed twice`);
+        else
+            entries.set(`${m[1]} ${m[2]} ${m[3]}`, m[4].trim());
+    });
+    return { entries, errors };
+}
+
+// Judges the unproduced pairs against the allow-list (entries of parseAllowList).
+// failures: unproduced and not listed, or listed but not documented; stale: listed yet produced.
+function judgeUnproduced(documented, produced, entries) {
+    const unproduced = documented.filter((p) => !produced.has(p));
+    const docSet = new Set(documented);
+    return {
+        unproduced,
+        unlisted: unproduced.filter((p) => !entries.has(p)),
+        unknown: [...entries.keys()].filter((p) => !docSet.has(p)),
+        stale: [...entries.keys()].filter((p) => docSet.has(p) && produced.has(p)),
+    };
+}
+
+// Prints the figures and the verdict; returns true when the check fails.
+function reportUnproduced(spec, produced, opts) {
+    const documented = documentedPairs(spec);
+    let entries = new Map();
+    let failed = false;
+    if (opts.allowFile) {
+        const list = parseAllowList(fs.readFileSync(opts.allowFile, 'utf8'));
+        for (const e of list.errors)
+            console.log(`contract: ${opts.allowFile} ${e}`);
+        failed = list.errors.length > 0;
+        entries = list.entries;
+    }
+    const j = judgeUnproduced(documented, produced, entries);
+    console.log(`contract: ${documented.length} documented operation/status pairs, ` +
+        `${documented.length - j.unproduced.length} produced, ${j.unproduced.length} unproduced` +
+        (opts.allowFile ? ` (${j.unproduced.length - j.unlisted.length} on ${opts.allowFile})` : ''));
+    if (opts.list)
+        for (const p of j.unproduced)
+            console.log(`  unproduced ${p}${entries.has(p) ? `  # ${entries.get(p)}` : ''}`);
+    if (!opts.allowFile)
+        return failed;
+    for (const p of j.stale)
+        console.log(`contract: warning: ${p} is produced now; remove it from ${opts.allowFile}`);
+    for (const p of j.unknown)
+        console.log(`contract: ${opts.allowFile} lists ${p}, which no operation documents`);
+    for (const p of j.unlisted)
+        console.log(`contract: ${p} is documented but no test produces it ` +
+            `(add a test, or a line with the reason to ${opts.allowFile})`);
+    return failed || j.unlisted.length > 0 || j.unknown.length > 0;
+}
+
+function parseArgs(argv) {
+    const opts = { list: false, allowFile: null, files: [] };
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === '--unproduced')
+            opts.list = true;
+        else if (argv[i] === '--require-produced')
+            opts.allowFile = argv[++i];
+        else
+            opts.files.push(argv[i]);
+    }
+    return opts;
+}
+
 function main() {
-    const [specFile, logFile, routesFile] = process.argv.slice(2);
-    if (!specFile || !logFile) {
-        console.error('usage: contract-check.js SPEC.json LOG.jsonl [server/routes.c]');
+    const opts = parseArgs(process.argv.slice(2));
+    const [specFile, logFile, routesFile] = opts.files;
+    if (!specFile || !logFile || (opts.allowFile === undefined)) {
+        console.error('usage: contract-check.js [--unproduced] [--require-produced LIST] SPEC.json LOG.jsonl [server/routes.c]');
         process.exit(2);
     }
     const spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
@@ -298,6 +395,7 @@ function main() {
     const checker = new Checker(spec);
     const groups = new Map(); // op -> { count, first, example }
     const seen = new Set();
+    const produced = new Set(); // documented pairs answered, whether the answer passed or not
     let n = 0;
     for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
         if (!line)
@@ -311,6 +409,8 @@ function main() {
             r = { op: `${x.method} ${x.path} ${x.status}`, error: `checker error: ${e.message}` };
         }
         seen.add(r.op);
+        if (r.pair)
+            produced.add(r.pair);
         if (!r.error)
             continue;
         const g = groups.get(r.op) || { count: 0, first: r.error, example: `${x.method} ${x.path}` };
@@ -333,6 +433,8 @@ function main() {
         console.log(`contract: ${logFile} holds no exchange`);
         failed = true;
     }
+    if (reportUnproduced(spec, produced, opts))
+        failed = true;
     console.log(`contract: ${n} exchanges checked against ${specFile}, ${seen.size} operation/status pairs; ` +
         `${nfail} failed in ${groups.size} group(s)`);
     if (nfail || failed)
@@ -341,4 +443,4 @@ function main() {
 
 if (require.main === module)
     main();
-module.exports = { Checker, auditSchemas, compareRoutes };
+module.exports = { Checker, auditSchemas, compareRoutes, documentedPairs, parseAllowList, judgeUnproduced };

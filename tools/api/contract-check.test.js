@@ -3,7 +3,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { Checker, auditSchemas, compareRoutes } = require('./contract-check.js');
+const { Checker, auditSchemas, compareRoutes, documentedPairs, parseAllowList, judgeUnproduced } =
+    require('./contract-check.js');
 
 const problem = {
     type: 'object', additionalProperties: false, required: ['type', 'status'],
@@ -134,4 +135,45 @@ test('the route table and the operations must match', () => {
         ['route DELETE /things/{id} has no operation in the spec']);
     assert.deepStrictEqual(compareRoutes(spec(closed), routes.split('\n')[0]),
         ['operation GET /things/special is not in the route table']);
+});
+
+test('documented pairs: each status of each operation, none for the components of any path', () => {
+    assert.deepStrictEqual(documentedPairs(spec(closed)),
+        ['GET /things/{id} 200', 'GET /things/{id} 304', 'GET /things/{id} 404', 'GET /things/special 200']);
+});
+
+test('produced pair: the documented operation and status an exchange matched; HEAD counts as GET', () => {
+    assert.strictEqual(check({ path: `/things/${id}`, status: 200, body: `{"id":"${id}"}` }).pair, 'GET /things/{id} 200');
+    assert.strictEqual(check({ method: 'HEAD', path: `/things/${id}`, status: 304, body: '' }).pair, 'GET /things/{id} 304');
+    assert.strictEqual(check({ path: `/things/${id}`, status: 418, body: '' }).pair, undefined);
+    assert.strictEqual(check({ path: '/nowhere', status: 404, content_type: pj,
+        body: '{"type":"urn:crmd:problem:no-route","status":404}' }).pair, undefined);
+});
+
+test('allow-list: pairs with reasons; comments and blank lines skipped', () => {
+    const { entries, errors } = parseAllowList('# header\n\nGET /things/{id} 304  # needs a cache\n');
+    assert.deepStrictEqual(errors, []);
+    assert.deepStrictEqual([...entries], [['GET /things/{id} 304', 'needs a cache']]);
+});
+
+test('allow-list: a missing reason, a malformed line and a duplicate are errors', () => {
+    const { entries, errors } = parseAllowList(
+        'GET /things/{id} 304\nGET /things/{id} 404 #   \nGET things 200 # x\nGET /a 500 # r\nGET /a 500 # r\n');
+    assert.strictEqual(errors.length, 4);
+    assert.match(errors[0], /line 1: GET \/things\/\{id\} 304 has no reason/);
+    assert.match(errors[1], /line 2: .* has no reason/);
+    assert.match(errors[2], /line 3: not "METHOD \/path STATUS/);
+    assert.match(errors[3], /line 5: GET \/a 500 is listed twice/);
+    assert.deepStrictEqual([...entries.keys()], ['GET /a 500']);
+});
+
+test('judge: unproduced and unlisted fails; listed yet produced is stale; listed but undocumented is unknown', () => {
+    const documented = documentedPairs(spec(closed));
+    const produced = new Set(['GET /things/{id} 200', 'GET /things/{id} 404']);
+    const entries = new Map([['GET /things/{id} 304', 'r'], ['GET /things/{id} 404', 'r'], ['GET /gone 500', 'r']]);
+    const j = judgeUnproduced(documented, produced, entries);
+    assert.deepStrictEqual(j.unproduced, ['GET /things/{id} 304', 'GET /things/special 200']);
+    assert.deepStrictEqual(j.unlisted, ['GET /things/special 200']);
+    assert.deepStrictEqual(j.stale, ['GET /things/{id} 404']);
+    assert.deepStrictEqual(j.unknown, ['GET /gone 500']);
 });
