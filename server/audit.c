@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "faultvfs.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -35,6 +36,7 @@ static struct {
     unsigned long long enqueued, written, dropped, dropped_written;
     int stop, running;
     int failing; /* the last write failed (disk full?): retrying, requests don't wait for room */
+    size_t max; /* AUDIT_QUEUE_MAX, or less for a test (CRMD_FAULTS audit-queue=N) */
     pthread_t thread;
     const struct config *cfg;
 } q = { .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -140,10 +142,10 @@ audit_request(const struct request *req, const struct response *res, int status)
 
     pthread_mutex_lock(&q.mu);
     deadline_in(&until, AUDIT_WAIT_MS);
-    while (q.queued >= AUDIT_QUEUE_MAX && !q.stop && !q.failing)
+    while (q.queued >= q.max && !q.stop && !q.failing)
         if (pthread_cond_timedwait(&q.room, &q.mu, &until) == ETIMEDOUT)
             break;
-    if (q.queued >= AUDIT_QUEUE_MAX || q.stop) {
+    if (q.queued >= q.max || q.stop) {
         q.dropped++;
         pthread_mutex_unlock(&q.mu);
         free(r);
@@ -249,7 +251,7 @@ retry_later(struct store_audit_record *batch, size_t n, unsigned long long lost)
     if (!q.failing)
         log_error("audit: %zu records cannot be written; they stay queued (at most %d, then "
                   "counted as dropped) and are retried every %d ms",
-                  n, AUDIT_QUEUE_MAX, AUDIT_RETRY_MS);
+                  n, (int)q.max, AUDIT_RETRY_MS);
     q.failing = 1;
     deadline_in(&until, AUDIT_RETRY_MS);
     while (!q.stop && pthread_cond_timedwait(&q.more, &q.mu, &until) != ETIMEDOUT)
@@ -319,6 +321,7 @@ audit_start(const struct config *cfg)
 
     q.cfg = cfg;
     q.stop = 0;
+    q.max = (size_t)faultvfs_audit_queue(AUDIT_QUEUE_MAX);
     if (db)
         prune(db); /* before serving: nothing expired is shown */
     if (pthread_create(&q.thread, NULL, run, NULL) != 0) {

@@ -25,6 +25,7 @@
 #include "log.h"
 
 #define DB_CACHE_SLOTS 512 /* power of two; far above the number of statements */
+#define DB_BUSY_RETRY_S 1 /* Retry-After of a 503 for a busy database */
 #define DB_FULL_LOG_EVERY_S 10     /* a full disk is logged once per this many seconds */
 
 struct db_migration {
@@ -371,6 +372,14 @@ run(struct db *db, const char *sql, const char *step, struct problem *p)
     return 0;
 }
 
+/* The answer to a busy database: 503 with Retry-After. */
+static void
+busy(struct problem *p)
+{
+    problem_set(p, PROBLEM_UNAVAILABLE, "the database is busy; retry the request");
+    p->retry_after = DB_BUSY_RETRY_S;
+}
+
 /* Take write_lock within db->busy_ms; 0, or -1 with 503 in p. */
 static int
 write_lock_take(struct db *db, struct problem *p)
@@ -387,7 +396,7 @@ write_lock_take(struct db *db, struct problem *p)
     if (pthread_mutex_timedlock(&write_lock, &until) != 0) {
         log_warn("request %s: database busy at begin (other writers of crmd)",
                  p->request_id ? p->request_id : "-");
-        problem_set(p, PROBLEM_UNAVAILABLE, "the database is busy; retry the request");
+        busy(p);
         return -1;
     }
     db->writing = 1;
@@ -580,7 +589,7 @@ db_fail(struct db *db, int rc, const char *step, const char *conflict_detail, st
                                     : "the record is referenced by or refers to other records");
     } else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
         log_warn("request %s: database busy at %s", p->request_id ? p->request_id : "-", step);
-        problem_set(p, PROBLEM_UNAVAILABLE, "the database is busy; retry the request");
+        busy(p);
     } else if (storage_full(db, rc)) {
         log_full(db, rc, step, p);
         problem_set(p, PROBLEM_INSUFFICIENT_STORAGE,

@@ -444,6 +444,8 @@ queue_problem(struct MHD_Connection *conn, struct http_ctx *c, const char *allow
     json_t *body = exchange_problem_json(&c->res);
     enum MHD_Result ret;
 
+    if (c->res.problem.retry_after > c->res.retry_after)
+        c->res.retry_after = c->res.problem.retry_after; /* a busy database */
     ret = queue_json(conn, c, problem_status(c->res.problem.code), body, PROBLEM_TYPE, allow);
     json_decref(body);
     return ret;

@@ -22,6 +22,7 @@
 #include "demo.h"
 #include "http.h"
 #include "keys_cli.h"
+#include "faultvfs.h"
 #include "log.h"
 #include "probe.h"
 #include "routes.h"
@@ -229,6 +230,8 @@ main(int argc, char **argv)
     block_signals(&set);
     if (set_timezone(cfg.timezone) != 0 || load_rules(&cfg) != 0)
         return 2; /* bad configuration, like a bad flag */
+    if (faultvfs_install() != 0)
+        return 2; /* CRMD_FAULTS does not parse */
     if (prepare_database(&cfg) != 0 || keys_cli_startup(&cfg, demo_key) != 0)
         return 1;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

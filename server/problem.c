@@ -98,6 +98,7 @@ problem_set(struct problem *p, enum problem_code code, const char *fmt, ...)
 
     p->code = code;
     p->localized = 0;
+    p->retry_after = 0;
     va_start(ap, fmt);
     vsnprintf(p->detail, sizeof p->detail, fmt, ap);
     va_end(ap);

@@ -50,6 +50,7 @@ struct problem {
     const char *request_id; /* borrowed; for internal errors */
     enum lang lang;         /* the staff's language (Accept-Language), for localized details */
     int localized;          /* detail is in lang (problem_set_localized): Content-Language */
+    int retry_after;        /* seconds for Retry-After (a busy database), 0 = none */
 };
 
 /* Set code and detail (printf-style); replaces an earlier detail. */

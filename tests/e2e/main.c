@@ -55,6 +55,7 @@ main(void)
     srunner_add_suite(sr, ops_suite());
     srunner_add_suite(sr, prometheus_suite());
     srunner_add_suite(sr, diskfull_suite());
+    srunner_add_suite(sr, faults_suite());
     srunner_add_suite(sr, retention_suite());
     srunner_add_suite(sr, service_suite());
     srunner_run_all(sr, CK_NORMAL);

@@ -42,6 +42,7 @@ Suite *audit_suite(void);
 Suite *ops_suite(void);
 Suite *prometheus_suite(void);
 Suite *diskfull_suite(void);
+Suite *faults_suite(void);
 Suite *retention_suite(void);
 Suite *i18n_suite(void);
 Suite *service_suite(void);
