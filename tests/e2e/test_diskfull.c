@@ -15,7 +15,9 @@
  * on the running server a little above the size of its largest file, so
  * growing the database or WAL fails with EFBIG (crmd ignores SIGXFSZ;
  * SQLite: SQLITE_IOERR_WRITE); freeing = lifting the limit. The test prints
- * which one ran; CRMD_TEST_DISKFULL=fsize forces the fallback.
+ * which one ran; CRMD_TEST_DISKFULL=fsize forces the fallback. A second
+ * case always runs the file size route, so both run where a tmpfs can be
+ * had; where not, test_faults still walks SQLITE_FULL (its fault injection).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -219,7 +221,9 @@ sql_count(const char *db, const char *sql, const char *arg, char *text, size_t t
     return n;
 }
 
-START_TEST(disk_full)
+/* The test; force_fsize: the file size limit even where a tmpfs would work. */
+static void
+run_disk_full(int force_fsize)
 {
     struct server s;
     struct reply r;
@@ -242,7 +246,7 @@ START_TEST(disk_full)
     snprintf(env_tmp, sizeof env_tmp, "TMPDIR=%s", dir); /* the import spools on the full disk */
     households = household_lines();    /* CRMD_TEST_DISKFULL=fsize tries the fallback where the tmpfs would work; without Check's
        fork the namespace would outlive this test: fallback too */
-    tmpfs = !(getenv("CRMD_TEST_DISKFULL") && !strcmp(getenv("CRMD_TEST_DISKFULL"), "fsize")) &&
+    tmpfs = !force_fsize && !(getenv("CRMD_TEST_DISKFULL") && !strcmp(getenv("CRMD_TEST_DISKFULL"), "fsize")) &&
             !(getenv("CK_FORK") && !strcmp(getenv("CK_FORK"), "no")) && tmpfs_possible(dir) &&
             enter_tmpfs(dir) == 0;
     ck_assert_int_eq(mkdir(backups, 0700), 0);
@@ -372,6 +376,18 @@ START_TEST(disk_full)
         umount2(dir, MNT_DETACH);
     ck_assert_int_eq(system(pathf("rm -rf '%s' '%s'", dir, s.dir)), 0);
 }
+
+START_TEST(disk_full)
+{
+    run_disk_full(0);
+}
+END_TEST
+
+/* The file size route runs on every host too (the tmpfs one: where it can, and test_faults). */
+START_TEST(disk_full_fsize)
+{
+    run_disk_full(1);
+}
 END_TEST
 
 Suite *
@@ -382,6 +398,7 @@ diskfull_suite(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, disk_full);
+    tcase_add_test(tc, disk_full_fsize);
     suite_add_tcase(s, tc);
     return s;
 }
