@@ -262,13 +262,16 @@ parse_item(const char *item)
 }
 
 int
-faultvfs_install(void)
+faultvfs_parse(const char *spec)
 {
-    const char *spec = getenv("CRMD_FAULTS");
     char buf[512], *save = NULL;
 
-    if (!spec || !*spec)
-        return 0;
+    memset(rules, 0, sizeof rules);
+    nrules = audit_queue = 0;
+    if (strlen(spec) >= sizeof buf) {
+        log_error("CRMD_FAULTS: longer than %zu bytes", sizeof buf - 1);
+        return -1;
+    }
     snprintf(buf, sizeof buf, "%s", spec);
     for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save))
         if (parse_item(item) != 0) {
@@ -276,6 +279,27 @@ faultvfs_install(void)
                       item);
             return -1;
         }
+    return 0;
+}
+
+int
+faultvfs_check(const char *op, const char *path)
+{
+    for (int i = 0; i < OP_COUNT; i++)
+        if (!strcmp(op, op_names[i]))
+            return fault(i, path);
+    return -1;
+}
+
+int
+faultvfs_install(void)
+{
+    const char *spec = getenv("CRMD_FAULTS");
+
+    if (!spec || !*spec)
+        return 0;
+    if (faultvfs_parse(spec) != 0)
+        return -1;
     armed_while = getenv("CRMD_FAULTS_WHILE");
     real_vfs = sqlite3_vfs_find(NULL);
     if (!real_vfs)

@@ -13,6 +13,13 @@
  */
 int faultvfs_install(void);
 
+/* Parse spec (CRMD_FAULTS' grammar) into the rules, replacing earlier ones; 0 or -1 (logged). */
+int faultvfs_parse(const char *spec);
+
+/* What the rules answer to op ("read", "write", "sync", "truncate", "lock") on path now:
+ * SQLITE_OK, the SQLite code of the fault (counting the call), or -1 for an unknown op. */
+int faultvfs_check(const char *op, const char *path);
+
 /* The audit queue's size from CRMD_FAULTS "audit-queue=N"; def when not given. */
 int faultvfs_audit_queue(int def);
 

@@ -38,6 +38,7 @@ main(void)
     srunner_add_suite(sr, procstat_suite());
     srunner_add_suite(sr, problem_suite());
     srunner_add_suite(sr, diskspace_suite());
+    srunner_add_suite(sr, faultvfs_suite());
     srunner_add_suite(sr, uuid_suite());
     srunner_add_suite(sr, lang_suite());
     srunner_add_suite(sr, msg_suite());

@@ -31,6 +31,7 @@ Suite *telemetry_suite(void);
 Suite *procstat_suite(void);
 Suite *problem_suite(void);
 Suite *diskspace_suite(void);
+Suite *faultvfs_suite(void);
 Suite *uuid_suite(void);
 Suite *lang_suite(void);
 Suite *msg_suite(void);
